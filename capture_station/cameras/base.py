@@ -1,0 +1,705 @@
+"""The one camera interface of the station, and the acquisition machinery all cameras share.
+
+The GUI, the command line and the benchmarks drive a webcam, a tethered DSLR and the demo
+camera through :class:`Camera` alone. A concrete camera only implements a few device hooks
+(open, close, read one live frame, take one still, settings); this module supplies the rest
+so that every camera behaves the same way:
+
+* one worker thread per open camera fills a latest-frame slot (:mod:`.frames`): consumers take
+  the newest frame, older ones are dropped, never queued;
+* a lost device (unplugged, switched off) is reopened by the worker with exponential backoff,
+  and the connection state is reported by callback (``connected``, ``disconnected``,
+  ``reconnecting``, ``closed``); :meth:`Camera.close` stops retrying and joins the thread;
+* errors are :class:`CameraError` with a one-line message a person can act on.
+
+This module is core: it imports no Qt. Callbacks run on the camera's worker thread (or on the
+thread that called the method that failed); a GUI forwards them to its own thread.
+"""
+
+from __future__ import annotations
+
+import enum
+import logging
+import threading
+import time
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+import numpy as np
+
+from capture_station.cameras.frames import FpsMeter, Frame, FrameSlot
+
+__all__ = [
+    "Camera",
+    "CameraDisconnected",
+    "CameraError",
+    "CameraInfo",
+    "Capabilities",
+    "ConnectionState",
+    "Frame",
+    "ReconnectPolicy",
+    "Setting",
+    "Still",
+]
+
+_log = logging.getLogger(__name__)
+
+
+class CameraError(Exception):
+    """A camera problem; ``str()`` is one line meant for the operator."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(" ".join(str(message).split()))
+
+
+class CameraDisconnected(CameraError):
+    """The device went away (unplugged, switched off, USB reset); the camera will reconnect."""
+
+
+class ConnectionState(enum.StrEnum):
+    CLOSED = "closed"
+    CONNECTED = "connected"
+    DISCONNECTED = "disconnected"
+    RECONNECTING = "reconnecting"
+
+
+@dataclass(frozen=True)
+class Capabilities:
+    live_view: bool  # the camera delivers live frames
+    full_resolution_capture: bool  # capture_still() is sharper/larger than the live frames
+
+
+@dataclass(frozen=True)
+class ReconnectPolicy:
+    """Backoff for reopening a lost device: ``initial_delay`` * ``factor`` ** n, capped."""
+
+    initial_delay: float = 0.5
+    max_delay: float = 5.0
+    factor: float = 2.0
+    max_attempts: int | None = None  # None: keep trying until close()
+
+    def delays(self) -> Iterator[float]:
+        d = max(0.0, self.initial_delay)
+        n = 0
+        while self.max_attempts is None or n < self.max_attempts:
+            yield d
+            n += 1
+            d = min(max(d * self.factor, 1e-4), self.max_delay)
+
+
+@dataclass
+class Setting:
+    """One adjustable camera setting (ISO, aperture, ...), as shown to the operator."""
+
+    name: str  # station name: "iso", "aperture", "shutter_speed", ...
+    label: str
+    value: str | int | float
+    choices: tuple[str, ...] = ()  # empty: free value (see ``kind``)
+    readonly: bool = False
+    kind: str = "choice"  # "choice", "text", "toggle", "range"
+    key: str = ""  # the device's own name for it (gphoto2 widget name, ...)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "label": self.label,
+            "value": self.value,
+            "choices": list(self.choices),
+            "readonly": self.readonly,
+            "kind": self.kind,
+            "key": self.key,
+        }
+
+
+class Still:
+    """A captured still image.
+
+    ``rgb`` is the decoded RGB uint8 (H, W, 3) image at the camera's full resolution. When the
+    camera produced a file (a DSLR's JPEG), ``data`` holds its original bytes and ``filename``
+    its name on the camera, and ``rgb`` is decoded from ``data`` on first access only (a
+    24-megapixel decode that the file-based pipeline does not need).
+    """
+
+    __slots__ = ("_decode", "_lock", "_rgb", "data", "filename", "metadata")
+
+    def __init__(
+        self,
+        rgb: np.ndarray | None = None,
+        *,
+        data: bytes | None = None,
+        filename: str | None = None,
+        metadata: dict[str, Any] | None = None,
+        decode: Callable[[], np.ndarray] | None = None,
+    ) -> None:
+        if rgb is None and decode is None:
+            raise ValueError("a Still needs rgb or a decode function")
+        self._rgb = rgb
+        self._decode = decode
+        self._lock = threading.Lock()
+        self.data = data
+        self.filename = filename
+        self.metadata: dict[str, Any] = dict(metadata or {})
+
+    @property
+    def rgb(self) -> np.ndarray:
+        with self._lock:
+            if self._rgb is None:
+                assert self._decode is not None
+                self._rgb = self._decode()
+                self._decode = None
+            return self._rgb
+
+    @property
+    def decoded(self) -> bool:
+        return self._rgb is not None
+
+    def __repr__(self) -> str:
+        shape = tuple(self._rgb.shape) if self._rgb is not None else "not decoded"
+        size = len(self.data) if self.data is not None else None
+        return f"Still(rgb={shape}, data={size} bytes, filename={self.filename!r})"
+
+
+@dataclass(frozen=True)
+class CameraInfo:
+    """A camera found by :func:`capture_station.cameras.list_cameras`."""
+
+    kind: str  # "webcam", "gphoto2", "demo"
+    name: str
+    spec: str  # what to pass to open_camera()
+    port: str  # device node, USB port or path
+    live_view: bool
+    extra: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "name": self.name,
+            "spec": self.spec,
+            "port": self.port,
+            "live_view": self.live_view,
+        }
+
+
+FrameCallback = Callable[[Frame], None]
+ErrorCallback = Callable[[CameraError], None]
+StateCallback = Callable[[ConnectionState], None]
+
+
+def as_camera_error(e: BaseException, context: str) -> CameraError:
+    """``e`` as a CameraError (unchanged when it already is one)."""
+    if isinstance(e, CameraError):
+        return e
+    text = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+    return CameraError(f"{context}: {text[:200]}")
+
+
+class Camera(ABC):
+    """The camera interface. Subclasses implement the ``_device_*`` hooks only.
+
+    Lifecycle: ``open()`` connects (raising :class:`CameraError` with the reason) and starts the
+    camera's worker thread; ``start_live()``/``stop_live()`` switch frame acquisition on and off;
+    ``close()`` stops everything and joins the thread. Use as a context manager to be sure.
+    """
+
+    kind: ClassVar[str] = "camera"
+    #: live frames worth waiting for before a still (auto exposure settling), see cli_cameras
+    warmup_frames: ClassVar[int] = 1
+
+    def __init__(
+        self,
+        spec: str,
+        *,
+        name: str | None = None,
+        reconnect: ReconnectPolicy | None = None,
+    ) -> None:
+        self._spec = spec
+        self._name = name or spec
+        self._reconnect_policy = reconnect or ReconnectPolicy()
+        self._capabilities = Capabilities(live_view=True, full_resolution_capture=False)
+        self._slot = FrameSlot()
+        self._fps = FpsMeter()
+        # _api_lock serialises open()/close(); _device_lock guards the device handle;
+        # _cond guards the worker's flags below.
+        self._api_lock = threading.Lock()
+        self._device_lock = threading.RLock()
+        self._cond = threading.Condition()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._open = False
+        self._live = False
+        self._device_ok = False
+        self._gave_up = False
+        self._device_waiters = 0
+        self._state = ConnectionState.CLOSED
+        self._cb_lock = threading.Lock()
+        self._frame_cbs: list[FrameCallback] = []
+        self._error_cbs: list[ErrorCallback] = []
+        self._state_cbs: list[StateCallback] = []
+        self._counters = {"disconnects": 0, "reconnects": 0, "errors": 0, "read_errors": 0}
+        self._worker_cpu = 0.0
+        self._worker_started = 0.0
+        self._last_error: CameraError | None = None
+
+    # ------------------------------------------------------------------ device hooks
+
+    @abstractmethod
+    def _device_open(self) -> None:
+        """Connect to the device; raise CameraError with the reason. Called again to reconnect."""
+
+    @abstractmethod
+    def _device_close(self) -> None:
+        """Release the device. Must be safe to call twice and after a failed open."""
+
+    @abstractmethod
+    def _device_read_frame(self) -> np.ndarray | None:
+        """Return the next live RGB frame (None: nothing this time).
+
+        Raise CameraDisconnected when the device is gone. Called on the worker thread with the
+        device lock held; may block up to about one frame interval.
+        """
+
+    @abstractmethod
+    def _device_capture_still(self) -> Still:
+        """Take one still. Called with the device lock held; live acquisition is paused."""
+
+    def _device_settings(self) -> dict[str, Setting]:
+        return {}
+
+    def _device_set_setting(self, name: str, value: str | int | float) -> None:
+        raise CameraError(f"{self.name}: no setting named {name!r}")
+
+    def _frame_period(self) -> float | None:
+        """Seconds between frames for sources that must be paced (files, demo); None: the
+        device read blocks on its own."""
+        return None
+
+    def _live_started(self) -> None:
+        """Hook: live view was switched on (device lock held)."""
+
+    def _live_stopped(self) -> None:
+        """Hook: live view was switched off (device lock held)."""
+
+    def _frame_published(self, frame: Frame) -> None:
+        """Hook: ``frame`` was put into the slot (worker thread)."""
+
+    # ------------------------------------------------------------------ properties
+
+    @property
+    def name(self) -> str:
+        return self._name
+
+    @property
+    def spec(self) -> str:
+        return self._spec
+
+    @property
+    def capabilities(self) -> Capabilities:
+        return self._capabilities
+
+    @property
+    def fps(self) -> float:
+        """Measured live frames per second over the last frames (0.0 when none arrive)."""
+        return self._fps.fps
+
+    @property
+    def is_open(self) -> bool:
+        return self._open
+
+    @property
+    def is_live(self) -> bool:
+        return self._live
+
+    @property
+    def state(self) -> ConnectionState:
+        return self._state
+
+    @property
+    def last_error(self) -> CameraError | None:
+        return self._last_error
+
+    def stats(self) -> dict[str, Any]:
+        """Counters for monitoring and benchmarks."""
+        with self._cond:
+            counters = dict(self._counters)
+        wall = (time.monotonic() - self._worker_started) if self._worker_started else 0.0
+        counters.update(
+            frames=self._slot.count,
+            dropped=self._slot.dropped,
+            fps=self.fps,
+            worker_cpu_seconds=self._worker_cpu,
+            worker_wall_seconds=wall,
+        )
+        return counters
+
+    # ------------------------------------------------------------------ callbacks
+
+    def on_frame(self, cb: FrameCallback) -> Callable[[], None]:
+        """Call ``cb(frame)`` for every new frame (worker thread; keep it short).
+        Returns a function that unsubscribes."""
+        return self._subscribe(self._frame_cbs, cb)
+
+    def on_error(self, cb: ErrorCallback) -> Callable[[], None]:
+        """Call ``cb(error)`` for errors the worker meets (failed reads, failed reconnects)."""
+        return self._subscribe(self._error_cbs, cb)
+
+    def on_state(self, cb: StateCallback) -> Callable[[], None]:
+        """Call ``cb(state)`` on every connection-state change."""
+        return self._subscribe(self._state_cbs, cb)
+
+    def _subscribe(self, lst: list[Any], cb: Any) -> Callable[[], None]:
+        with self._cb_lock:
+            lst.append(cb)
+
+        def unsubscribe() -> None:
+            with self._cb_lock:
+                if cb in lst:
+                    lst.remove(cb)
+
+        return unsubscribe
+
+    def _emit(self, lst: list[Any], arg: Any) -> None:
+        with self._cb_lock:
+            cbs = list(lst)
+        for cb in cbs:
+            try:
+                cb(arg)
+            except Exception:  # noqa: BLE001 - a broken subscriber must not stop the camera
+                _log.exception("%s: camera callback failed", self._name)
+
+    def _emit_error(self, err: CameraError) -> None:
+        with self._cond:
+            self._counters["errors"] += 1
+        self._last_error = err
+        _log.info("%s: %s", self._name, err)
+        self._emit(self._error_cbs, err)
+
+    def _set_state(self, state: ConnectionState) -> None:
+        if self._state == state:
+            return
+        self._state = state
+        self._emit(self._state_cbs, state)
+
+    # ------------------------------------------------------------------ lifecycle
+
+    def open(self) -> None:
+        """Connect to the device and start the worker thread. Raises CameraError."""
+        with self._api_lock:
+            if self._open:
+                return
+            try:
+                with self._device_lock:
+                    self._device_open()
+            except Exception as e:
+                self._safe_device_close()
+                raise as_camera_error(e, f"{self._name}: cannot open") from None
+            self._stop.clear()
+            self._slot.reopen()
+            self._fps.reset()
+            with self._cond:
+                self._device_ok = True
+                self._gave_up = False
+                self._live = False
+            self._open = True
+            self._worker_cpu = 0.0
+            self._worker_started = time.monotonic()
+            self._thread = threading.Thread(
+                target=self._run, name=f"camera-{self.kind}:{self._spec}", daemon=True
+            )
+            self._thread.start()
+            self._set_state(ConnectionState.CONNECTED)
+
+    def close(self) -> None:
+        """Stop live view and reconnect attempts, join the worker and release the device."""
+        with self._api_lock:
+            if not self._open:
+                return
+            self._open = False
+            self._stop.set()
+            with self._cond:
+                self._live = False
+                self._cond.notify_all()
+            self._slot.close()
+            thread = self._thread
+            self._thread = None
+            if thread is not None and thread is not threading.current_thread():
+                thread.join()
+            # The worker releases the device when it exits; called from a callback (on the
+            # worker itself) the worker finishes the job once the callback returns.
+        if thread is None or thread is not threading.current_thread():
+            self._set_state(ConnectionState.CLOSED)
+
+    def __enter__(self) -> Camera:
+        self.open()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def start_live(self) -> None:
+        """Start delivering live frames (no-op for cameras without live view)."""
+        self._require_open()
+        with self._device():
+            if self._live:
+                return
+            if self._device_ok:
+                self._call_live_hook(self._live_started)
+            with self._cond:
+                self._live = True
+                self._cond.notify_all()
+
+    def stop_live(self) -> None:
+        """Stop delivering live frames; the last frame stays available."""
+        if not self._open:
+            return
+        with self._device():
+            with self._cond:
+                was_live = self._live
+                self._live = False
+                self._cond.notify_all()
+            if was_live and self._device_ok:
+                self._call_live_hook(self._live_stopped)
+
+    def reconnect(self) -> None:
+        """Try to reconnect again after the reconnect policy gave up."""
+        self._require_open()
+        with self._cond:
+            self._gave_up = False
+            self._cond.notify_all()
+
+    def _call_live_hook(self, hook: Callable[[], None]) -> None:
+        try:
+            hook()
+        except CameraDisconnected as e:
+            self._mark_lost(e)
+        except Exception as e:  # noqa: BLE001 - live view still works without the hook
+            self._emit_error(as_camera_error(e, self._name))
+
+    # ------------------------------------------------------------------ frames
+
+    def latest_frame(self) -> Frame | None:
+        """The newest live frame, or None before the first one."""
+        return self._slot.latest()
+
+    def wait_frame(self, after_number: int = 0, timeout: float = 1.0) -> Frame | None:
+        """Block until a frame newer than ``after_number`` arrives; None on timeout/close."""
+        return self._slot.wait(after_number, timeout)
+
+    @property
+    def frame_count(self) -> int:
+        return self._slot.count
+
+    @property
+    def dropped_frames(self) -> int:
+        """Frames replaced in the slot before any consumer took them."""
+        return self._slot.dropped
+
+    # ------------------------------------------------------------------ stills and settings
+
+    def capture_still(self) -> Still:
+        """Take one still image. Raises CameraError (CameraDisconnected when the device is
+        gone: the worker then reconnects in the background)."""
+        self._require_open()
+        try:
+            with self._device():
+                self._require_connected()
+                return self._device_capture_still()
+        except CameraDisconnected as e:
+            self._mark_lost(e)
+            raise
+        except CameraError:
+            raise
+        except Exception as e:
+            _log.exception("%s: capture failed", self._name)
+            raise as_camera_error(e, f"{self._name}: capture failed") from None
+
+    def settings(self) -> dict[str, Setting]:
+        """The adjustable settings this camera offers, by station name."""
+        self._require_open()
+        return self._guarded(self._device_settings, "reading settings")
+
+    def set_setting(self, name: str, value: str | int | float) -> None:
+        """Change a setting; raises CameraError for an unknown name or a refused value."""
+        self._require_open()
+        self._guarded(lambda: self._device_set_setting(name, value), f"setting {name}")
+
+    def _guarded(self, fn: Callable[[], Any], what: str) -> Any:
+        try:
+            with self._device():
+                self._require_connected()
+                return fn()
+        except CameraDisconnected as e:
+            self._mark_lost(e)
+            raise
+        except CameraError:
+            raise
+        except Exception as e:
+            raise as_camera_error(e, f"{self._name}: {what} failed") from None
+
+    def _require_open(self) -> None:
+        if not self._open:
+            raise CameraError(f"{self._name}: camera is not open")
+
+    def _require_connected(self) -> None:
+        if not self._device_ok:
+            raise CameraDisconnected(f"{self._name}: camera is disconnected (reconnecting)")
+
+    @contextmanager
+    def _device(self) -> Iterator[None]:
+        """Hold the device lock from an API thread; the worker pauses acquisition meanwhile."""
+        with self._cond:
+            self._device_waiters += 1
+        try:
+            with self._device_lock:
+                yield
+        finally:
+            with self._cond:
+                self._device_waiters -= 1
+                self._cond.notify_all()
+
+    def _sleep(self, seconds: float) -> bool:
+        """Sleep unless the camera is closing; True when the full time passed."""
+        if seconds <= 0:
+            return not self._stop.is_set()
+        return not self._stop.wait(seconds)
+
+    @property
+    def _stopping(self) -> bool:
+        return self._stop.is_set()
+
+    # ------------------------------------------------------------------ worker
+
+    def _mark_lost(self, err: CameraError) -> None:
+        """The device is gone: release it and let the worker reconnect."""
+        with self._device_lock:
+            with self._cond:
+                if not self._device_ok:
+                    return
+                self._device_ok = False
+                self._counters["disconnects"] += 1
+                self._cond.notify_all()
+            self._safe_device_close()
+        self._fps.reset()
+        self._emit_error(err)
+        self._set_state(ConnectionState.DISCONNECTED)
+
+    def _safe_device_close(self) -> None:
+        try:
+            with self._device_lock:
+                self._device_close()
+        except Exception:  # noqa: BLE001 - closing a dead device may fail; nothing to do
+            _log.debug("%s: closing the device failed", self._name, exc_info=True)
+
+    def _idle(self) -> bool:
+        """Worker has nothing to do (called with _cond held)."""
+        if self._stop.is_set():
+            return False
+        if not self._device_ok:
+            return self._gave_up
+        if self._device_waiters:
+            return True
+        return not (self._live and self._capabilities.live_view)
+
+    def _run(self) -> None:
+        t0 = time.thread_time()
+        next_due: float | None = None
+        try:
+            while not self._stop.is_set():
+                with self._cond:
+                    if self._idle():
+                        next_due = None
+                        while self._idle():
+                            self._cond.wait()
+                    device_ok = self._device_ok
+                if self._stop.is_set():
+                    break
+                if not device_ok:
+                    self._reconnect_loop()
+                    next_due = None
+                    continue
+                period = self._frame_period()
+                if period:
+                    now = time.monotonic()
+                    if next_due is None:
+                        next_due = now
+                    elif next_due > now:
+                        if self._stop.wait(next_due - now):
+                            break
+                        continue  # re-check live/waiters before reading
+                    next_due = max(next_due + period, time.monotonic() - period)
+                rgb = self._read_once()
+                self._worker_cpu = time.thread_time() - t0
+                if rgb is None:
+                    if not period:
+                        self._stop.wait(0.002)
+                    continue
+                self._publish(rgb)
+        finally:
+            with self._cond:
+                self._device_ok = False
+                self._live = False
+            self._safe_device_close()
+            self._worker_cpu = time.thread_time() - t0
+
+    def _read_once(self) -> np.ndarray | None:
+        try:
+            with self._device_lock:
+                with self._cond:
+                    if not self._device_ok or self._device_waiters or not self._live:
+                        return None
+                return self._device_read_frame()
+        except CameraDisconnected as e:
+            self._mark_lost(e)
+        except CameraError as e:
+            with self._cond:
+                self._counters["read_errors"] += 1
+            self._emit_error(e)
+            self._stop.wait(0.05)
+        except Exception as e:  # noqa: BLE001 - keep the worker alive, report the problem
+            _log.exception("%s: reading a frame failed", self._name)
+            self._emit_error(as_camera_error(e, f"{self._name}: reading a frame failed"))
+            self._stop.wait(0.05)
+        return None
+
+    def _publish(self, rgb: np.ndarray) -> None:
+        ts = time.monotonic()
+        if rgb.dtype != np.uint8 or rgb.ndim != 3 or rgb.shape[2] != 3:
+            self._emit_error(CameraError(f"{self._name}: device gave a {rgb.shape} frame"))
+            return
+        frame = self._slot.put(rgb, ts)
+        self._fps.tick(ts)
+        self._frame_published(frame)
+        self._emit(self._frame_cbs, frame)
+
+    def _reconnect_loop(self) -> None:
+        self._set_state(ConnectionState.RECONNECTING)
+        attempts = 0
+        for delay in self._reconnect_policy.delays():
+            if self._stop.wait(delay):
+                return
+            attempts += 1
+            try:
+                with self._device_lock:
+                    self._device_open()
+            except Exception as e:  # noqa: BLE001 - every failure is reported, then retried
+                self._safe_device_close()
+                self._emit_error(as_camera_error(e, f"{self._name}: reconnect failed"))
+                continue
+            with self._cond:
+                self._device_ok = True
+                self._counters["reconnects"] += 1
+                live = self._live
+            self._fps.reset()
+            self._set_state(ConnectionState.CONNECTED)
+            if live:
+                with self._device_lock:
+                    self._call_live_hook(self._live_started)
+            return
+        with self._cond:
+            self._gave_up = True
+        self._emit_error(
+            CameraError(f"{self._name}: gave up reconnecting after {attempts} attempts")
+        )
+        self._set_state(ConnectionState.DISCONNECTED)

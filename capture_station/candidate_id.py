@@ -1,0 +1,110 @@
+"""Candidate ID validation: the only text from outside that ever becomes part of a path.
+
+An ID is refused before anything touches the disk unless it is, character for character,
+ASCII digits (an exam admission number, length from the standard file) or an 18-character
+resident ID number (GB 11643-1999) whose check digit is right. Full-width digits, look-alike
+Unicode, separators, dots, spaces and control characters never pass.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from capture_station.standard import Standard, load_standard
+
+_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_CHECK_CHARS = "10X98765432"
+_MAX_INPUT = 64
+
+
+@dataclass(frozen=True)
+class IdVerdict:
+    ok: bool
+    value: str
+    kind: str  # "admission" | "resident" | ""
+    reason_en: str = ""
+    reason_zh: str = ""
+
+
+class InvalidCandidateId(ValueError):
+    """Raised by :func:`require_valid_id`; ``str()`` is the one-line reason."""
+
+    def __init__(self, verdict: IdVerdict) -> None:
+        super().__init__(verdict.reason_en)
+        self.verdict = verdict
+
+
+def resident_id_check_char(first17: str) -> str:
+    total = sum(int(c) * w for c, w in zip(first17, _WEIGHTS, strict=True))
+    return _CHECK_CHARS[total % 11]
+
+
+def is_valid_resident_id(value: str) -> bool:
+    if len(value) != 18 or not value.isascii():
+        return False
+    body, check = value[:17], value[17].upper()
+    if not body.isdigit():
+        return False
+    return resident_id_check_char(body) == check
+
+
+def _refuse(value: str, en: str, zh: str) -> IdVerdict:
+    return IdVerdict(False, value, "", en, zh)
+
+
+def validate_candidate_id(raw: str, standard: Standard | None = None) -> IdVerdict:
+    """Validate a typed or scanned ID. Surrounding whitespace from a scanner is stripped."""
+    std = standard or load_standard()
+    if not isinstance(raw, str):
+        return _refuse("", "candidate ID must be text", "考生号必须是文本")
+    if len(raw) > _MAX_INPUT:
+        return _refuse(raw[:16] + "…", "candidate ID is too long", "考生号过长")
+    value = raw.strip(" \t\r\n")
+    if not value:
+        return _refuse(value, "candidate ID is empty", "考生号为空")
+    if not value.isascii():
+        return _refuse(
+            value,
+            "candidate ID contains non-ASCII characters (full-width digits or look-alikes)",
+            "考生号含有非半角字符（全角数字或形近字符）",
+        )
+    if any(ord(c) < 32 or ord(c) == 127 for c in value):
+        return _refuse(value, "candidate ID contains control characters", "考生号含有控制字符")
+    if any(c in value for c in "/\\.:"):
+        return _refuse(value, "candidate ID contains a path character (/ \\ . :)", "考生号含有路径字符")
+    if " " in value:
+        return _refuse(value, "candidate ID contains a space", "考生号含有空格")
+    if re.fullmatch(std.admission_pattern, value):
+        return IdVerdict(True, value, "admission")
+    if std.allow_resident_id and len(value) == 18:
+        if not value[:17].isdigit() or value[17] not in "0123456789Xx":
+            return _refuse(value, "resident ID number has invalid characters", "身份证号含有非法字符")
+        if not is_valid_resident_id(value):
+            return _refuse(value, "resident ID number check digit is wrong", "身份证号校验位错误")
+        return IdVerdict(True, value[:17] + value[17].upper(), "resident")
+    if value.isdigit():
+        return _refuse(
+            value,
+            f"admission number has {len(value)} digits; expected a pattern {std.admission_pattern}",
+            f"准考证号位数不对（{len(value)}位）",
+        )
+    return _refuse(
+        value,
+        "candidate ID must be an exam admission number (digits) or an 18-character resident ID",
+        "考生号须为准考证号（纯数字）或18位身份证号",
+    )
+
+
+def require_valid_id(raw: str, standard: Standard | None = None) -> str:
+    verdict = validate_candidate_id(raw, standard)
+    if not verdict.ok:
+        raise InvalidCandidateId(verdict)
+    return verdict.value
+
+
+def mask_resident_id(value: str) -> str:
+    """Mask personal data for logs and UI: 6501**********123X."""
+    if len(value) == 18:
+        return value[:4] + "*" * 10 + value[-4:]
+    return value

@@ -1,0 +1,137 @@
+"""Geometry rules of clause 四.2 and the crop rules of 一.2 / 一.3.
+
+On a final file the positions are measured on its pixels; on a live frame or a raw shot they are
+the positions the crop solver predicts for the crop it would take now.
+"""
+
+from __future__ import annotations
+
+from capture_station.checks.engine import (
+    CheckContext,
+    CheckResult,
+    Mode,
+    Status,
+    band_status,
+    check,
+    result,
+)
+from capture_station.standard import CheckLimits
+
+ALL = (Mode.LIVE, Mode.RAW, Mode.FINAL)
+SHOT = (Mode.LIVE, Mode.RAW)
+
+
+def _no_face(ctx: CheckContext, lim: CheckLimits) -> CheckResult:
+    return result(ctx, lim, Status.FAIL, None, "未检测到人脸", "no face found", "请正对镜头坐好",
+                  "sit facing the camera")
+
+
+@check("face.count", ALL, "单人", "one person")
+def face_count(ctx: CheckContext, lim: CheckLimits) -> CheckResult:
+    if ctx.analysis is None:
+        return result(ctx, lim, Status.UNDETERMINED, None, "未分析", "not analysed")
+    n = ctx.analysis.face_count
+    if n == 0:
+        return _no_face(ctx, lim)
+    if n > 1:
+        return result(ctx, lim, Status.FAIL, n, f"画面中有{n}张人脸", f"{n} faces in the picture",
+                      "请让其他人离开画面", "only the candidate may be in the picture")
+    return result(ctx, lim, Status.PASS, 1, "一张人脸", "one face")
+
+
+def _band(ctx: CheckContext, lim: CheckLimits, value: float | None, name_zh: str, name_en: str,
+          low_hint: tuple[str, str], high_hint: tuple[str, str]) -> CheckResult:
+    """``low_hint`` applies when the value is below its band, ``high_hint`` above it."""
+    if value is None:
+        return _no_face(ctx, lim)
+    st = band_status(value, lim)
+    v = round(float(value), 1)
+    lo, hi = lim.min, lim.max
+    if st == Status.PASS:
+        return result(ctx, lim, st, v, f"{name_zh}{v:.0f}像素", f"{name_en} {v:.0f} px")
+    below = lo is not None and (value < lo or (hi is not None and value - lo < hi - value))
+    hz, he = low_hint if below else high_hint
+    word_zh = "偏小" if below else "偏大"
+    word_en = "low" if below else "high"
+    if st == Status.WARN:
+        return result(ctx, lim, st, v, f"{name_zh}{v:.0f}像素，接近{lo:.0f}–{hi:.0f}的边界",
+                      f"{name_en} {v:.0f} px, near the edge of {lo:.0f}-{hi:.0f}", hz, he)
+    return result(ctx, lim, st, v, f"{name_zh}{v:.0f}像素{word_zh}（应为{lo:.0f}–{hi:.0f}）",
+                  f"{name_en} {v:.0f} px is {word_en} (must be {lo:.0f}-{hi:.0f})", hz, he)
+
+
+@check("geometry.crown", ALL, "头顶位置", "top of head")
+def geometry_crown(ctx: CheckContext, lim: CheckLimits) -> CheckResult:
+    g = ctx.geometry
+    if g is not None and g.crown_clipped:
+        return result(ctx, lim, Status.FAIL, 0, "头顶超出画面", "top of the head is cut off",
+                      "请升高相机或让考生坐低一些", "raise the camera or seat the candidate lower")
+    return _band(ctx, lim, None if g is None else g.crown, "头顶距上边沿", "top of head at",
+                 ("头顶离上边太近：请重新取景", "head too close to the top edge: reframe"),
+                 ("头顶离上边太远：请靠近一些", "head too far below the top: move closer"))
+
+
+@check("geometry.eyes", ALL, "眼睛位置", "eye height")
+def geometry_eyes(ctx: CheckContext, lim: CheckLimits) -> CheckResult:
+    g = ctx.geometry
+    return _band(ctx, lim, None if g is None else g.eyes, "眼睛距上边沿", "eyes at",
+                 ("眼睛位置偏高：请重新取景", "eyes too high: reframe"),
+                 ("眼睛位置偏低：请抬头平视", "eyes too low: raise the chin and look straight"))
+
+
+@check("geometry.face_width", ALL, "脸部宽度", "face width")
+def geometry_face_width(ctx: CheckContext, lim: CheckLimits) -> CheckResult:
+    g = ctx.geometry
+    return _band(ctx, lim, None if g is None else g.face_width, "脸宽", "face width",
+                 ("脸部偏小：请靠近一些", "face too small: move closer"),
+                 ("脸部偏大：请后退一些", "face too large: move back"))
+
+
+@check("geometry.centre", ALL, "水平居中", "centred")
+def geometry_centre(ctx: CheckContext, lim: CheckLimits) -> CheckResult:
+    g = ctx.geometry
+    if g is None or g.centre is None:
+        return _no_face(ctx, lim)
+    half = ctx.standard.file.width / 2
+    off = float(g.centre - half)
+    tol = float(lim.max if lim.max is not None else ctx.standard.geometry.centre_tolerance)
+    limits = {"max_offset": tol, "clause": lim.clause}
+    v = round(off, 1)
+    if abs(off) > tol:
+        side_zh = "偏右" if off > 0 else "偏左"
+        side_en = "right" if off > 0 else "left"
+        return result(ctx, lim, Status.FAIL, v, f"人像{side_zh}{abs(off):.0f}像素",
+                      f"face {abs(off):.0f} px {side_en} of centre", "请坐在画面正中",
+                      "sit in the middle of the picture", limits)
+    if lim.warn_margin and tol - abs(off) < lim.warn_margin:
+        return result(ctx, lim, Status.WARN, v, f"人像偏离中线{abs(off):.0f}像素",
+                      f"face {abs(off):.0f} px off centre", "请坐在画面正中",
+                      "sit in the middle of the picture", limits)
+    return result(ctx, lim, Status.PASS, v, "水平居中", "centred", limits=limits)
+
+
+@check("geometry.crop_fits", SHOT, "可裁剪", "crop fits")
+def geometry_crop_fits(ctx: CheckContext, lim: CheckLimits) -> CheckResult:
+    c = ctx.crop
+    if c is None:
+        return _no_face(ctx, lim)
+    if c.feasible:
+        return result(ctx, lim, Status.PASS, True, "可在画面内裁出", "the crop lies inside the picture")
+    p = c.problems[0] if c.problems else None
+    zh = p.message_zh if p else "无法在画面内裁出"
+    en = p.message_en if p else "no crop inside the picture"
+    return result(ctx, lim, Status.FAIL, [q.code for q in c.problems], zh, en, zh, en)
+
+
+@check("geometry.resolution", SHOT, "分辨率足够", "enough pixels")
+def geometry_resolution(ctx: CheckContext, lim: CheckLimits) -> CheckResult:
+    c = ctx.crop
+    if c is None:
+        return _no_face(ctx, lim)
+    limit = float(lim.max if lim.max is not None else ctx.standard.geometry.max_upscale)
+    v = round(c.scale, 3)
+    if c.scale > limit + 1e-6:
+        return result(ctx, lim, Status.FAIL, v, f"需放大{c.scale:.2f}倍，像素不足",
+                      f"needs {c.scale:.2f}x upscaling: too few pixels", "请靠近一些或放大焦距",
+                      "move the camera closer or zoom in")
+    return result(ctx, lim, Status.PASS, v, f"缩放{c.scale:.2f}", f"scale {c.scale:.2f}")

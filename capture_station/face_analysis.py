@@ -1,0 +1,288 @@
+"""Face analysis with MediaPipe: where the eyes, cheeks and top of the head are.
+
+Models come from the installed ``mediapipe`` 0.10.21 wheel (face detection full-range, face mesh
+with iris, selfie segmentation); nothing is downloaded. Measurements are reported in the pixel
+coordinates of the image that was passed in; large images are analysed on a reduced copy and
+the results scaled back.
+
+Reading of 头顶发际 ("top of head"): the highest point of the person silhouette (hair included)
+over the columns of the face, from the selfie-segmentation mask. The skin hairline from the face
+mesh (landmark 10) is reported too, as ``hairline_y``.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from dataclasses import dataclass, field
+
+import cv2
+import numpy as np
+
+os.environ.setdefault("GLOG_minloglevel", "2")
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+# Face-mesh landmark indices (MediaPipe canonical face model, 478 points with iris).
+IRIS_IMAGE_LEFT = 468  # iris centre of the eye on the image's left (subject's right eye)
+IRIS_IMAGE_RIGHT = 473
+CHEEK_IMAGE_LEFT = 234
+CHEEK_IMAGE_RIGHT = 454
+FOREHEAD_TOP = 10
+CHIN = 152
+NOSE_TIP = 1
+MOUTH_UPPER_INNER = 13
+MOUTH_LOWER_INNER = 14
+MOUTH_LEFT = 61
+MOUTH_RIGHT = 291
+# Eyelids and corners: (upper, lower, outer corner, inner corner) for each eye, image-left first.
+EYE_IMAGE_LEFT = (159, 145, 33, 133)
+EYE_IMAGE_RIGHT = (386, 374, 263, 362)
+
+DEFAULT_ANALYSIS_SIZE = 1280  # longest side analysed; larger frames are reduced first
+
+
+@dataclass
+class Face:
+    """One face, in pixels of the analysed image's full-size coordinates."""
+
+    landmarks: np.ndarray  # (478, 3): x, y in px, z in px-ish units (relative depth)
+    box: tuple[float, float, float, float]  # x0, y0, x1, y1 of the landmarks
+    crown_y: float | None = None  # top of head (hair included), from the person mask
+    crown_clipped: bool = False  # the head touches the top edge: its top is outside the frame
+
+    def pt(self, i: int) -> np.ndarray:
+        return self.landmarks[i, :2]
+
+    @property
+    def eye_left(self) -> np.ndarray:
+        return self.pt(IRIS_IMAGE_LEFT)
+
+    @property
+    def eye_right(self) -> np.ndarray:
+        return self.pt(IRIS_IMAGE_RIGHT)
+
+    @property
+    def eye_y(self) -> float:
+        return float((self.eye_left[1] + self.eye_right[1]) / 2)
+
+    @property
+    def eye_centre(self) -> np.ndarray:
+        return (self.eye_left + self.eye_right) / 2
+
+    @property
+    def cheek_left(self) -> np.ndarray:
+        return self.pt(CHEEK_IMAGE_LEFT)
+
+    @property
+    def cheek_right(self) -> np.ndarray:
+        return self.pt(CHEEK_IMAGE_RIGHT)
+
+    @property
+    def face_width(self) -> float:
+        return float(abs(self.cheek_right[0] - self.cheek_left[0]))
+
+    @property
+    def centre_x(self) -> float:
+        return float((self.cheek_left[0] + self.cheek_right[0]) / 2)
+
+    @property
+    def hairline_y(self) -> float:
+        return float(self.pt(FOREHEAD_TOP)[1])
+
+    @property
+    def chin_y(self) -> float:
+        return float(self.pt(CHIN)[1])
+
+    @property
+    def area(self) -> float:
+        x0, y0, x1, y1 = self.box
+        return (x1 - x0) * (y1 - y0)
+
+    def scaled(self, factor: float) -> Face:
+        lm = self.landmarks.copy()
+        lm *= factor
+        x0, y0, x1, y1 = self.box
+        return Face(
+            landmarks=lm,
+            box=(x0 * factor, y0 * factor, x1 * factor, y1 * factor),
+            crown_y=None if self.crown_y is None else self.crown_y * factor,
+            crown_clipped=self.crown_clipped,
+        )
+
+
+@dataclass
+class Analysis:
+    """Everything measured on one image."""
+
+    size: tuple[int, int]  # (width, height) of the image the coordinates refer to
+    faces: list[Face]
+    detections: list[tuple[float, float, float, float, float]]  # x0, y0, x1, y1, score
+    person_mask: np.ndarray | None  # float32 in [0, 1] at mask_scale of the image
+    mask_scale: float = 1.0  # image px per mask px
+    analysed_rgb: np.ndarray | None = field(default=None, repr=False)  # the reduced copy
+    analysed_scale: float = 1.0  # image px per analysed px
+
+    @property
+    def face_count(self) -> int:
+        return max(len(self.faces), len(self.detections))
+
+    @property
+    def primary(self) -> Face | None:
+        if not self.faces:
+            return None
+        return max(self.faces, key=lambda f: f.area)
+
+    def mask_full(self) -> np.ndarray | None:
+        """The person mask at the image's own size (for drawing and checks on 480x640)."""
+        if self.person_mask is None:
+            return None
+        w, h = self.size
+        if self.person_mask.shape[:2] == (h, w):
+            return self.person_mask
+        return cv2.resize(self.person_mask, (w, h), interpolation=cv2.INTER_LINEAR)
+
+
+def _crown_from_mask(mask: np.ndarray, face: Face, scale: float) -> tuple[float | None, bool]:
+    """Top of the person silhouette over the face's columns; mask px -> image px by ``scale``."""
+    h, w = mask.shape[:2]
+    x0 = int(max(0, np.floor(min(face.cheek_left[0], face.cheek_right[0]) / scale)))
+    x1 = int(min(w, np.ceil(max(face.cheek_left[0], face.cheek_right[0]) / scale) + 1))
+    eye_row = int(min(h, max(1, face.eye_y / scale)))
+    if x1 - x0 < 2:
+        return None, False
+    band = mask[:eye_row, x0:x1] > 0.5
+    if not band.any():
+        return None, False
+    has = band.any(axis=0)
+    tops = np.argmax(band, axis=0).astype(np.float64)
+    tops = tops[has]
+    if tops.size == 0:
+        return None, False
+    # The highest point, robust to a stray pixel: the 3rd percentile of the column tops.
+    top_row = float(np.percentile(tops, 3))
+    clipped = top_row <= 0.5
+    # Sub-pixel edge: where the soft mask crosses 0.5 in the column of the highest point.
+    col = int(np.argmin(np.where(has, np.argmax(band, axis=0), h)))
+    r = int(top_row)
+    if 0 < r < eye_row:
+        above, at = float(mask[r - 1, x0 + col]), float(mask[r, x0 + col])
+        if at > above:
+            top_row = (r - 1) + (0.5 - above) / (at - above)
+    return top_row * scale, clipped
+
+
+class FaceAnalyzer:
+    """Wraps the MediaPipe solutions. Not thread-safe: one analyzer per worker thread.
+
+    ``live=True`` lets the face mesh track between frames (faster for video); stills use the
+    static mode so every picture is analysed on its own.
+    """
+
+    def __init__(self, live: bool = False, max_faces: int = 4,
+                 analysis_size: int = DEFAULT_ANALYSIS_SIZE) -> None:
+        import mediapipe as mp  # imported here: slow to import, and only the analyzer needs it
+
+        self._lock = threading.Lock()
+        self.analysis_size = analysis_size
+        self._mesh = mp.solutions.face_mesh.FaceMesh(
+            static_image_mode=not live,
+            max_num_faces=max_faces,
+            refine_landmarks=True,
+            min_detection_confidence=0.5,
+            min_tracking_confidence=0.5,
+        )
+        # Full-range model: finds faces down to a few percent of the frame (a second person
+        # far in the background counts).
+        self._detector = mp.solutions.face_detection.FaceDetection(
+            model_selection=1, min_detection_confidence=0.5
+        )
+        self._segmenter = mp.solutions.selfie_segmentation.SelfieSegmentation(model_selection=0)
+
+    def close(self) -> None:
+        for sol in (self._mesh, self._detector, self._segmenter):
+            try:
+                sol.close()
+            except Exception:  # noqa: BLE001 - closing twice is harmless
+                pass
+
+    def __enter__(self) -> FaceAnalyzer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def analyse(self, rgb: np.ndarray, *, segment: bool = True, detect: bool = True) -> Analysis:
+        """Analyse an RGB uint8 image; coordinates are returned in its own pixels."""
+        if rgb.ndim != 3 or rgb.shape[2] != 3:
+            raise ValueError("expected an HxWx3 RGB image")
+        h, w = rgb.shape[:2]
+        factor = 1.0
+        small = rgb
+        longest = max(h, w)
+        if longest > self.analysis_size:
+            factor = longest / self.analysis_size
+            small = cv2.resize(
+                rgb, (round(w / factor), round(h / factor)), interpolation=cv2.INTER_AREA
+            )
+        small = np.ascontiguousarray(small)
+        sh, sw = small.shape[:2]
+        with self._lock:
+            mesh = self._mesh.process(small)
+            det = self._detector.process(small) if detect else None
+            seg = self._segmenter.process(small) if segment else None
+        faces: list[Face] = []
+        for fl in mesh.multi_face_landmarks or []:
+            arr = np.array([(p.x * sw, p.y * sh, p.z * sw) for p in fl.landmark], dtype=np.float64)
+            box = (
+                float(arr[:, 0].min()),
+                float(arr[:, 1].min()),
+                float(arr[:, 0].max()),
+                float(arr[:, 1].max()),
+            )
+            faces.append(Face(landmarks=arr, box=box))
+        detections: list[tuple[float, float, float, float, float]] = []
+        if det is not None:
+            for d in det.detections or []:
+                bb = d.location_data.relative_bounding_box
+                detections.append(
+                    (
+                        bb.xmin * sw * factor,
+                        bb.ymin * sh * factor,
+                        (bb.xmin + bb.width) * sw * factor,
+                        (bb.ymin + bb.height) * sh * factor,
+                        float(d.score[0]) if d.score else 0.0,
+                    )
+                )
+        mask = None
+        if seg is not None and seg.segmentation_mask is not None:
+            mask = np.asarray(seg.segmentation_mask, dtype=np.float32)
+        for f in faces:
+            if mask is not None:
+                crown, clipped = _crown_from_mask(mask, f, 1.0)
+                f.crown_y, f.crown_clipped = crown, clipped
+        if factor != 1.0:
+            faces = [f.scaled(factor) for f in faces]
+        return Analysis(
+            size=(w, h),
+            faces=faces,
+            detections=detections,
+            person_mask=mask,
+            mask_scale=factor,
+            analysed_rgb=small,
+            analysed_scale=factor,
+        )
+
+
+_shared: dict[int, FaceAnalyzer] = {}
+_shared_lock = threading.Lock()
+
+
+def shared_still_analyzer() -> FaceAnalyzer:
+    """One static-mode analyzer per thread, created on first use (model load ~50 ms)."""
+    key = threading.get_ident()
+    with _shared_lock:
+        an = _shared.get(key)
+        if an is None:
+            an = FaceAnalyzer(live=False)
+            _shared[key] = an
+        return an

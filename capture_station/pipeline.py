@@ -1,0 +1,315 @@
+"""The photo pipeline: shot -> analysis -> crop -> 480x640 -> JPEG -> verified file.
+
+Used by the command line, the camera ``capture`` command and the GUI alike. The verdict that is
+reported for a saved photo is computed on the encoded bytes, and the file is read back from disk
+and compared with them before the pipeline says it is saved.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from PIL import Image
+
+from capture_station.candidate_id import require_valid_id
+from capture_station.checks import CheckContext, CheckResult, Geometry, Mode, run_checks, top_hints
+from capture_station.checks.engine import Status, is_compliant
+from capture_station.crop_solver import CropSolution, CropSolver, HeadMeasurements
+from capture_station.encoder import EncodeError, EncodeResult, JpegEncoder
+from capture_station.face_analysis import Analysis, Face, FaceAnalyzer, shared_still_analyzer
+from capture_station.image_source import ArraySource, ImageLoadError, SourceImage, open_image_bytes
+from capture_station.jpeg_info import JpegInfo, estimate_quality, parse_jpeg
+from capture_station.standard import Standard, load_standard
+from capture_station.store import Store, sha256_hex
+
+ANALYSIS_SIZE = 1280  # longest side of the copy a shot is analysed on
+RENDER_OVERSAMPLE = 1.5  # decode the crop at >= 1.5x the output size before the final resize
+
+Source = SourceImage | ArraySource
+
+
+def head_measurements(face: Face) -> HeadMeasurements | None:
+    if face.crown_y is None:
+        return None
+    return HeadMeasurements(
+        crown_y=face.crown_y,
+        eye_y=face.eye_y,
+        face_width=face.face_width,
+        centre_x=face.centre_x,
+        crown_clipped=face.crown_clipped,
+    )
+
+
+@dataclass
+class ShotAnalysis:
+    """A raw shot or live frame: what was found and the crop the solver would take."""
+
+    size: tuple[int, int]
+    analysis: Analysis
+    face: Face | None
+    crop: CropSolution | None
+    geometry: Geometry | None
+    checks: list[CheckResult]
+
+    @property
+    def feasible(self) -> bool:
+        return self.crop is not None and self.crop.feasible
+
+
+@dataclass
+class FinalVerdict:
+    """The checks of an encoded 480x640 file, measured on its own pixels."""
+
+    checks: list[CheckResult]
+    jpeg: JpegInfo
+    quality: int | None
+    rgb: np.ndarray | None
+    analysis: Analysis | None
+
+    @property
+    def compliant(self) -> bool:
+        return is_compliant(self.checks)
+
+
+@dataclass
+class ProcessResult:
+    candidate_id: str
+    source: str
+    compliant: bool
+    saved: bool = False
+    path: str | None = None
+    data: bytes | None = None
+    encode: EncodeResult | None = None
+    shot: ShotAnalysis | None = None
+    final: FinalVerdict | None = None
+    checks: list[CheckResult] = field(default_factory=list)
+    reason: str | None = None
+
+    @property
+    def quality(self) -> int | None:
+        return self.encode.quality if self.encode else None
+
+    @property
+    def bytes(self) -> int | None:
+        return len(self.data) if self.data is not None else None
+
+    def hints(self, lang: str = "zh_CN") -> list[str]:
+        hs = top_hints(self.checks, lang, n=5)
+        if self.reason and not hs:
+            hs = [self.reason]
+        return hs
+
+    def as_json(self, lang: str = "en") -> dict[str, Any]:
+        return {
+            "id": self.candidate_id,
+            "source": self.source,
+            "path": self.path,
+            "compliant": self.compliant,
+            "saved": self.saved,
+            "bytes": self.bytes,
+            "quality": self.quality,
+            "encodes": self.encode.encodes if self.encode else None,
+            "crop": self.shot.crop.as_dict() if self.shot and self.shot.crop else None,
+            "reason": self.reason,
+            "checks": [c.as_json(lang) for c in self.checks],
+            "hints": self.hints(lang),
+        }
+
+
+class Pipeline:
+    def __init__(self, standard: Standard | None = None, analyzer: FaceAnalyzer | None = None) -> None:
+        self.standard = standard or load_standard()
+        self._analyzer = analyzer
+        self.solver = CropSolver(self.standard)
+        self.encoder = JpegEncoder(self.standard)
+
+    @property
+    def analyzer(self) -> FaceAnalyzer:
+        return self._analyzer or shared_still_analyzer()
+
+    # -- shots ------------------------------------------------------------------------------
+    def analyse_rgb(self, rgb: np.ndarray, factor: float = 1.0, mode: Mode = Mode.RAW,
+                    analyzer: FaceAnalyzer | None = None,
+                    full_size: tuple[int, int] | None = None) -> ShotAnalysis:
+        """Analyse a frame. ``factor`` maps its pixels to the full-size shot's pixels."""
+        an = (analyzer or self.analyzer).analyse(rgb)
+        if factor != 1.0:
+            an.faces = [f.scaled(factor) for f in an.faces]
+            an.mask_scale *= factor
+            an.analysed_scale *= factor
+        size = full_size or (int(round(rgb.shape[1] * factor)), int(round(rgb.shape[0] * factor)))
+        an.size = size
+        face = an.primary
+        crop = None
+        geometry = None
+        if face is not None:
+            hm = head_measurements(face)
+            if hm is not None:
+                crop = self.solver.solve(hm, size)
+                geometry = Geometry(crop.crown_out, crop.eyes_out, crop.face_width_out,
+                                    crop.centre_out, crop_clipped_flag(face))
+        ctx = CheckContext(self.standard, mode, rgb=rgb, analysis=an, crop=crop, geometry=geometry)
+        checks = run_checks(ctx)
+        return ShotAnalysis(size, an, face, crop, geometry, checks)
+
+    def analyse_source(self, src: Source) -> tuple[ShotAnalysis, np.ndarray, float]:
+        w, h = src.size
+        longest = max(w, h)
+        min_size = None
+        if longest > ANALYSIS_SIZE:
+            k = ANALYSIS_SIZE / longest
+            min_size = (max(1, int(w * k)), max(1, int(h * k)))
+        rgb, factor = src.decode(min_size)
+        return self.analyse_rgb(rgb, factor, Mode.RAW, full_size=(w, h)), rgb, factor
+
+    def render(self, src: Source, crop: CropSolution,
+               decoded: tuple[np.ndarray, float] | None = None) -> np.ndarray:
+        """Cut the crop rectangle and resize it to the output size (no rotate, mirror or pad)."""
+        out_w, out_h = self.standard.file.width, self.standard.file.height
+        need = RENDER_OVERSAMPLE * out_w / crop.width  # decoded px per full-size px needed
+        w, h = src.size
+        rgb, factor = (None, 1.0)
+        if decoded is not None and 1.0 / decoded[1] >= min(need, 1.0) - 1e-9:
+            rgb, factor = decoded
+        if rgb is None:
+            min_size = None if need >= 1.0 else (int(np.ceil(w * need)), int(np.ceil(h * need)))
+            rgb, factor = src.decode(min_size)
+        x0, y0, x1, y1 = (v / factor for v in crop.box)
+        im = Image.fromarray(rgb, "RGB")
+        x0, y0 = max(0.0, x0), max(0.0, y0)
+        x1, y1 = min(float(im.width), x1), min(float(im.height), y1)
+        out = im.resize((out_w, out_h), Image.Resampling.LANCZOS, box=(x0, y0, x1, y1))
+        return np.asarray(out, dtype=np.uint8)
+
+    # -- final files ------------------------------------------------------------------------
+    def verify_bytes(self, data: bytes, file_name: str, capture_date: str | None = None,
+                     analyzer: FaceAnalyzer | None = None) -> FinalVerdict:
+        """Check an encoded photo on its own bytes and pixels."""
+        info = parse_jpeg(data)
+        est = estimate_quality(info) if info.is_jpeg else None
+        rgb = None
+        analysis = None
+        geometry = None
+        if info.is_jpeg and info.error is None:
+            try:
+                with Image.open(io.BytesIO(data)) as im:
+                    if im.mode == "RGB":
+                        rgb = np.asarray(im, dtype=np.uint8)
+                    elif im.mode in ("L", "CMYK", "YCbCr"):
+                        rgb = np.asarray(im.convert("RGB"), dtype=np.uint8)
+            except (OSError, ValueError, Image.DecompressionBombError):
+                rgb = None
+        if rgb is not None and rgb.shape[0] * rgb.shape[1] <= 16_000_000:
+            analysis = (analyzer or self.analyzer).analyse(np.ascontiguousarray(rgb))
+            face = analysis.primary
+            if face is not None:
+                geometry = Geometry(face.crown_y, face.eye_y, face.face_width, face.centre_x,
+                                    face.crown_clipped)
+        ctx = CheckContext(
+            self.standard, Mode.FINAL, rgb=rgb, analysis=analysis, geometry=geometry,
+            file_name=file_name, file_bytes=data, jpeg=info, capture_date=capture_date,
+        )
+        checks = run_checks(ctx)
+        return FinalVerdict(checks, info, est.quality if est else None, rgb, analysis)
+
+    def verify_file(self, path: Path) -> FinalVerdict:
+        from capture_station.image_source import open_image_file
+
+        src = open_image_file(path)
+        return self.verify_bytes(src.data, path.name, src.capture_date)
+
+    # -- the whole thing --------------------------------------------------------------------
+    def make_photo(self, src: Source) -> tuple[ShotAnalysis, EncodeResult | None, FinalVerdict | None, str | None]:
+        """Analyse, crop, encode and verify in memory; nothing touches the disk."""
+        shot, rgb, factor = self.analyse_source(src)
+        if shot.face is None:
+            return shot, None, None, "no face found"
+        if shot.crop is None:
+            return shot, None, None, "top of head not found"
+        if not shot.crop.feasible:
+            p = shot.crop.problems
+            return shot, None, None, "not feasible: " + "; ".join(x.message_en for x in p)
+        out = self.render(src, shot.crop, (rgb, factor))
+        try:
+            enc = self.encoder.encode(out)
+        except EncodeError as e:
+            return shot, None, None, str(e)
+        name = "photo" + self.standard.file.write_extension
+        final = self.verify_bytes(enc.data, name)
+        return shot, enc, final, None
+
+    def process(
+        self,
+        src: Source,
+        candidate_id: str,
+        *,
+        store: Store | None = None,
+        out_dir: Path | None = None,
+        force: bool = False,
+        override_reason: str | None = None,
+        original: tuple[str, bytes] | None = None,
+    ) -> ProcessResult:
+        cid = require_valid_id(candidate_id, self.standard)
+        shot, enc, final, reason = self.make_photo(src)
+        shot_checks = [c for c in shot.checks if c.id in ("geometry.crop_fits", "geometry.resolution")]
+        if final is None:
+            checks = shot.checks
+            return ProcessResult(cid, src.name, False, shot=shot, checks=checks, reason=reason,
+                                 encode=enc)
+        checks = shot_checks + final.checks
+        compliant = is_compliant(checks)
+        res = ProcessResult(cid, src.name, compliant, data=enc.data if enc else None, encode=enc,
+                            shot=shot, final=final, checks=checks)
+        if enc is None or (not compliant and not force):
+            if not compliant:
+                res.reason = "not compliant: " + "; ".join(
+                    c.message_en for c in checks if c.status == Status.FAIL
+                )
+            return res
+        if out_dir is not None:
+            from capture_station.atomic_io import atomic_write, ensure_private_dir
+
+            ensure_private_dir(out_dir)
+            path = out_dir / f"{cid}{self.standard.file.write_extension}"
+            atomic_write(path, enc.data)
+        elif store is not None:
+            rec = store.save_photo(
+                cid, enc.data, quality=enc.quality, compliant=compliant,
+                checks=[c.as_json("en") for c in checks],
+                override_reason=override_reason if not compliant else None,
+                source=src.name, original=original,
+            )
+            path = store.root / rec.path
+        else:
+            return res
+        # What is reported is what is on disk: read it back and compare.
+        on_disk = path.read_bytes()
+        if sha256_hex(on_disk) != sha256_hex(enc.data):
+            res.compliant = False
+            res.reason = f"the file read back from {path} differs from what was written"
+            return res
+        res.saved = True
+        res.path = str(path)
+        return res
+
+
+def crop_clipped_flag(face: Face) -> bool:
+    return bool(face.crown_clipped)
+
+
+def source_from_bytes(data: bytes, name: str) -> SourceImage:
+    return open_image_bytes(data, name)
+
+
+__all__ = [
+    "ImageLoadError",
+    "Pipeline",
+    "ProcessResult",
+    "ShotAnalysis",
+    "FinalVerdict",
+    "source_from_bytes",
+]

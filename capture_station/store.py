@@ -1,0 +1,378 @@
+"""The station store: accepted photos on disk and their records in SQLite.
+
+Layout of the data folder::
+
+    photos/<ID>.jpg              the accepted photo, one per candidate
+    history/<ID>/<time>.jpg      every earlier accepted photo (a retake never deletes)
+    originals/<ID>/<time>-<name> the camera's original file (DSLR capture archive)
+    station.db                   SQLite, WAL, synchronous=FULL
+
+A save writes the new file to a temporary name, keeps the old photo in history (hard link, so
+the final name never disappears), renames the new file into place, then records it in one
+transaction. After a crash the next start removes temporary files and reconciles the records
+with the files.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import json
+import os
+import shutil
+import socket
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from capture_station.atomic_io import (
+    atomic_write,
+    clean_temp_files,
+    ensure_private_dir,
+    fsync_dir,
+    write_temp,
+)
+from capture_station.candidate_id import require_valid_id
+from capture_station.standard import Standard, load_standard
+
+
+class StoreError(OSError):
+    """The store cannot be written (disk full, read-only, permission); ``str()`` says why."""
+
+
+# Each migration takes the schema from version i to i + 1. Never edit a released one.
+MIGRATIONS: list[str] = [
+    """
+    CREATE TABLE photos (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        candidate_id TEXT NOT NULL,
+        path TEXT NOT NULL,
+        sha256 TEXT NOT NULL,
+        bytes INTEGER NOT NULL,
+        quality INTEGER,
+        compliant INTEGER NOT NULL,
+        checks_json TEXT NOT NULL,
+        override_reason TEXT,
+        station TEXT,
+        operator TEXT,
+        source TEXT,
+        original_path TEXT,
+        history_path TEXT,
+        created_at TEXT NOT NULL,
+        superseded_by INTEGER REFERENCES photos(id)
+    );
+    CREATE INDEX photos_candidate ON photos(candidate_id);
+    CREATE TABLE audit (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        at TEXT NOT NULL,
+        action TEXT NOT NULL,
+        candidate_id TEXT,
+        station TEXT,
+        operator TEXT,
+        detail TEXT
+    );
+    """,
+]
+
+
+@dataclass
+class PhotoRecord:
+    id: int
+    candidate_id: str
+    path: str
+    sha256: str
+    bytes: int
+    quality: int | None
+    compliant: bool
+    checks: list[dict[str, Any]]
+    override_reason: str | None
+    station: str | None
+    operator: str | None
+    source: str | None
+    original_path: str | None
+    history_path: str | None
+    created_at: str
+    superseded_by: int | None
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now().astimezone()
+
+
+def sha256_hex(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _as_store_error(e: OSError, what: str) -> StoreError:
+    import errno
+
+    reason = {
+        errno.ENOSPC: "disk full",
+        errno.EDQUOT: "disk quota exceeded",
+        errno.EROFS: "read-only file system",
+        errno.EACCES: "permission denied",
+        errno.EPERM: "permission denied",
+    }.get(e.errno or 0, e.strerror or str(e))
+    err = StoreError(e.errno or 0, f"cannot {what}: {reason}")
+    return err
+
+
+class Store:
+    def __init__(self, data_dir: Path | str, standard: Standard | None = None,
+                 station: str | None = None, operator: str | None = None) -> None:
+        self.root = Path(data_dir)
+        self.standard = standard or load_standard()
+        self.station = station or socket.gethostname()
+        self.operator = operator
+        try:
+            ensure_private_dir(self.root)
+            self.photos_dir = ensure_private_dir(self.root / "photos")
+            self.history_dir = ensure_private_dir(self.root / "history")
+            self.originals_dir = ensure_private_dir(self.root / "originals")
+        except OSError as e:
+            raise _as_store_error(e, f"create the data folder {self.root}") from None
+        self.db_path = self.root / "station.db"
+        self.removed_temp = clean_temp_files(self.photos_dir)
+        self._db = self._connect()
+
+    # -- database ---------------------------------------------------------------------------
+    def _connect(self) -> sqlite3.Connection:
+        try:
+            db = sqlite3.connect(self.db_path, timeout=30, isolation_level=None,
+                                 check_same_thread=False)
+            db.row_factory = sqlite3.Row
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=FULL")
+            db.execute("PRAGMA foreign_keys=ON")
+            db.execute("PRAGMA busy_timeout=30000")
+            self._migrate(db)
+        except sqlite3.DatabaseError as e:
+            raise StoreError(0, f"cannot open the station database {self.db_path}: {e}") from None
+        if os.name == "posix":
+            for suffix in ("", "-wal", "-shm"):
+                with contextlib.suppress(OSError):
+                    os.chmod(str(self.db_path) + suffix, 0o600)
+        return db
+
+    @staticmethod
+    def _migrate(db: sqlite3.Connection) -> None:
+        db.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+        row = db.execute("SELECT version FROM schema_version").fetchone()
+        version = int(row[0]) if row else 0
+        if row is None:
+            db.execute("INSERT INTO schema_version VALUES (0)")
+        for i in range(version, len(MIGRATIONS)):
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                for stmt in _split_sql(MIGRATIONS[i]):
+                    db.execute(stmt)
+                db.execute("UPDATE schema_version SET version = ?", (i + 1,))
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+
+    @property
+    def schema_version(self) -> int:
+        return int(self._db.execute("SELECT version FROM schema_version").fetchone()[0])
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self._db
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+
+    def close(self) -> None:
+        with contextlib.suppress(sqlite3.Error):
+            self._db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- photos -----------------------------------------------------------------------------
+    def photo_path(self, candidate_id: str) -> Path:
+        cid = require_valid_id(candidate_id, self.standard)
+        return self.photos_dir / f"{cid}{self.standard.file.write_extension}"
+
+    def current(self, candidate_id: str) -> PhotoRecord | None:
+        cid = require_valid_id(candidate_id, self.standard)
+        row = self._db.execute(
+            "SELECT * FROM photos WHERE candidate_id = ? AND superseded_by IS NULL"
+            " ORDER BY id DESC LIMIT 1",
+            (cid,),
+        ).fetchone()
+        return _record(row) if row else None
+
+    def history(self, candidate_id: str) -> list[PhotoRecord]:
+        cid = require_valid_id(candidate_id, self.standard)
+        rows = self._db.execute(
+            "SELECT * FROM photos WHERE candidate_id = ? ORDER BY id", (cid,)
+        ).fetchall()
+        return [_record(r) for r in rows]
+
+    def recent(self, since: dt.datetime | None = None, limit: int = 500) -> list[PhotoRecord]:
+        if since is None:
+            since = _now().replace(hour=0, minute=0, second=0, microsecond=0)
+        rows = self._db.execute(
+            "SELECT * FROM photos WHERE created_at >= ? ORDER BY id DESC LIMIT ?",
+            (since.isoformat(), limit),
+        ).fetchall()
+        return [_record(r) for r in rows]
+
+    def save_photo(
+        self,
+        candidate_id: str,
+        data: bytes,
+        *,
+        quality: int | None,
+        compliant: bool,
+        checks: list[dict[str, Any]],
+        override_reason: str | None = None,
+        source: str | None = None,
+        original: tuple[str, bytes] | None = None,
+    ) -> PhotoRecord:
+        """Save an accepted photo; a previous one for the same ID moves to history first."""
+        cid = require_valid_id(candidate_id, self.standard)
+        final = self.photo_path(cid)
+        now = _now()
+        stamp = now.strftime("%Y%m%dT%H%M%S%f")
+        digest = sha256_hex(data)
+        original_path: str | None = None
+        history_path: str | None = None
+        try:
+            tmp = write_temp(self.photos_dir, final.name, data)
+            try:
+                if original is not None:
+                    oname = _safe_name(original[0])
+                    odir = ensure_private_dir(self.originals_dir / cid)
+                    opath = odir / f"{stamp}-{oname}"
+                    atomic_write(opath, original[1])
+                    original_path = str(opath.relative_to(self.root))
+                if final.exists():
+                    hdir = ensure_private_dir(self.history_dir / cid)
+                    hpath = hdir / f"{stamp}{final.suffix}"
+                    _link_or_copy(final, hpath)
+                    fsync_dir(hdir)
+                    history_path = str(hpath.relative_to(self.root))
+                os.replace(tmp, final)
+            except BaseException:
+                with contextlib.suppress(OSError):
+                    tmp.unlink()
+                raise
+            fsync_dir(self.photos_dir)
+        except OSError as e:
+            raise _as_store_error(e, f"save the photo for {cid}") from None
+        with self.transaction() as db:
+            prev = db.execute(
+                "SELECT id FROM photos WHERE candidate_id = ? AND superseded_by IS NULL", (cid,)
+            ).fetchall()
+            cur = db.execute(
+                "INSERT INTO photos (candidate_id, path, sha256, bytes, quality, compliant,"
+                " checks_json, override_reason, station, operator, source, original_path,"
+                " created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (
+                    cid, str(final.relative_to(self.root)), digest, len(data), quality,
+                    int(compliant), json.dumps(checks, ensure_ascii=False), override_reason,
+                    self.station, self.operator, source, original_path, now.isoformat(),
+                ),
+            )
+            new_id = int(cur.lastrowid or 0)
+            for (pid,) in prev:
+                db.execute(
+                    "UPDATE photos SET superseded_by = ?, history_path = COALESCE(history_path, ?)"
+                    " WHERE id = ?",
+                    (new_id, history_path, pid),
+                )
+            action = "retake" if prev else "accept"
+            detail = {"sha256": digest, "bytes": len(data)}
+            if override_reason:
+                detail["override_reason"] = override_reason
+            self._audit(db, action, cid, detail)
+            if override_reason:
+                self._audit(db, "override", cid, {"reason": override_reason})
+        rec = self.current(cid)
+        assert rec is not None
+        return rec
+
+    def _audit(self, db: sqlite3.Connection, action: str, cid: str | None, detail: dict[str, Any]) -> None:
+        db.execute(
+            "INSERT INTO audit (at, action, candidate_id, station, operator, detail)"
+            " VALUES (?,?,?,?,?,?)",
+            (_now().isoformat(), action, cid, self.station, self.operator,
+             json.dumps(detail, ensure_ascii=False)),
+        )
+
+    def audit_log(self, candidate_id: str | None = None) -> list[sqlite3.Row]:
+        if candidate_id is None:
+            return self._db.execute("SELECT * FROM audit ORDER BY id").fetchall()
+        return self._db.execute(
+            "SELECT * FROM audit WHERE candidate_id = ? ORDER BY id", (candidate_id,)
+        ).fetchall()
+
+    def read_photo(self, rec: PhotoRecord) -> bytes:
+        return (self.root / rec.path).read_bytes()
+
+    def consistency_report(self) -> list[str]:
+        """Differences between the records and the files (each current photo present and
+        matching its sha256)."""
+        problems: list[str] = []
+        rows = self._db.execute("SELECT * FROM photos WHERE superseded_by IS NULL").fetchall()
+        for row in rows:
+            rec = _record(row)
+            p = self.root / rec.path
+            if not p.exists():
+                problems.append(f"{rec.candidate_id}: file missing ({rec.path})")
+                continue
+            if sha256_hex(p.read_bytes()) != rec.sha256:
+                problems.append(f"{rec.candidate_id}: file differs from its record")
+        return problems
+
+
+def _split_sql(script: str) -> list[str]:
+    return [s.strip() for s in script.split(";") if s.strip()]
+
+
+def _safe_name(name: str) -> str:
+    base = os.path.basename(name.replace("\\", "/")) or "original"
+    return "".join(c if (c.isascii() and (c.isalnum() or c in "._-")) else "_" for c in base)[:80]
+
+
+def _link_or_copy(src: Path, dst: Path) -> None:
+    try:
+        os.link(src, dst)
+    except OSError:
+        tmp = write_temp(dst.parent, dst.name, src.read_bytes())
+        os.replace(tmp, dst)
+    with contextlib.suppress(OSError):
+        shutil.copystat(src, dst)
+
+
+def _record(row: sqlite3.Row) -> PhotoRecord:
+    return PhotoRecord(
+        id=int(row["id"]),
+        candidate_id=row["candidate_id"],
+        path=row["path"],
+        sha256=row["sha256"],
+        bytes=int(row["bytes"]),
+        quality=row["quality"],
+        compliant=bool(row["compliant"]),
+        checks=json.loads(row["checks_json"] or "[]"),
+        override_reason=row["override_reason"],
+        station=row["station"],
+        operator=row["operator"],
+        source=row["source"],
+        original_path=row["original_path"],
+        history_path=row["history_path"],
+        created_at=row["created_at"],
+        superseded_by=row["superseded_by"],
+    )

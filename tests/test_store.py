@@ -1,0 +1,82 @@
+"""Station store: atomic saves, retakes keep history, records match files, private files."""
+
+from __future__ import annotations
+
+import os
+import stat
+
+import pytest
+
+from capture_station.candidate_id import InvalidCandidateId
+from capture_station.store import Store, sha256_hex
+
+
+def _save(store, cid, data, **kw):
+    return store.save_photo(cid, data, quality=80, compliant=True, checks=[], **kw)
+
+
+def test_save_and_retake_keep_every_version(tmp_path, standard):
+    s = Store(tmp_path, standard, station="st1", operator="op")
+    a, b = b"\xff\xd8first\xff\xd9", b"\xff\xd8second\xff\xd9"
+    r1 = _save(s, "1234567890", a, original=("DSC_0001.JPG", b"raw-bytes"))
+    assert (tmp_path / "photos" / "1234567890.jpg").read_bytes() == a
+    assert (tmp_path / r1.original_path).read_bytes() == b"raw-bytes"
+    r2 = _save(s, "1234567890", b)
+    assert (tmp_path / "photos" / "1234567890.jpg").read_bytes() == b
+    hist = s.history("1234567890")
+    assert [h.sha256 for h in hist] == [sha256_hex(a), sha256_hex(b)]
+    assert hist[0].superseded_by == r2.id
+    assert (tmp_path / hist[0].history_path).read_bytes() == a
+    assert [r["action"] for r in s.audit_log("1234567890")] == ["accept", "retake"]
+    assert s.consistency_report() == []
+    row = s._db.execute("PRAGMA integrity_check").fetchone()[0]
+    assert row == "ok"
+    assert s._db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert s._db.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
+    s.close()
+
+
+def test_bad_id_never_touches_the_disk(tmp_path, standard):
+    s = Store(tmp_path / "st", standard)
+    before = sorted(p for p in tmp_path.rglob("*"))
+    with pytest.raises(InvalidCandidateId):
+        _save(s, "../../evil", b"x")
+    after = sorted(p for p in tmp_path.rglob("*"))
+    assert before == after
+    s.close()
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX permissions")
+def test_store_is_private(tmp_path, standard):
+    s = Store(tmp_path / "st", standard)
+    _save(s, "1234567890", b"abc")
+    assert stat.S_IMODE((tmp_path / "st").stat().st_mode) == 0o700
+    assert stat.S_IMODE((tmp_path / "st" / "photos" / "1234567890.jpg").stat().st_mode) == 0o600
+    s.close()
+
+
+def test_leftover_temp_files_are_cleaned_on_start(tmp_path, standard):
+    s = Store(tmp_path, standard)
+    s.close()
+    junk = tmp_path / "photos" / ".tmp-abc-1234567890.jpg"
+    junk.write_bytes(b"half")
+    s = Store(tmp_path, standard)
+    assert not junk.exists() and s.removed_temp == [junk]
+    s.close()
+
+
+def test_consistency_report_sees_a_changed_file(tmp_path, standard):
+    s = Store(tmp_path, standard)
+    _save(s, "1234567890", b"abc")
+    (tmp_path / "photos" / "1234567890.jpg").write_bytes(b"tampered")
+    assert s.consistency_report() == ["1234567890: file differs from its record"]
+    s.close()
+
+
+def test_two_connections_share_the_store(tmp_path, standard):
+    a = Store(tmp_path, standard)
+    b = Store(tmp_path, standard)
+    _save(a, "1234567890", b"one")
+    assert b.current("1234567890").sha256 == sha256_hex(b"one")
+    a.close()
+    b.close()
