@@ -75,6 +75,31 @@ MIGRATIONS: list[str] = [
         detail TEXT
     );
     """,
+    # 2: the roster, exports, and where an imported photo came from
+    """
+    CREATE TABLE candidates (
+        candidate_id TEXT PRIMARY KEY,
+        name TEXT,
+        resident_id TEXT,
+        office TEXT,
+        source_file TEXT,
+        imported_at TEXT NOT NULL
+    );
+    CREATE TABLE exports (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        at TEXT NOT NULL,
+        station TEXT,
+        operator TEXT,
+        path TEXT NOT NULL,
+        photos INTEGER NOT NULL,
+        excluded INTEGER NOT NULL,
+        missing INTEGER NOT NULL,
+        manifest_sha256 TEXT NOT NULL,
+        detail TEXT
+    );
+    ALTER TABLE photos ADD COLUMN origin_station TEXT;
+    ALTER TABLE photos ADD COLUMN captured_at TEXT;
+    """,
 ]
 
 
@@ -96,6 +121,8 @@ class PhotoRecord:
     history_path: str | None
     created_at: str
     superseded_by: int | None
+    captured_at: str | None = None
+    origin_station: str | None = None
 
 
 def _now() -> dt.datetime:
@@ -240,6 +267,8 @@ class Store:
         override_reason: str | None = None,
         source: str | None = None,
         original: tuple[str, bytes] | None = None,
+        captured_at: str | None = None,
+        origin_station: str | None = None,
     ) -> PhotoRecord:
         """Save an accepted photo; a previous one for the same ID moves to history first."""
         cid = require_valid_id(candidate_id, self.standard)
@@ -279,11 +308,12 @@ class Store:
             cur = db.execute(
                 "INSERT INTO photos (candidate_id, path, sha256, bytes, quality, compliant,"
                 " checks_json, override_reason, station, operator, source, original_path,"
-                " created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                " created_at, captured_at, origin_station) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (
                     cid, str(final.relative_to(self.root)), digest, len(data), quality,
                     int(compliant), json.dumps(checks, ensure_ascii=False), override_reason,
                     self.station, self.operator, source, original_path, now.isoformat(),
+                    captured_at or now.isoformat(), origin_station,
                 ),
             )
             new_id = int(cur.lastrowid or 0)
@@ -375,4 +405,6 @@ def _record(row: sqlite3.Row) -> PhotoRecord:
         history_path=row["history_path"],
         created_at=row["created_at"],
         superseded_by=row["superseded_by"],
+        captured_at=row["captured_at"] if "captured_at" in row.keys() else None,
+        origin_station=row["origin_station"] if "origin_station" in row.keys() else None,
     )

@@ -80,3 +80,30 @@ def test_two_connections_share_the_store(tmp_path, standard):
     assert b.current("1234567890").sha256 == sha256_hex(b"one")
     a.close()
     b.close()
+
+
+def test_migration_from_the_first_schema_keeps_every_row(tmp_path, standard):
+    import sqlite3
+
+    from capture_station.store import MIGRATIONS
+
+    db = sqlite3.connect(tmp_path / "station.db", isolation_level=None)
+    db.execute("CREATE TABLE schema_version (version INTEGER NOT NULL)")
+    db.execute("INSERT INTO schema_version VALUES (1)")
+    for stmt in MIGRATIONS[0].split(";"):
+        if stmt.strip():
+            db.execute(stmt)
+    db.execute(
+        "INSERT INTO photos (candidate_id, path, sha256, bytes, quality, compliant, checks_json,"
+        " created_at) VALUES ('1234567890', 'photos/1234567890.jpg', 'abc', 3, 80, 1, '[]',"
+        " '2026-01-01T00:00:00+00:00')"
+    )
+    db.execute("INSERT INTO audit (at, action, candidate_id) VALUES ('2026-01-01', 'accept', '1234567890')")
+    db.close()
+    s = Store(tmp_path, standard)
+    assert s.schema_version == len(MIGRATIONS)
+    rec = s.current("1234567890")
+    assert rec is not None and rec.sha256 == "abc" and rec.captured_at is None
+    assert len(s.audit_log()) == 1
+    s._db.execute("SELECT * FROM candidates").fetchall()
+    s.close()
