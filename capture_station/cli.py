@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import sqlite3
 import sys
 from pathlib import Path
 from typing import Any
@@ -254,6 +255,10 @@ def main(argv: list[str] | None = None) -> int:
         _err(f"invalid candidate ID: {e}")
     except (ImageLoadError, StandardError, StoreError, CliError) as e:
         _err(str(e))
+    except sqlite3.Error as e:
+        _err(f"station database error: {e}")
+    except OSError as e:
+        _err(f"{e.strerror or e}" + (f": {e.filename}" if getattr(e, "filename", None) else ""))
     except KeyboardInterrupt:
         _err("interrupted")
     except Exception as e:

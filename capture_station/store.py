@@ -42,6 +42,13 @@ from capture_station.standard import Standard, load_standard
 class StoreError(OSError):
     """The store cannot be written (disk full, read-only, permission); ``str()`` says why."""
 
+    def __init__(self, errno_: int, message: str) -> None:
+        super().__init__(message)
+        self.errno = errno_
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
 
 # Each migration takes the schema from version i to i + 1. Never edit a released one.
 MIGRATIONS: list[str] = [
@@ -99,6 +106,16 @@ MIGRATIONS: list[str] = [
     );
     ALTER TABLE photos ADD COLUMN origin_station TEXT;
     ALTER TABLE photos ADD COLUMN captured_at TEXT;
+    """,
+    # 3: intent log of saves in flight, so a save cut short by a crash is finished on restart
+    """
+    CREATE TABLE pending_saves (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        candidate_id TEXT NOT NULL,
+        sha256 TEXT NOT NULL,
+        record_json TEXT NOT NULL,
+        started_at TEXT NOT NULL
+    );
     """,
 ]
 
@@ -163,7 +180,12 @@ class Store:
             raise _as_store_error(e, f"create the data folder {self.root}") from None
         self.db_path = self.root / "station.db"
         self.removed_temp = clean_temp_files(self.photos_dir)
+        for sub in (self.history_dir, self.originals_dir):
+            for d in sub.iterdir() if sub.is_dir() else []:
+                if d.is_dir():
+                    self.removed_temp += clean_temp_files(d)
         self._db = self._connect()
+        self.recovered = self._recover_pending()
 
     # -- database ---------------------------------------------------------------------------
     def _connect(self) -> sqlite3.Connection:
@@ -177,7 +199,9 @@ class Store:
             db.execute("PRAGMA busy_timeout=30000")
             self._migrate(db)
         except sqlite3.DatabaseError as e:
-            raise StoreError(0, f"cannot open the station database {self.db_path}: {e}") from None
+            raise StoreError(
+                0, f"cannot open the station database {self.db_path}: {e} (disk full or read-only?)"
+            ) from None
         if os.name == "posix":
             for suffix in ("", "-wal", "-shm"):
                 with contextlib.suppress(OSError):
@@ -270,29 +294,57 @@ class Store:
         captured_at: str | None = None,
         origin_station: str | None = None,
     ) -> PhotoRecord:
-        """Save an accepted photo; a previous one for the same ID moves to history first."""
+        """Save an accepted photo; a previous one for the same ID is kept in history.
+
+        Order: intent row (committed) -> new file fsynced under a temporary name -> old file
+        hard-linked into history -> rename over the final name -> record + intent removal in one
+        transaction. A crash at any point leaves the old or the new photo under the final name,
+        and :meth:`_recover_pending` finishes a save whose file was already in place.
+        """
         cid = require_valid_id(candidate_id, self.standard)
         final = self.photo_path(cid)
         now = _now()
         stamp = now.strftime("%Y%m%dT%H%M%S%f")
         digest = sha256_hex(data)
-        original_path: str | None = None
-        history_path: str | None = None
+        hpath = self.history_dir / cid / f"{stamp}{final.suffix}"
+        record: dict[str, Any] = {
+            "candidate_id": cid,
+            "path": str(final.relative_to(self.root)),
+            "sha256": digest,
+            "bytes": len(data),
+            "quality": quality,
+            "compliant": int(compliant),
+            "checks_json": json.dumps(checks, ensure_ascii=False),
+            "override_reason": override_reason,
+            "station": self.station,
+            "operator": self.operator,
+            "source": source,
+            "original_path": None,
+            "created_at": now.isoformat(),
+            "captured_at": captured_at or now.isoformat(),
+            "origin_station": origin_station,
+            "history_path": str(hpath.relative_to(self.root)),
+        }
+        if original is not None:
+            opath = self.originals_dir / cid / f"{stamp}-{_safe_name(original[0])}"
+            record["original_path"] = str(opath.relative_to(self.root))
+        with self.transaction() as db:
+            cur = db.execute(
+                "INSERT INTO pending_saves (candidate_id, sha256, record_json, started_at)"
+                " VALUES (?,?,?,?)",
+                (cid, digest, json.dumps(record, ensure_ascii=False), now.isoformat()),
+            )
+            pending_id = int(cur.lastrowid or 0)
         try:
             tmp = write_temp(self.photos_dir, final.name, data)
             try:
                 if original is not None:
-                    oname = _safe_name(original[0])
-                    odir = ensure_private_dir(self.originals_dir / cid)
-                    opath = odir / f"{stamp}-{oname}"
-                    atomic_write(opath, original[1])
-                    original_path = str(opath.relative_to(self.root))
+                    ensure_private_dir(self.originals_dir / cid)
+                    atomic_write(self.root / record["original_path"], original[1])
                 if final.exists():
-                    hdir = ensure_private_dir(self.history_dir / cid)
-                    hpath = hdir / f"{stamp}{final.suffix}"
+                    ensure_private_dir(hpath.parent)
                     _link_or_copy(final, hpath)
-                    fsync_dir(hdir)
-                    history_path = str(hpath.relative_to(self.root))
+                    fsync_dir(hpath.parent)
                 os.replace(tmp, final)
             except BaseException:
                 with contextlib.suppress(OSError):
@@ -300,39 +352,68 @@ class Store:
                 raise
             fsync_dir(self.photos_dir)
         except OSError as e:
+            with contextlib.suppress(sqlite3.Error), self.transaction() as db:
+                db.execute("DELETE FROM pending_saves WHERE id = ?", (pending_id,))
             raise _as_store_error(e, f"save the photo for {cid}") from None
         with self.transaction() as db:
-            prev = db.execute(
-                "SELECT id FROM photos WHERE candidate_id = ? AND superseded_by IS NULL", (cid,)
-            ).fetchall()
-            cur = db.execute(
-                "INSERT INTO photos (candidate_id, path, sha256, bytes, quality, compliant,"
-                " checks_json, override_reason, station, operator, source, original_path,"
-                " created_at, captured_at, origin_station) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                (
-                    cid, str(final.relative_to(self.root)), digest, len(data), quality,
-                    int(compliant), json.dumps(checks, ensure_ascii=False), override_reason,
-                    self.station, self.operator, source, original_path, now.isoformat(),
-                    captured_at or now.isoformat(), origin_station,
-                ),
-            )
-            new_id = int(cur.lastrowid or 0)
-            for (pid,) in prev:
-                db.execute(
-                    "UPDATE photos SET superseded_by = ?, history_path = COALESCE(history_path, ?)"
-                    " WHERE id = ?",
-                    (new_id, history_path, pid),
-                )
-            action = "retake" if prev else "accept"
-            detail = {"sha256": digest, "bytes": len(data)}
-            if override_reason:
-                detail["override_reason"] = override_reason
-            self._audit(db, action, cid, detail)
-            if override_reason:
-                self._audit(db, "override", cid, {"reason": override_reason})
+            self._record_saved(db, record, pending_id, "accept")
         rec = self.current(cid)
         assert rec is not None
         return rec
+
+    def _record_saved(self, db: sqlite3.Connection, record: dict[str, Any], pending_id: int,
+                      action: str) -> None:
+        cid = record["candidate_id"]
+        prev = db.execute(
+            "SELECT id FROM photos WHERE candidate_id = ? AND superseded_by IS NULL", (cid,)
+        ).fetchall()
+        history_path = record["history_path"] if (self.root / record["history_path"]).exists() else None
+        cols = [
+            "candidate_id", "path", "sha256", "bytes", "quality", "compliant", "checks_json",
+            "override_reason", "station", "operator", "source", "original_path", "created_at",
+            "captured_at", "origin_station",
+        ]
+        cur = db.execute(
+            f"INSERT INTO photos ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
+            [record[c] for c in cols],
+        )
+        new_id = int(cur.lastrowid or 0)
+        for (pid,) in prev:
+            db.execute(
+                "UPDATE photos SET superseded_by = ?, history_path = COALESCE(history_path, ?)"
+                " WHERE id = ?",
+                (new_id, history_path, pid),
+            )
+        db.execute("DELETE FROM pending_saves WHERE id = ?", (pending_id,))
+        if action == "accept" and prev:
+            action = "retake"
+        detail: dict[str, Any] = {"sha256": record["sha256"], "bytes": record["bytes"]}
+        if record.get("override_reason"):
+            detail["override_reason"] = record["override_reason"]
+        if record.get("origin_station"):
+            detail["origin_station"] = record["origin_station"]
+        self._audit(db, action, cid, detail)
+        if record.get("override_reason"):
+            self._audit(db, "override", cid, {"reason": record["override_reason"]})
+
+    def _recover_pending(self) -> list[str]:
+        """Finish or drop saves that a crash interrupted; returns what was done."""
+        done: list[str] = []
+        rows = self._db.execute("SELECT * FROM pending_saves ORDER BY id").fetchall()
+        for row in rows:
+            record = json.loads(row["record_json"])
+            final = self.root / record["path"]
+            on_disk = sha256_hex(final.read_bytes()) if final.exists() else None
+            with self.transaction() as db:
+                if on_disk == row["sha256"]:
+                    self._record_saved(db, record, int(row["id"]), "recover")
+                    done.append(f"{row['candidate_id']}: finished an interrupted save")
+                else:
+                    db.execute("DELETE FROM pending_saves WHERE id = ?", (row["id"],))
+                    self._audit(db, "recover", row["candidate_id"],
+                                {"dropped_unsaved": row["sha256"]})
+                    done.append(f"{row['candidate_id']}: dropped a save that never reached the disk")
+        return done
 
     def _audit(self, db: sqlite3.Connection, action: str, cid: str | None, detail: dict[str, Any]) -> None:
         db.execute(
