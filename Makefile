@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint bench eval screenshot fuzz soak clean
+.PHONY: run test lint bench eval screenshot fuzz soak example clean venv
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,12 @@ bench: $(STAMP)
 
 eval: $(STAMP)
 	$(PY) -m benchmarks.evaluate_checks
+
+fuzz: $(STAMP)
+	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-50000} QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q tests/test_hostile_input.py
+
+example: $(STAMP)
+	$(PY) -m benchmarks.example_photo
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .ruff_cache

@@ -175,7 +175,7 @@ def parse_jpeg(data: bytes) -> JpegInfo:
                     info.trailing_bytes = n - (first + 2)
                 return info
             pos += length
-    except (struct.error, IndexError):
+    except (struct.error, IndexError, ValueError):
         info.error = "damaged header segments"
     if info.eoi_offset is None and info.error is None:
         info.error = "file truncated (no image data)"
@@ -187,14 +187,12 @@ def _parse_dqt(seg: bytes, info: JpegInfo) -> None:
     while i < len(seg):
         pq, tq = seg[i] >> 4, seg[i] & 0x0F
         i += 1
-        if pq == 0:
-            vals = np.frombuffer(seg[i : i + 64], dtype=np.uint8).astype(np.int64)
-            i += 64
-        else:
-            vals = np.frombuffer(seg[i : i + 128], dtype=">u2").astype(np.int64)
-            i += 128
-        if vals.size != 64:
+        size = 64 if pq == 0 else 128
+        chunk = seg[i : i + size]
+        if len(chunk) != size:
             raise IndexError("short DQT")
+        vals = np.frombuffer(chunk, dtype=np.uint8 if pq == 0 else ">u2").astype(np.int64)
+        i += size
         natural = np.empty(64, dtype=np.int64)
         natural[_ZIGZAG] = vals
         info.quant_tables[tq] = natural

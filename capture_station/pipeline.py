@@ -28,6 +28,7 @@ from capture_station.store import Store, sha256_hex
 
 ANALYSIS_SIZE = 1280  # longest side of the copy a shot is analysed on
 RENDER_OVERSAMPLE = 1.5  # decode the crop at >= 1.5x the output size before the final resize
+MAX_VERIFY_PIXELS = 16_000_000  # a finished photo is 0.3 MP; larger files are not decoded
 
 Source = SourceImage | ArraySource
 
@@ -194,7 +195,8 @@ class Pipeline:
         rgb = None
         analysis = None
         geometry = None
-        if info.is_jpeg and info.error is None:
+        declared = info.width * info.height
+        if info.is_jpeg and info.error is None and 0 < declared <= MAX_VERIFY_PIXELS:
             try:
                 with Image.open(io.BytesIO(data)) as im:
                     if im.mode == "RGB":
@@ -203,7 +205,7 @@ class Pipeline:
                         rgb = np.asarray(im.convert("RGB"), dtype=np.uint8)
             except (OSError, ValueError, Image.DecompressionBombError):
                 rgb = None
-        if rgb is not None and rgb.shape[0] * rgb.shape[1] <= 16_000_000:
+        if rgb is not None:
             analysis = (analyzer or self.analyzer).analyse(np.ascontiguousarray(rgb))
             face = analysis.primary
             if face is not None:
