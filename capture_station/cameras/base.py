@@ -276,13 +276,13 @@ class Camera(ABC):
         device read blocks on its own."""
         return None
 
-    def _live_started(self) -> None:
+    def _live_started(self) -> None:  # noqa: B027 - optional hook
         """Hook: live view was switched on (device lock held)."""
 
-    def _live_stopped(self) -> None:
+    def _live_stopped(self) -> None:  # noqa: B027 - optional hook
         """Hook: live view was switched off (device lock held)."""
 
-    def _frame_published(self, frame: Frame) -> None:
+    def _frame_published(self, frame: Frame) -> None:  # noqa: B027 - optional hook
         """Hook: ``frame`` was put into the slot (worker thread)."""
 
     # ------------------------------------------------------------------ properties
@@ -377,9 +377,10 @@ class Camera(ABC):
         self._emit(self._error_cbs, err)
 
     def _set_state(self, state: ConnectionState) -> None:
-        if self._state == state:
-            return
-        self._state = state
+        with self._cond:
+            if self._state == state:
+                return
+            self._state = state
         self._emit(self._state_cbs, state)
 
     # ------------------------------------------------------------------ lifecycle
@@ -389,6 +390,7 @@ class Camera(ABC):
         with self._api_lock:
             if self._open:
                 return
+            self._join_worker()  # one closed from its own callback may still be finishing
             try:
                 with self._device_lock:
                     self._device_open()
@@ -405,31 +407,38 @@ class Camera(ABC):
             self._open = True
             self._worker_cpu = 0.0
             self._worker_started = time.monotonic()
+            self._set_state(ConnectionState.CONNECTED)
             self._thread = threading.Thread(
                 target=self._run, name=f"camera-{self.kind}:{self._spec}", daemon=True
             )
             self._thread.start()
-            self._set_state(ConnectionState.CONNECTED)
 
     def close(self) -> None:
-        """Stop live view and reconnect attempts, join the worker and release the device."""
+        """Stop live view and reconnect attempts, join the worker and release the device.
+
+        Safe to call from a camera callback: the worker then finishes the shutdown as soon as
+        the callback returns (a later ``close()`` from another thread joins it).
+        """
+        if threading.current_thread() is self._thread:
+            self._signal_stop()
+            return
         with self._api_lock:
-            if not self._open:
-                return
-            self._open = False
-            self._stop.set()
-            with self._cond:
-                self._live = False
-                self._cond.notify_all()
-            self._slot.close()
-            thread = self._thread
-            self._thread = None
-            if thread is not None and thread is not threading.current_thread():
-                thread.join()
-            # The worker releases the device when it exits; called from a callback (on the
-            # worker itself) the worker finishes the job once the callback returns.
-        if thread is None or thread is not threading.current_thread():
-            self._set_state(ConnectionState.CLOSED)
+            self._signal_stop()
+            self._join_worker()
+
+    def _signal_stop(self) -> None:
+        self._open = False
+        self._stop.set()
+        with self._cond:
+            self._live = False
+            self._cond.notify_all()
+        self._slot.close()
+
+    def _join_worker(self) -> None:
+        thread, self._thread = self._thread, None
+        # the worker releases the device when it exits
+        if thread is not None and thread is not threading.current_thread():
+            thread.join()
 
     def __enter__(self) -> Camera:
         self.open()
@@ -604,44 +613,51 @@ class Camera(ABC):
 
     def _run(self) -> None:
         t0 = time.thread_time()
-        next_due: float | None = None
         try:
-            while not self._stop.is_set():
-                with self._cond:
-                    if self._idle():
-                        next_due = None
-                        while self._idle():
-                            self._cond.wait()
-                    device_ok = self._device_ok
-                if self._stop.is_set():
-                    break
-                if not device_ok:
-                    self._reconnect_loop()
-                    next_due = None
-                    continue
-                period = self._frame_period()
-                if period:
-                    now = time.monotonic()
-                    if next_due is None:
-                        next_due = now
-                    elif next_due > now:
-                        if self._stop.wait(next_due - now):
-                            break
-                        continue  # re-check live/waiters before reading
-                    next_due = max(next_due + period, time.monotonic() - period)
-                rgb = self._read_once()
-                self._worker_cpu = time.thread_time() - t0
-                if rgb is None:
-                    if not period:
-                        self._stop.wait(0.002)
-                    continue
-                self._publish(rgb)
+            self._loop(t0)
+        except Exception as e:  # noqa: BLE001 - a bug must not pass silently
+            _log.exception("%s: camera worker failed", self._name)
+            self._emit_error(as_camera_error(e, f"{self._name}: camera stopped"))
         finally:
             with self._cond:
                 self._device_ok = False
                 self._live = False
             self._safe_device_close()
             self._worker_cpu = time.thread_time() - t0
+            self._set_state(ConnectionState.CLOSED)
+
+    def _loop(self, t0: float) -> None:
+        next_due: float | None = None
+        while not self._stop.is_set():
+            with self._cond:
+                if self._idle():
+                    next_due = None
+                    while self._idle():
+                        self._cond.wait()
+                device_ok = self._device_ok
+            if self._stop.is_set():
+                break
+            if not device_ok:
+                self._reconnect_loop()
+                next_due = None
+                continue
+            period = self._frame_period()
+            if period:
+                now = time.monotonic()
+                if next_due is None:
+                    next_due = now
+                elif next_due > now:
+                    if self._stop.wait(next_due - now):
+                        break
+                    continue  # re-check live/waiters before reading
+                next_due = max(next_due + period, time.monotonic() - period)
+            rgb = self._read_once()
+            self._worker_cpu = time.thread_time() - t0
+            if rgb is None:
+                if not period:
+                    self._stop.wait(0.002)
+                continue
+            self._publish(rgb)
 
     def _read_once(self) -> np.ndarray | None:
         try:

@@ -1,0 +1,182 @@
+"""Camera spec strings: the one way a camera is named everywhere (CLI, GUI, settings, tests).
+
+A spec is ``KIND[:ARG][?OPTION=VALUE&...]``:
+
+* ``webcam:0`` (device index) or ``webcam:/path/to/video.mp4`` (a file through the same code),
+  options ``width``, ``height``, ``fps``, ``backend`` (v4l2, dshow, msmf, avfoundation, any);
+* ``gphoto2`` (the first camera libgphoto2 finds) or ``gphoto2:usb:001,004``, options
+  ``busy_retries``, ``busy_delay``, ``keep`` (keep the picture on the card, default 1);
+* ``demo`` (built-in scene) or ``demo:PATH`` (folder of images or a video), options ``fps``,
+  ``size`` (``1280x720``), ``sway``, ``noise``, ``seed`` and the fault injections
+  ``drop_every``, ``slow_ms``, ``disconnect_after``, ``reconnect_fail``.
+
+Only the first ``:`` separates the kind, so ports and Windows paths keep theirs.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from capture_station.cameras.base import Camera, CameraError, CameraInfo
+
+KINDS = ("webcam", "gphoto2", "demo")
+_ALIASES = {"dslr": "gphoto2", "gphoto": "gphoto2", "usb": "webcam"}
+
+
+def parse_spec(spec: str) -> tuple[str, str, dict[str, str]]:
+    """``"demo:/x?fps=30"`` -> ``("demo", "/x", {"fps": "30"})``. Raises CameraError."""
+    if not isinstance(spec, str) or not spec.strip():
+        raise CameraError("camera spec is empty (try 'demo', 'webcam:0' or 'gphoto2')")
+    text = spec.strip()
+    options: dict[str, str] = {}
+    if "?" in text:
+        text, query = text.rsplit("?", 1)
+        for part in filter(None, query.split("&")):
+            key, sep, value = part.partition("=")
+            key = key.strip().lower()
+            if not key or not sep:
+                raise CameraError(f"camera spec {spec!r}: option {part!r} is not NAME=VALUE")
+            options[key] = value.strip()
+    kind, _, arg = text.partition(":")
+    kind = kind.strip().lower()
+    kind = _ALIASES.get(kind, kind)
+    if kind not in KINDS:
+        raise CameraError(
+            f"camera spec {spec!r}: unknown kind {kind!r} (use one of: {', '.join(KINDS)})"
+        )
+    return kind, arg.strip(), options
+
+
+def _int(kind: str, key: str, value: str) -> int:
+    try:
+        return int(value)
+    except ValueError:
+        raise CameraError(f"{kind}: option {key} must be a whole number, got {value!r}") from None
+
+
+def _float(kind: str, key: str, value: str) -> float:
+    try:
+        return float(value)
+    except ValueError:
+        raise CameraError(f"{kind}: option {key} must be a number, got {value!r}") from None
+
+
+def _bool(kind: str, key: str, value: str) -> bool:
+    v = value.strip().lower()
+    if v in ("1", "true", "yes", "on"):
+        return True
+    if v in ("0", "false", "no", "off"):
+        return False
+    raise CameraError(f"{kind}: option {key} must be 0 or 1, got {value!r}")
+
+
+def _size(kind: str, key: str, value: str) -> tuple[int, int]:
+    m = re.fullmatch(r"\s*(\d+)\s*[xX]\s*(\d+)\s*", value)
+    if not m:
+        raise CameraError(f"{kind}: option {key} must look like 1280x720, got {value!r}")
+    return int(m.group(1)), int(m.group(2))
+
+
+def _str(kind: str, key: str, value: str) -> str:
+    return value
+
+
+_OPTION_TYPES: dict[str, dict[str, tuple[str, Callable[[str, str, str], Any]]]] = {
+    "demo": {
+        "fps": ("fps", _float),
+        "size": ("size", _size),
+        "sway": ("sway", _float),
+        "noise": ("noise", _float),
+        "seed": ("seed", _int),
+        "drop_every": ("drop_every", _int),
+        "slow_ms": ("slow_ms", _float),
+        "disconnect_after": ("disconnect_after", _int),
+        "reconnect_fail": ("reconnect_fail", _int),
+    },
+    "webcam": {
+        "width": ("width", _int),
+        "height": ("height", _int),
+        "fps": ("fps", _float),
+        "backend": ("backend", _str),
+    },
+    "gphoto2": {
+        "busy_retries": ("busy_retries", _int),
+        "busy_delay": ("busy_delay", _float),
+        "keep": ("keep_on_camera", _bool),
+    },
+}
+
+
+def _options_to_kwargs(kind: str, options: dict[str, str]) -> dict[str, Any]:
+    known = _OPTION_TYPES[kind]
+    out: dict[str, Any] = {}
+    for key, value in options.items():
+        if key not in known:
+            raise CameraError(
+                f"{kind}: unknown option {key!r} (known: {', '.join(sorted(known))})"
+            )
+        kwarg, conv = known[key]
+        out[kwarg] = conv(kind, key, value)
+    return out
+
+
+def create_camera(spec: str, **kwargs: Any) -> Camera:
+    """The camera for ``spec``, not yet opened. Keyword arguments override spec options and
+    are passed to the camera class (for example ``reconnect=ReconnectPolicy(...)``)."""
+    kind, arg, options = parse_spec(spec)
+    kw = _options_to_kwargs(kind, options)
+    kw.update(kwargs)
+    kw.setdefault("spec", spec.strip())
+    try:
+        if kind == "demo":
+            from capture_station.cameras.demo import DemoCamera
+
+            return DemoCamera(arg or None, **kw)
+        if kind == "webcam":
+            from capture_station.cameras.webcam import WebcamCamera
+
+            if not arg:
+                arg = "0"
+            return WebcamCamera(int(arg) if arg.isdigit() else arg, **kw)
+        from capture_station.cameras.dslr import GPhoto2Camera
+
+        return GPhoto2Camera(arg or None, **kw)
+    except TypeError as e:
+        raise CameraError(f"{kind}: bad camera option ({e})") from None
+
+
+def open_camera(spec: str, **kwargs: Any) -> Camera:
+    """Create and open the camera for ``spec``. Raises CameraError with a one-line reason."""
+    cam = create_camera(spec, **kwargs)
+    cam.open()
+    return cam
+
+
+def demo_info() -> CameraInfo:
+    return CameraInfo("demo", "Demo camera (built-in scene)", "demo", "built-in", True)
+
+
+def list_cameras(*, webcams: bool = True, gphoto2: bool = True) -> list[CameraInfo]:
+    """Cameras available now: webcams, gphoto2 cameras, and always the demo camera.
+
+    Listing never fails: a kind that cannot be searched contributes nothing.
+    """
+    found: list[CameraInfo] = []
+    if webcams:
+        try:
+            from capture_station.cameras.webcam import list_webcams
+
+            found += list_webcams()
+        except Exception:  # noqa: BLE001 - listing is best effort
+            pass
+    if gphoto2:
+        try:
+            from capture_station.cameras.dslr import list_gphoto2_cameras
+
+            found += list_gphoto2_cameras()
+        except Exception:  # noqa: BLE001 - listing is best effort
+            pass
+    found.append(demo_info())
+    return found

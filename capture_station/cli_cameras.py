@@ -1,0 +1,149 @@
+"""The camera subcommands of the command line: ``cameras`` and ``capture``.
+
+``cameras`` tells the operator (or a script, with ``--json``) which camera specs will work on
+this machine. ``capture`` takes one still from a camera and hands it to the same processing as
+``process`` (crop, checks, encode, save), so a station can be driven without the window:
+a DSLR's original JPEG goes in as a file (and is archived with the result), a webcam or demo
+frame as an in-memory image. Kept apart from ``cli.py`` so that the command line core does not
+depend on the camera layer.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from typing import Any
+
+import numpy as np
+
+from capture_station.cameras import Camera, CameraError, Still, list_cameras, open_camera
+
+EXIT_INPUT = 2
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``cameras`` and ``capture`` subcommands to an argparse subparsers object."""
+    pl = subparsers.add_parser("cameras", help="list the cameras this station can use")
+    pl.add_argument("--json", action="store_true", help="print the list as JSON")
+    pl.set_defaults(func=cmd_cameras)
+
+    pc = subparsers.add_parser(
+        "capture", help="take one still with a camera and process it like 'process'"
+    )
+    pc.add_argument(
+        "--camera", required=True, metavar="SPEC",
+        help="camera spec: webcam:0, gphoto2[:PORT], demo[:PATH] (see 'cameras')",
+    )
+    pc.add_argument("--id", required=True, help="candidate ID (admission number or resident ID)")
+    pc.add_argument("--out", metavar="DIR", help="write only DIR/<ID>.jpg instead of the store")
+    # SUPPRESS: when given before the subcommand (global options), keep that value
+    pc.add_argument("--data-dir", default=argparse.SUPPRESS, help="station store folder")
+    pc.add_argument("--standard", default=argparse.SUPPRESS, help="standard name or TOML file")
+    pc.add_argument("--force", action="store_true", help="save even when a check fails")
+    pc.add_argument("--reason", help="override reason recorded with --force")
+    pc.add_argument("--json", action="store_true")
+    pc.add_argument(
+        "--timeout", type=float, default=10.0, help="seconds to wait for the camera (default 10)"
+    )
+    pc.set_defaults(func=cmd_capture)
+
+
+def _err(msg: str) -> None:
+    print(f"capture-station: {msg}", file=sys.stderr)
+
+
+def cmd_cameras(args: argparse.Namespace) -> int:
+    infos = list_cameras()
+    if getattr(args, "json", False):
+        print(json.dumps([i.as_dict() for i in infos], ensure_ascii=False, indent=2))
+        return 0
+    rows = [("KIND", "NAME", "SPEC", "PORT", "LIVE VIEW")]
+    rows += [(i.kind, i.name, i.spec, i.port, "yes" if i.live_view else "no") for i in infos]
+    widths = [max(len(r[c]) for r in rows) for c in range(len(rows[0]))]
+    for r in rows:
+        print("  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)).rstrip())
+    return 0
+
+
+def take_still(spec: str, *, timeout: float = 10.0) -> Still:
+    """Open ``spec``, let live view settle for the camera's warm-up frames, take one still and
+    close the camera. Raises CameraError."""
+    cam = open_camera(spec)
+    try:
+        _warm_up(cam, timeout)
+        return cam.capture_still()
+    finally:
+        cam.close()
+
+
+def _warm_up(cam: Camera, timeout: float) -> None:
+    if not cam.capabilities.live_view or cam.warmup_frames <= 0:
+        return
+    cam.start_live()
+    deadline = time.monotonic() + timeout
+    seen = 0
+    while seen < cam.warmup_frames:
+        left = deadline - time.monotonic()
+        frame = cam.wait_frame(seen, timeout=max(0.0, left)) if left > 0 else None
+        if frame is None:
+            reason = f" ({cam.last_error})" if cam.last_error else ""
+            raise CameraError(f"{cam.name}: no picture from the camera in {timeout:g} s{reason}")
+        seen = frame.number
+
+
+def still_to_source(still: Still, name: str) -> tuple[Any, tuple[str, bytes] | None]:
+    """The pipeline source for a still, and the original file to archive (or None)."""
+    from capture_station.image_source import ArraySource, open_image_bytes
+
+    if still.data is not None:
+        filename = still.filename or f"{name}.jpg"
+        return open_image_bytes(still.data, filename), (filename, still.data)
+    rgb = np.ascontiguousarray(still.rgb)
+    if not rgb.flags.writeable:
+        rgb = rgb.copy()
+    return ArraySource(rgb, name=name), None
+
+
+def _run_process_command() -> Any:
+    try:
+        from capture_station.pipeline import run_process_command
+    except ImportError:
+        from capture_station.cli import run_process_command
+    return run_process_command
+
+
+def _check_id_first(args: argparse.Namespace) -> str | None:
+    """Refuse a bad candidate ID before taking a picture; the reason, or None when valid."""
+    try:
+        from capture_station.candidate_id import InvalidCandidateId, require_valid_id
+        from capture_station.standard import load_standard
+    except ImportError:
+        return None
+    try:
+        require_valid_id(args.id, load_standard(getattr(args, "standard", None) or "xinjiang-zikao"))
+    except InvalidCandidateId as e:
+        return f"invalid candidate ID: {e}"
+    return None
+
+
+def cmd_capture(args: argparse.Namespace) -> int:
+    problem = _check_id_first(args)
+    if problem:
+        _err(problem)
+        return EXIT_INPUT
+    try:
+        still = take_still(args.camera, timeout=float(getattr(args, "timeout", 10.0) or 10.0))
+    except CameraError as e:
+        _err(str(e))
+        return EXIT_INPUT
+    from capture_station.image_source import ImageLoadError
+
+    try:
+        source, original = still_to_source(still, f"{args.id} ({args.camera})")
+    except ImageLoadError as e:
+        _err(str(e))
+        return EXIT_INPUT
+    args.original = original
+    return int(_run_process_command()(source, args))
