@@ -235,6 +235,12 @@ def build_parser() -> argparse.ArgumentParser:
         cli_cameras = None  # type: ignore[assignment]
     if cli_cameras is not None:
         cli_cameras.register(sub)
+    from capture_station import cli_records
+
+    cli_records.register(sub)
+    from capture_station import cli_calibrate
+
+    cli_calibrate.register(sub)
     return p
 
 

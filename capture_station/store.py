@@ -179,13 +179,22 @@ class Store:
         except OSError as e:
             raise _as_store_error(e, f"create the data folder {self.root}") from None
         self.db_path = self.root / "station.db"
-        self.removed_temp = clean_temp_files(self.photos_dir)
-        for sub in (self.history_dir, self.originals_dir):
-            for d in sub.iterdir() if sub.is_dir() else []:
-                if d.is_dir():
-                    self.removed_temp += clean_temp_files(d)
+        self.removed_temp: list[Path] = []
+        self.recovered: list[str] = []
+        # Only the first process to open the store cleans up after a crash: a second one (a CLI
+        # export beside the GUI) must not delete the first one's files in flight.
+        self._lock = _StoreLock(self.root / "station.lock")
+        first = self._lock.acquire_first()
+        if first:
+            self.removed_temp = clean_temp_files(self.photos_dir)
+            for sub in (self.history_dir, self.originals_dir):
+                for d in sub.iterdir() if sub.is_dir() else []:
+                    if d.is_dir():
+                        self.removed_temp += clean_temp_files(d)
         self._db = self._connect()
-        self.recovered = self._recover_pending()
+        if first:
+            self.recovered = self._recover_pending()
+        self._lock.share()
 
     # -- database ---------------------------------------------------------------------------
     def _connect(self) -> sqlite3.Connection:
@@ -243,6 +252,7 @@ class Store:
     def close(self) -> None:
         with contextlib.suppress(sqlite3.Error):
             self._db.close()
+        self._lock.release()
 
     def __enter__(self) -> Store:
         return self
@@ -401,9 +411,12 @@ class Store:
         done: list[str] = []
         rows = self._db.execute("SELECT * FROM pending_saves ORDER BY id").fetchall()
         for row in rows:
-            record = json.loads(row["record_json"])
-            final = self.root / record["path"]
-            on_disk = sha256_hex(final.read_bytes()) if final.exists() else None
+            try:
+                record = json.loads(row["record_json"])
+                final = self.root / str(record["path"])
+                on_disk = sha256_hex(final.read_bytes()) if final.exists() else None
+            except (ValueError, KeyError, TypeError, OSError):
+                on_disk = None  # an unreadable intent cannot be finished: drop it
             with self.transaction() as db:
                 if on_disk == row["sha256"]:
                     self._record_saved(db, record, int(row["id"]), "recover")
@@ -447,6 +460,45 @@ class Store:
             if sha256_hex(p.read_bytes()) != rec.sha256:
                 problems.append(f"{rec.candidate_id}: file differs from its record")
         return problems
+
+
+class _StoreLock:
+    """``station.lock``: exclusive while a process starts up alone, shared while it runs.
+
+    POSIX ``flock``: a process that gets the exclusive lock is the only one with the store open
+    and may clean up after a crash; every open store then holds a shared lock until it closes.
+    Elsewhere the lock is a no-op that reports "first" (a single-station Windows PC).
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.fd: int | None = None
+
+    def acquire_first(self) -> bool:
+        try:
+            import fcntl
+        except ImportError:
+            return True
+        self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return True
+        except OSError:
+            fcntl.flock(self.fd, fcntl.LOCK_SH)
+            return False
+
+    def share(self) -> None:
+        if self.fd is None:
+            return
+        import fcntl
+
+        fcntl.flock(self.fd, fcntl.LOCK_SH)
+
+    def release(self) -> None:
+        if self.fd is not None:
+            with contextlib.suppress(OSError):
+                os.close(self.fd)
+            self.fd = None
 
 
 def _split_sql(script: str) -> list[str]:

@@ -107,3 +107,23 @@ def test_migration_from_the_first_schema_keeps_every_row(tmp_path, standard):
     assert len(s.audit_log()) == 1
     s._db.execute("SELECT * FROM candidates").fetchall()
     s.close()
+
+
+def test_a_second_process_does_not_clean_up_the_first_ones_saves(tmp_path, standard):
+    """flock locks belong to open files, so two Store objects behave like two processes."""
+    a = Store(tmp_path, standard)
+    inflight = tmp_path / "photos" / ".tmp-abc-1234567890.jpg"
+    inflight.write_bytes(b"being written")
+    with a.transaction() as db:
+        db.execute(
+            "INSERT INTO pending_saves (candidate_id, sha256, record_json, started_at)"
+            " VALUES ('1234567890', 'x', '{}', 'now')"
+        )
+    b = Store(tmp_path, standard)
+    assert inflight.exists() and b.removed_temp == [] and b.recovered == []
+    a.close()
+    b.close()
+    c = Store(tmp_path, standard)  # alone now: a crash is cleaned up
+    assert not inflight.exists()
+    assert c.recovered and "dropped" in c.recovered[0]
+    c.close()

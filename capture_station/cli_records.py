@@ -1,0 +1,179 @@
+"""Command line for the records: ``roster import``, ``export`` and ``import-export``.
+
+Kept apart from :mod:`capture_station.cli` so the photo commands and the record commands can
+change independently; :func:`register` adds the sub-commands to the main parser.
+
+Exit codes follow the rest of the command line: 0 everything done, 1 done except some rows or
+photos (reported with their reasons), 2 bad input or an export that cannot be written: one line
+on stderr, never a traceback. Resident ID numbers are masked in everything printed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+EXIT_OK = 0
+EXIT_SOME_BAD = 1
+EXIT_INPUT = 2
+
+
+def _err(msg: str) -> None:
+    print(f"capture-station: {msg}", file=sys.stderr)
+
+
+def _open_store(args: argparse.Namespace) -> Any:
+    from capture_station import cli
+    from capture_station.store import Store
+
+    return Store(cli._data_dir(args), cli._standard(args))
+
+
+def _print_json(obj: dict[str, Any]) -> None:
+    print(json.dumps(obj, ensure_ascii=False, indent=2))
+
+
+def cmd_roster_import(args: argparse.Namespace) -> int:
+    from capture_station import cli
+    from capture_station.roster import RosterError, import_roster, parse_roster
+
+    path = Path(args.file)
+    try:  # read the file before opening the store: an unreadable roster touches nothing
+        parsed = parse_roster(path, cli._standard(args), args.office)
+    except RosterError as e:
+        _err(str(e))
+        return EXIT_INPUT
+    store = _open_store(args)
+    try:
+        rep = import_roster(store, path, default_office=args.office, parsed=parsed)
+    finally:
+        store.close()
+    if args.json:
+        _print_json(rep.as_json())
+    else:
+        print(f"{rep.file} ({rep.encoding}): {len(rep.added)} added, {len(rep.updated)} updated, "
+              f"{rep.unchanged} unchanged, {len(rep.bad)} bad")
+        for b in rep.bad:
+            where = f"{b.sheet}!" if b.sheet else ""
+            ident = f" {b.id}" if b.id else ""
+            print(f"  line {where}{b.line}{ident}: {b.reason}")
+    return rep.exit_code
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from capture_station import cli
+    from capture_station.export import (
+        ExportError,
+        ExportOptions,
+        check_out_path,
+        parse_date,
+        read_ids_file,
+        run_export,
+    )
+
+    try:  # all input is checked before opening the store: a refused export touches nothing
+        out = Path(args.out)
+        check_out_path(out)
+        since = parse_date(args.since) if args.since else None
+        until = parse_date(args.until, end=True) if args.until else None
+        if since and until and since >= until:
+            raise ExportError("--since is after --until")
+        ids = read_ids_file(Path(args.ids), cli._standard(args)) if args.ids else None
+    except ExportError as e:
+        _err(str(e))
+        return EXIT_INPUT
+    store = _open_store(args)
+    try:
+        rep = run_export(store, ExportOptions(
+            out=out, since=since, until=until, ids=ids, as_zip=args.zip,
+            encoding=args.encoding, workers=args.workers,
+        ))
+    except ExportError as e:
+        _err(str(e))
+        return EXIT_INPUT
+    finally:
+        store.close()
+    if args.json:
+        _print_json(rep.as_json())
+    else:
+        kind = "ZIP" if rep.as_zip else "folder"
+        print(f"exported {len(rep.exported)} photos to {kind} {rep.out} in {rep.seconds:.1f} s "
+              f"({len(rep.excluded)} excluded, {len(rep.missing)} without a photo)")
+        for e in rep.excluded:
+            from capture_station.roster import show_id
+
+            print(f"  excluded {show_id(e.candidate_id)}: {e.reason}")
+        for n in rep.notes:
+            print(f"  note: {n}")
+    return rep.exit_code
+
+
+def cmd_import_export(args: argparse.Namespace) -> int:
+    from capture_station.merge import MergeError, merge_export
+
+    path = Path(args.path)
+    if not path.exists():
+        _err(f"{path}: no such file or folder")
+        return EXIT_INPUT
+    store = _open_store(args)
+    try:
+        rep = merge_export(store, path, workers=args.workers)
+    except MergeError as e:
+        _err(str(e))
+        return EXIT_INPUT
+    finally:
+        store.close()
+    if args.json:
+        _print_json(rep.as_json())
+    else:
+        print(f"{rep.source} (stations: {', '.join(rep.stations) or '-'}): {len(rep.imported)} "
+              f"imported, {len(rep.unchanged)} unchanged, {len(rep.skipped_older)} skipped "
+              f"(local photo newer), {len(rep.rejected)} rejected")
+        from capture_station.roster import show_id
+
+        for r in rep.rejected:
+            print(f"  line {r.line} {show_id(r.candidate_id)}: {r.reason}")
+    return rep.exit_code
+
+
+def _workers(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError("expected a number of processes") from None
+    if n < 0:
+        raise argparse.ArgumentTypeError("expected 0 or more")
+    return n
+
+
+def register(sub: Any) -> None:
+    """Add ``roster``, ``export`` and ``import-export`` to the main parser's sub-commands."""
+    pr = sub.add_parser("roster", help="the office's candidate list")
+    rsub = pr.add_subparsers(dest="roster_command", required=True)
+    pi = rsub.add_parser("import", help="import a roster (CSV in UTF-8 or GBK, or XLSX)")
+    pi.add_argument("file")
+    pi.add_argument("--office", default=None, help="office for rows without an office column")
+    pi.add_argument("--json", action="store_true")
+    pi.set_defaults(func=cmd_roster_import)
+
+    pe = sub.add_parser("export", help="export the accepted photos (folder or ZIP) with a manifest")
+    pe.add_argument("--out", required=True, help="new folder (or ZIP file with --zip); never overwritten")
+    pe.add_argument("--since", default=None, help="captured on or after DATE (YYYY-MM-DD)")
+    pe.add_argument("--until", default=None, help="captured on or before DATE (YYYY-MM-DD)")
+    pe.add_argument("--ids", default=None, help="file with one candidate ID a line")
+    pe.add_argument("--zip", action="store_true", help="write one ZIP file instead of a folder")
+    pe.add_argument("--encoding", default="utf-8", choices=["utf-8", "gbk"],
+                    help="CSV encoding: utf-8 (with BOM, default) or gbk")
+    pe.add_argument("--workers", type=_workers, default=None,
+                    help="re-check processes (default: CPU count for large exports; 0 = none)")
+    pe.add_argument("--json", action="store_true")
+    pe.set_defaults(func=cmd_export)
+
+    pm = sub.add_parser("import-export", help="merge another station's export into this store")
+    pm.add_argument("path", help="export folder or ZIP")
+    pm.add_argument("--workers", type=_workers, default=None)
+    pm.add_argument("--json", action="store_true")
+    pm.set_defaults(func=cmd_import_export)

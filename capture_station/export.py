@@ -1,0 +1,661 @@
+"""Batch export: the accepted photos of the store as a folder or ZIP for the e-registration.
+
+Why it works this way:
+
+* **Nothing unchecked leaves the station.** Each photo is read back from disk, its SHA-256 is
+  compared with the database, and the bytes are checked again (file rules, one face, geometry)
+  with :meth:`Pipeline.verify_bytes`. A file that was changed, replaced or damaged on disk is
+  excluded and listed in ``excluded.csv`` with the reason; the bytes written to the export are
+  exactly the bytes that were checked.
+* **All or nothing.** The export is built under a temporary sibling name, fsynced, then renamed
+  to PATH; a half-written export never appears under its final name. An existing PATH is never
+  overwritten.
+* **Read-only for the store.** Photos and their records are not touched; the export adds an
+  ``exports`` row and an ``export`` audit entry only.
+* **Fast enough for a whole office.** Face analysis costs ~30 ms a photo; with many photos it runs
+  in a pool of ``os.cpu_count()`` processes (each with its own :class:`Pipeline`; MediaPipe
+  graphs are not shareable between processes), fed through a bounded queue so memory stays flat.
+* **Excel-friendly lists.** ``manifest.csv`` is UTF-8 with a BOM (GBK on request), every text cell
+  is guarded against formula injection (:mod:`capture_station.csv_safe`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import errno
+import hashlib
+import json
+import os
+import secrets
+import shutil
+import sys
+import time
+import zipfile
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from capture_station.atomic_io import DIR_MODE, FILE_MODE, TMP_PREFIX, fsync_dir
+from capture_station.candidate_id import validate_candidate_id
+from capture_station.csv_safe import DecodeError, csv_bytes, decode_text, outside_gbk
+from capture_station.roster import show_id
+from capture_station.standard import Standard
+from capture_station.store import PhotoRecord, Store, sha256_hex
+
+MANIFEST = "manifest.csv"
+MISSING = "missing.csv"
+EXCLUDED = "excluded.csv"
+MANIFEST_HEADER = ("candidate_id", "name", "file", "bytes", "quality", "sha256", "captured_at",
+                   "station", "office")
+MISSING_HEADER = ("candidate_id", "name", "office")
+EXCLUDED_HEADER = ("candidate_id", "name", "reason", "reason_zh")
+
+PARALLEL_MIN_PHOTOS = 24  # below this, starting worker processes costs more than it saves
+CHUNK = 8  # photos per task sent to a worker
+MAX_PHOTO_BYTES = 4 * 1024 * 1024  # a station photo is <= 40,000 bytes; anything huge is refused
+SHA_RETRIES = 3  # a retake saved while we read: re-read the current record this many times
+
+
+class ExportError(Exception):
+    """Bad input or an export that cannot be written (exit 2); ``str()`` is one line."""
+
+
+# -- re-verification (shared with merge) --------------------------------------------------------
+@dataclass
+class VerifyJob:
+    key: str
+    data: bytes
+    file_name: str
+    payload: Any = None  # whatever the caller needs back with the outcome
+
+
+@dataclass
+class VerifyOutcome:
+    key: str
+    quality: int | None
+    compliant: bool
+    failures: list[tuple[str, str, str]]  # (check id, message en, message zh) that exclude
+    checks: list[dict[str, Any]]
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures
+
+
+def excluding_failures(checks: Iterable[Any]) -> list[tuple[str, str, str]]:
+    """Failed checks that keep a photo out of an export: file rules, face count, geometry.
+    Content checks (light, background, ...) may warn or fail without excluding: the operator
+    accepted the photo with them."""
+    from capture_station.checks.engine import Status
+
+    out: list[tuple[str, str, str]] = []
+    for c in checks:
+        if c.status == Status.FAIL and (c.id.startswith(("file.", "geometry.")) or c.id == "face.count"):
+            out.append((c.id, c.message_en, c.message_zh))
+    return out
+
+
+def export_check_ids() -> list[str]:
+    """The checks that decide whether a finished file may leave the station."""
+    from capture_station.checks.engine import Mode, registry
+
+    return [k for k, d in registry().items()
+            if Mode.FINAL in d.modes and (k.startswith(("file.", "geometry.")) or k == "face.count")]
+
+
+def verify_export_rules(pipe: Any, data: bytes, file_name: str) -> Any:
+    """:meth:`Pipeline.verify_bytes` restricted to :func:`export_check_ids`.
+
+    The same steps (parse, decode, face analysis on the file's own pixels, checks in FINAL mode),
+    without the content checks (light, background, pose ...), which cost several times the
+    face analysis and cannot exclude a photo from an export anyway.
+    """
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    from capture_station import pipeline as pl
+    from capture_station.checks.engine import CheckContext, Geometry, Mode, run_checks
+    from capture_station.jpeg_info import estimate_quality, parse_jpeg
+
+    info = parse_jpeg(data)
+    est = estimate_quality(info) if info.is_jpeg else None
+    rgb = None
+    analysis = None
+    geometry = None
+    limit = int(getattr(pl, "MAX_VERIFY_PIXELS", 16_000_000))
+    if info.is_jpeg and info.error is None and 0 < (info.width or 0) * (info.height or 0) <= limit:
+        try:
+            with Image.open(io.BytesIO(data)) as im:
+                if im.mode == "RGB":
+                    rgb = np.asarray(im, dtype=np.uint8)
+                elif im.mode in ("L", "CMYK", "YCbCr"):
+                    rgb = np.asarray(im.convert("RGB"), dtype=np.uint8)
+        except (OSError, ValueError, Image.DecompressionBombError):
+            rgb = None
+    if rgb is not None:
+        analysis = pipe.analyzer.analyse(np.ascontiguousarray(rgb))
+        face = analysis.primary
+        if face is not None:
+            geometry = Geometry(face.crown_y, face.eye_y, face.face_width, face.centre_x,
+                                face.crown_clipped)
+    ctx = CheckContext(pipe.standard, Mode.FINAL, rgb=rgb, analysis=analysis, geometry=geometry,
+                       file_name=file_name, file_bytes=data, jpeg=info)
+    checks = run_checks(ctx, export_check_ids())
+    return pl.FinalVerdict(checks, info, est.quality if est else None, rgb, analysis)
+
+
+def _outcome(pipe: Any, key: str, data: bytes, file_name: str, full: bool) -> VerifyOutcome:
+    v = pipe.verify_bytes(data, file_name) if full else verify_export_rules(pipe, data, file_name)
+    return VerifyOutcome(key, v.quality, v.compliant, excluding_failures(v.checks),
+                         [c.as_json("en") for c in v.checks])
+
+
+_worker_pipe: Any = None
+
+
+def _worker_init(standard: Standard) -> None:
+    global _worker_pipe
+    os.environ.setdefault("GLOG_minloglevel", "2")
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    if not os.environ.get("CAPTURE_STATION_DEBUG"):
+        # MediaPipe's native code logs to fd 2; keep the parent's progress line readable.
+        with contextlib.suppress(OSError):
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, 2)
+            os.close(devnull)
+    from capture_station.pipeline import Pipeline
+
+    _worker_pipe = Pipeline(standard)
+
+
+def _worker_run(batch: list[tuple[int, bytes, str]], full: bool) -> list[tuple[int, VerifyOutcome]]:
+    return [(i, _outcome(_worker_pipe, str(i), data, name, full)) for i, data, name in batch]
+
+
+def worker_count(n: int) -> int:
+    """Processes to use for ``n`` photos: 0 means in this process."""
+    cpus = os.cpu_count() or 1
+    if n < PARALLEL_MIN_PHOTOS or cpus < 2:
+        return 0
+    return max(1, min(cpus, (n + CHUNK - 1) // CHUNK))
+
+
+def verify_stream(
+    jobs: Iterable[VerifyJob],
+    standard: Standard,
+    on_result: Callable[[VerifyJob, VerifyOutcome], None],
+    workers: int = 0,
+    full: bool = False,
+) -> None:
+    """Verify every job and call ``on_result`` in this process as each one finishes.
+
+    ``full`` runs every check (:meth:`Pipeline.verify_bytes`), otherwise only the export rules.
+    ``workers`` > 0 uses that many spawned processes; at most a few chunks per worker are in
+    flight, so photos are read from disk only shortly before they are checked.
+    """
+    if workers <= 0:
+        from capture_station.pipeline import Pipeline
+
+        pipe = Pipeline(standard)
+        for job in jobs:
+            on_result(job, _outcome(pipe, job.key, job.data, job.file_name, full))
+        return
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("spawn")  # fork after MediaPipe threads start is unsafe
+    inflight: dict[Future[list[tuple[int, VerifyOutcome]]], list[VerifyJob]] = {}
+    max_inflight = workers * 3
+
+    def drain(block_until: int) -> None:
+        while len(inflight) > block_until:
+            done, _ = wait(list(inflight), return_when=FIRST_COMPLETED)
+            for fut in done:
+                batch = inflight.pop(fut)
+                for i, out in fut.result():
+                    job = batch[i]
+                    out.key = job.key
+                    on_result(job, out)
+
+    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_worker_init,
+                             initargs=(standard,)) as ex:
+        batch: list[VerifyJob] = []
+        try:
+            for job in jobs:
+                batch.append(job)
+                if len(batch) >= CHUNK:
+                    fut = ex.submit(_worker_run, [(i, j.data, j.file_name) for i, j in enumerate(batch)], full)
+                    inflight[fut] = batch
+                    batch = []
+                    drain(max_inflight - 1)
+            if batch:
+                fut = ex.submit(_worker_run, [(i, j.data, j.file_name) for i, j in enumerate(batch)], full)
+                inflight[fut] = batch
+            drain(0)
+        except BaseException:
+            for fut in inflight:
+                fut.cancel()
+            raise
+
+
+# -- progress -----------------------------------------------------------------------------------
+class Progress:
+    """A one-line progress bar on stderr, only when stderr is a terminal and the job is long."""
+
+    def __init__(self, total: int, label: str, stream: IO[str] | None = None,
+                 min_total: int = 20) -> None:
+        self.total = total
+        self.label = label
+        self.stream = stream or sys.stderr
+        isatty = getattr(self.stream, "isatty", lambda: False)
+        self.enabled = total >= min_total and bool(isatty())
+        self.done = 0
+        self._last = 0.0
+        self._t0 = time.monotonic()
+
+    def step(self, n: int = 1) -> None:
+        self.done += n
+        if not self.enabled:
+            return
+        now = time.monotonic()
+        if now - self._last < 0.1 and self.done < self.total:
+            return
+        self._last = now
+        frac = self.done / self.total if self.total else 1.0
+        width = 30
+        bar = "#" * int(frac * width) + "-" * (width - int(frac * width))
+        rate = self.done / max(now - self._t0, 1e-6)
+        self.stream.write(f"\r{self.label} [{bar}] {self.done}/{self.total} {frac:4.0%} "
+                          f"{rate:5.1f}/s")
+        self.stream.flush()
+
+    def close(self) -> None:
+        if self.enabled:
+            self.stream.write("\n")
+            self.stream.flush()
+
+
+# -- output containers --------------------------------------------------------------------------
+class _Sink:
+    """Files of one export, written under a temporary name and published by :meth:`publish`."""
+
+    def add(self, name: str, data: bytes) -> None:
+        raise NotImplementedError
+
+    def publish(self) -> None:
+        raise NotImplementedError
+
+    def discard(self) -> None:
+        raise NotImplementedError
+
+
+def _write_file(path: Path, data: bytes) -> None:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), FILE_MODE)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+class _FolderSink(_Sink):
+    def __init__(self, out: Path) -> None:
+        self.out = out
+        self.tmp = out.parent / f"{TMP_PREFIX}{secrets.token_hex(6)}-{out.name}"
+        os.mkdir(self.tmp, DIR_MODE)
+
+    def add(self, name: str, data: bytes) -> None:
+        _write_file(self.tmp / name, data)
+
+    def publish(self) -> None:
+        fsync_dir(self.tmp)
+        # os.rename would silently replace an empty folder that appeared meanwhile; check first.
+        if os.path.lexists(self.out):
+            raise ExportError(f"{self.out} appeared while exporting; nothing was overwritten")
+        os.rename(self.tmp, self.out)
+        fsync_dir(self.out.parent)
+
+    def discard(self) -> None:
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+class _ZipSink(_Sink):
+    def __init__(self, out: Path) -> None:
+        self.out = out
+        self.tmp = out.parent / f"{TMP_PREFIX}{secrets.token_hex(6)}-{out.name}"
+        fd = os.open(self.tmp, os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0),
+                     FILE_MODE)
+        self.fh = os.fdopen(fd, "w+b")
+        self.zf = zipfile.ZipFile(self.fh, "w")
+        self.stamp = time.localtime()[:6]
+
+    def add(self, name: str, data: bytes) -> None:
+        info = zipfile.ZipInfo(name, date_time=self.stamp)  # type: ignore[arg-type]
+        info.external_attr = (FILE_MODE | 0o100000) << 16
+        # JPEG does not compress; text does.
+        info.compress_type = zipfile.ZIP_STORED if name.endswith(".jpg") else zipfile.ZIP_DEFLATED
+        self.zf.writestr(info, data)
+
+    def publish(self) -> None:
+        self.zf.close()
+        self.fh.flush()
+        os.fsync(self.fh.fileno())
+        self.fh.close()
+        try:
+            os.link(self.tmp, self.out)  # fails if PATH exists: never overwrites
+        except FileExistsError:
+            raise ExportError(f"{self.out} appeared while exporting; nothing was overwritten") from None
+        except OSError as e:
+            if e.errno == errno.EEXIST:
+                raise ExportError(f"{self.out} already exists; nothing was overwritten") from None
+            # File systems without hard links (FAT/exFAT memory sticks): check, then rename.
+            if os.path.lexists(self.out):
+                raise ExportError(f"{self.out} appeared while exporting; nothing was overwritten") from None
+            os.replace(self.tmp, self.out)
+        else:
+            os.unlink(self.tmp)
+        fsync_dir(self.out.parent)
+
+    def discard(self) -> None:
+        with contextlib.suppress(Exception):
+            self.zf.close()
+        with contextlib.suppress(Exception):
+            self.fh.close()
+        with contextlib.suppress(OSError):
+            os.unlink(self.tmp)
+
+
+# -- options and report -------------------------------------------------------------------------
+@dataclass
+class ExportOptions:
+    out: Path
+    since: dt.datetime | None = None
+    until: dt.datetime | None = None  # exclusive
+    ids: list[str] | None = None
+    as_zip: bool = False
+    encoding: str = "utf-8"
+    workers: int | None = None  # None: decided by the number of photos
+    progress: bool = True
+
+
+@dataclass
+class Excluded:
+    candidate_id: str
+    name: str
+    reason: str
+    reason_zh: str
+
+
+@dataclass
+class ExportReport:
+    out: str
+    as_zip: bool
+    encoding: str
+    exported: list[str] = field(default_factory=list)
+    excluded: list[Excluded] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    manifest_sha256: str = ""
+    seconds: float = 0.0
+    workers: int = 0
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.excluded else 0
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "out": self.out,
+            "zip": self.as_zip,
+            "encoding": self.encoding,
+            "exported": len(self.exported),
+            "excluded": len(self.excluded),
+            "missing": len(self.missing),
+            "exported_ids": [show_id(i) for i in self.exported],
+            "excluded_photos": [{"id": show_id(e.candidate_id), "reason": e.reason}
+                                for e in self.excluded],
+            "missing_ids": [show_id(i) for i in self.missing],
+            "manifest_sha256": self.manifest_sha256,
+            "seconds": round(self.seconds, 2),
+            "workers": self.workers,
+            "notes": self.notes,
+        }
+
+
+def parse_date(text: str, *, end: bool = False) -> dt.datetime:
+    """``YYYY-MM-DD`` (a whole local day: ``end`` gives the start of the next day) or an ISO time."""
+    t = text.strip()
+    try:
+        if len(t) == 10:
+            d = dt.date.fromisoformat(t)
+            when = dt.datetime(d.year, d.month, d.day)
+            if end:
+                when += dt.timedelta(days=1)
+        else:
+            when = dt.datetime.fromisoformat(t)
+            if end:
+                when += dt.timedelta(microseconds=1)
+    except ValueError:
+        raise ExportError(f"invalid date {text!r}; use YYYY-MM-DD") from None
+    if when.tzinfo is None:
+        when = when.astimezone()
+    return when
+
+
+def read_ids_file(path: Path, standard: Standard) -> list[str]:
+    """One candidate ID a line (the first column of a CSV line; ``#`` comments and blank lines
+    are skipped, and a header line such as 准考证号 on line 1)."""
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        raise ExportError(f"{path}: {e.strerror or e}") from None
+    try:
+        text, _ = decode_text(data)
+    except DecodeError as e:
+        raise ExportError(f"{path}: {e}") from None
+    ids: list[str] = []
+    seen: set[str] = set()
+    for n, line in enumerate(text.splitlines(), start=1):
+        cell = line.replace("\t", ",").split(",", 1)[0].strip().strip('"').strip()
+        if not cell or cell.startswith("#"):
+            continue
+        v = validate_candidate_id(cell, standard)
+        if not v.ok:
+            if n == 1 and not any(ch.isdigit() for ch in cell):
+                continue  # a header
+            raise ExportError(f"{path.name} line {n}: invalid candidate ID {show_id(cell)!s}: "
+                              f"{v.reason_en}")
+        if v.value not in seen:
+            seen.add(v.value)
+            ids.append(v.value)
+    return ids
+
+
+def _when(rec: PhotoRecord) -> dt.datetime | None:
+    raw = rec.captured_at or rec.created_at
+    try:
+        w = dt.datetime.fromisoformat(raw)
+    except (TypeError, ValueError):
+        return None
+    return w if w.tzinfo else w.astimezone()
+
+
+def _current_photos(store: Store) -> list[PhotoRecord]:
+    from capture_station.store import _record
+
+    rows = store._db.execute(
+        "SELECT * FROM photos WHERE superseded_by IS NULL ORDER BY candidate_id, id"
+    ).fetchall()
+    latest: dict[str, PhotoRecord] = {}
+    for r in rows:
+        rec = _record(r)
+        latest[rec.candidate_id] = rec  # ordered by id: the newest record of an ID wins
+    return list(latest.values())
+
+
+def _roster(store: Store) -> dict[str, tuple[str, str]]:
+    rows = store._db.execute("SELECT candidate_id, name, office FROM candidates").fetchall()
+    return {r["candidate_id"]: (r["name"] or "", r["office"] or "") for r in rows}
+
+
+def _read_verified_sha(store: Store, rec: PhotoRecord) -> tuple[PhotoRecord, bytes | None, str, str]:
+    """The bytes of the candidate's current photo whose SHA-256 matches its record.
+
+    When the file does not match, the record is fetched again: a retake saved by the station
+    while we export is not a damaged file. Returns (record, bytes or None, reason en, reason zh).
+    """
+    reason = ("", "")
+    for attempt in range(SHA_RETRIES):
+        path = store.root / rec.path
+        try:
+            if path.stat().st_size > MAX_PHOTO_BYTES:
+                return rec, None, "file on disk is far too large for a station photo", "磁盘上的文件过大"
+            data = path.read_bytes()
+        except FileNotFoundError:
+            data, reason = None, ("photo file is missing on disk", "磁盘上缺少照片文件")
+        except OSError as e:
+            data, reason = None, (f"photo file cannot be read: {e.strerror or e}", "照片文件无法读取")
+        if data is not None:
+            if sha256_hex(data) == rec.sha256:
+                return rec, data, "", ""
+            reason = ("file on disk differs from its record (SHA-256 mismatch): changed, replaced "
+                      "or damaged after it was saved",
+                      "磁盘上的文件与记录不符（SHA-256不一致）：保存后被修改、替换或损坏")
+        newer = store.current(rec.candidate_id)
+        if newer is not None and newer.id != rec.id:
+            rec = newer
+            continue
+        if attempt + 1 < SHA_RETRIES:
+            time.sleep(0.05 * (attempt + 1))
+    return rec, None, reason[0], reason[1]
+
+
+# -- the export ---------------------------------------------------------------------------------
+def check_out_path(out: Path) -> None:
+    if os.path.lexists(out):
+        raise ExportError(f"{out} already exists; choose a new name (an export never overwrites)")
+    parent = out.parent
+    if not parent.is_dir():
+        raise ExportError(f"folder {parent} does not exist")
+    if not os.access(parent, os.W_OK):
+        raise ExportError(f"folder {parent} is not writable")
+
+
+def run_export(store: Store, opts: ExportOptions) -> ExportReport:
+    """Export the store's current photos to ``opts.out`` (see the module docstring)."""
+    t0 = time.perf_counter()
+    out = opts.out
+    check_out_path(out)
+    enc = opts.encoding.lower()
+    if enc not in ("utf-8", "gbk"):
+        raise ExportError(f"unknown encoding {opts.encoding!r}; use utf-8 or gbk")
+    roster = _roster(store)
+    photos = _current_photos(store)
+    with_photo = {p.candidate_id for p in photos}
+    wanted: set[str] | None = set(opts.ids) if opts.ids is not None else None
+    selected: list[PhotoRecord] = []
+    for p in photos:
+        if wanted is not None and p.candidate_id not in wanted:
+            continue
+        when = _when(p)
+        if opts.since is not None and (when is None or when < opts.since):
+            continue
+        if opts.until is not None and (when is None or when >= opts.until):
+            continue
+        selected.append(p)
+    scope = opts.ids if opts.ids is not None else sorted(roster)
+    missing = [cid for cid in scope if cid not in with_photo]
+
+    rep = ExportReport(out=str(out), as_zip=opts.as_zip, encoding=enc, missing=missing)
+    workers = opts.workers if opts.workers is not None else worker_count(len(selected))
+    rep.workers = workers
+    manifest_rows: list[tuple[Any, ...]] = []
+    sink: _Sink = _ZipSink(out) if opts.as_zip else _FolderSink(out)
+    progress = Progress(len(selected), "export", min_total=20 if opts.progress else 10**12)
+    ext = store.standard.file.write_extension
+
+    def exclude(rec: PhotoRecord, en: str, zh: str) -> None:
+        rep.excluded.append(Excluded(rec.candidate_id, roster.get(rec.candidate_id, ("", ""))[0], en, zh))
+
+    def jobs() -> Iterator[VerifyJob]:
+        for rec in selected:
+            if not validate_candidate_id(rec.candidate_id, store.standard).ok:
+                # only a hand-edited database gets here; its text never becomes a file name
+                exclude(rec, "invalid candidate ID in the station records", "记录中的考生号无效")
+                progress.step()
+                continue
+            rec2, data, en, zh = _read_verified_sha(store, rec)
+            if data is None:
+                exclude(rec2, en, zh)
+                progress.step()
+                continue
+            yield VerifyJob(rec2.candidate_id, data, f"{rec2.candidate_id}{ext}", rec2)
+
+    def on_result(job: VerifyJob, res: VerifyOutcome) -> None:
+        rec: PhotoRecord = job.payload
+        progress.step()
+        if not res.ok:
+            exclude(rec, "; ".join(f"{i}: {en}" for i, en, _ in res.failures),
+                    "；".join(zh for _, _, zh in res.failures))
+            return
+        name = f"{rec.candidate_id}{ext}"
+        sink.add(name, job.data)
+        rep.exported.append(rec.candidate_id)
+        cname, office = roster.get(rec.candidate_id, ("", ""))
+        manifest_rows.append((
+            rec.candidate_id, cname, name, len(job.data),
+            rec.quality if rec.quality is not None else res.quality, sha256_hex(job.data),
+            rec.captured_at or rec.created_at, rec.origin_station or rec.station or "", office,
+        ))
+
+    try:
+        try:
+            verify_stream(jobs(), store.standard, on_result, workers)
+        finally:
+            progress.close()
+        manifest_rows.sort(key=lambda r: r[0])
+        manifest = csv_bytes(MANIFEST_HEADER, manifest_rows, enc)
+        sink.add(MANIFEST, manifest)
+        sink.add(MISSING, csv_bytes(MISSING_HEADER, [
+            (cid, *roster.get(cid, ("", ""))) for cid in missing], enc))
+        excl = sorted(rep.excluded, key=lambda e: e.candidate_id)
+        sink.add(EXCLUDED, csv_bytes(EXCLUDED_HEADER, [
+            (e.candidate_id, e.name, e.reason, e.reason_zh) for e in excl], enc))
+        sink.publish()
+    except BaseException:
+        sink.discard()
+        raise
+    rep.exported.sort()
+    rep.excluded = excl
+    rep.manifest_sha256 = hashlib.sha256(manifest).hexdigest()
+    if enc == "gbk":
+        n = sum(1 for r in manifest_rows if outside_gbk(f"{r[1]}{r[8]}"))
+        if n:
+            rep.notes.append(f"{n} names have characters outside GBK; written as GB18030")
+    rep.seconds = time.perf_counter() - t0
+    detail = {
+        "zip": opts.as_zip,
+        "encoding": enc,
+        "since": opts.since.isoformat() if opts.since else None,
+        "until": opts.until.isoformat() if opts.until else None,
+        "ids": len(opts.ids) if opts.ids is not None else None,
+        "exported": len(rep.exported),
+        "excluded": [{"id": show_id(e.candidate_id), "reason": e.reason} for e in excl][:200],
+        "seconds": round(rep.seconds, 2),
+    }
+    with store.transaction() as db:
+        db.execute(
+            "INSERT INTO exports (at, station, operator, path, photos, excluded, missing,"
+            " manifest_sha256, detail) VALUES (?,?,?,?,?,?,?,?,?)",
+            (dt.datetime.now().astimezone().isoformat(), store.station, store.operator,
+             str(out.resolve()), len(rep.exported), len(rep.excluded), len(rep.missing),
+             rep.manifest_sha256, json.dumps(detail, ensure_ascii=False)),
+        )
+        store._audit(db, "export", None, {"path": out.name, **detail})
+    return rep

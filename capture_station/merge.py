@@ -1,0 +1,318 @@
+"""``import-export``: merge another station's export (folder or ZIP) into this store.
+
+Several stations photograph the candidates of one office; before the office hands its photos
+over, one station collects the others' exports. Why it behaves as it does:
+
+* **Trust nothing on the way in.** The manifest (UTF-8 or GBK) lists every photo with its
+  SHA-256; a file is taken only when its bytes match the manifest and pass the same re-check as
+  an export (file rules, one face, geometry). File names come from validated candidate IDs, never
+  from the manifest's text, so an export cannot write outside the store.
+* **The newest accepted photo wins, by capture time.** An incoming photo newer than the local
+  one becomes the current photo (the local one moves to history, as with a retake). An incoming
+  photo that is older than, or as old as, the local one is **skipped** and reported, not added
+  to history: the history of a candidate is the history of this station's saves, the older photo
+  stays in the other station's own store, and a local photo is never replaced by an older one.
+  The same photo merged twice (same SHA-256) is ``unchanged``: merging is idempotent.
+* **Where it came from is recorded**: ``origin_station`` and ``captured_at`` from the manifest,
+  ``source`` names the export, and one ``import-export`` audit entry sums it up.
+* Roster rows the manifest carries (name, office) are added for candidates this station does not
+  know yet; existing roster rows are never changed by a merge.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from capture_station.csv_safe import DecodeError, decode_text, read_csv_rows, unescape_cell
+from capture_station.export import (
+    MANIFEST,
+    MAX_PHOTO_BYTES,
+    Progress,
+    VerifyJob,
+    VerifyOutcome,
+    verify_stream,
+    worker_count,
+)
+from capture_station.roster import show_id
+from capture_station.store import Store, sha256_hex
+
+MAX_MANIFEST_BYTES = 32 * 1024 * 1024
+REQUIRED = ("candidate_id", "file", "sha256", "captured_at", "station")
+
+
+class MergeError(Exception):
+    """The export cannot be read at all (exit 2); ``str()`` is one line."""
+
+
+@dataclass
+class Rejected:
+    candidate_id: str
+    line: int
+    reason: str
+
+
+@dataclass
+class MergeReport:
+    source: str
+    stations: list[str] = field(default_factory=list)
+    imported: list[str] = field(default_factory=list)  # new or newer than the local photo
+    unchanged: list[str] = field(default_factory=list)  # the same photo is already here
+    skipped_older: list[str] = field(default_factory=list)  # local photo is newer (or as new)
+    rejected: list[Rejected] = field(default_factory=list)
+    candidates_added: int = 0
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.rejected else 0
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "stations": self.stations,
+            "imported": len(self.imported),
+            "unchanged": len(self.unchanged),
+            "skipped_older": len(self.skipped_older),
+            "rejected": len(self.rejected),
+            "candidates_added": self.candidates_added,
+            "imported_ids": [show_id(i) for i in self.imported],
+            "skipped_ids": [show_id(i) for i in self.skipped_older],
+            "rejected_photos": [{"id": show_id(r.candidate_id), "line": r.line, "reason": r.reason}
+                                for r in self.rejected],
+        }
+
+
+class _Source:
+    """Read-only access to the files of an export folder or ZIP."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.zip: zipfile.ZipFile | None = None
+        if path.is_dir():
+            return
+        if not path.exists():
+            raise MergeError(f"{path}: no such file or folder")
+        try:
+            self.zip = zipfile.ZipFile(path)
+        except (zipfile.BadZipFile, OSError) as e:
+            raise MergeError(f"{path.name}: not an export folder or ZIP ({e})") from None
+
+    def read(self, name: str, limit: int) -> bytes | None:
+        """The member ``name`` (a plain file name, no folders) or None when it is not there."""
+        if self.zip is not None:
+            try:
+                info = self.zip.getinfo(name)
+            except KeyError:
+                return None
+            if info.file_size > limit:
+                raise ValueError(f"{name} is {info.file_size} bytes, too large")
+            with self.zip.open(info) as fh:
+                data = fh.read(limit + 1)
+            if len(data) > limit:
+                raise ValueError(f"{name} is too large")
+            return data
+        p = self.path / name
+        if not p.is_file():
+            return None
+        if p.stat().st_size > limit:
+            raise ValueError(f"{name} is {p.stat().st_size} bytes, too large")
+        return p.read_bytes()
+
+    def close(self) -> None:
+        if self.zip is not None:
+            self.zip.close()
+
+
+def _parse_time(raw: str) -> dt.datetime | None:
+    try:
+        w = dt.datetime.fromisoformat(raw.strip())
+    except ValueError:
+        return None
+    return w if w.tzinfo else w.astimezone()
+
+
+@dataclass
+class _Incoming:
+    line: int
+    candidate_id: str
+    name: str
+    office: str
+    station: str
+    captured_raw: str
+    captured: dt.datetime
+    sha256: str
+
+
+def read_manifest(src: _Source) -> list[tuple[int, dict[str, str]]]:
+    try:
+        data = src.read(MANIFEST, MAX_MANIFEST_BYTES)
+    except (ValueError, OSError, zipfile.BadZipFile) as e:
+        raise MergeError(f"{MANIFEST}: {e}") from None
+    if data is None:
+        raise MergeError(f"{src.path.name}: no {MANIFEST}; is this a station export?")
+    try:
+        text, _ = decode_text(data)
+    except DecodeError as e:
+        raise MergeError(f"{MANIFEST}: {e}") from None
+    rows = read_csv_rows(text)
+    if not rows:
+        raise MergeError(f"{MANIFEST} is empty")
+    header = [h.strip().lstrip("\ufeff") for h in rows[0][1]]
+    lacking = [c for c in REQUIRED if c not in header]
+    if lacking:
+        raise MergeError(f"{MANIFEST} lacks the column(s) {', '.join(lacking)}")
+    out: list[tuple[int, dict[str, str]]] = []
+    for line, cells in rows[1:]:
+        if not any(c.strip() for c in cells):
+            continue
+        out.append((line, {h: unescape_cell(cells[i]) if i < len(cells) else ""
+                           for i, h in enumerate(header)}))
+    return out
+
+
+def merge_export(store: Store, path: Path, workers: int | None = None,
+                 progress: bool = True) -> MergeReport:
+    """Merge the export at ``path`` into ``store`` (see the module docstring)."""
+    from capture_station.candidate_id import validate_candidate_id
+
+    src = _Source(path)
+    rep = MergeReport(source=path.name)
+    try:
+        rows = read_manifest(src)
+        ext = store.standard.file.write_extension
+        incoming: list[_Incoming] = []
+        seen: dict[str, int] = {}
+        for line, r in rows:
+            raw_id = r.get("candidate_id", "")
+            v = validate_candidate_id(raw_id, store.standard)
+            if not v.ok:
+                rep.rejected.append(Rejected(raw_id[:20], line, f"invalid candidate ID: {v.reason_en}"))
+                continue
+            cid = v.value
+            if r.get("file", "") != f"{cid}{ext}":
+                rep.rejected.append(Rejected(cid, line, f"file name {r.get('file', '')!r} is not "
+                                             f"{cid}{ext}"))
+                continue
+            if cid in seen:
+                rep.rejected.append(Rejected(cid, line, f"listed twice (also line {seen[cid]})"))
+                continue
+            seen[cid] = line
+            when = _parse_time(r.get("captured_at", ""))
+            if when is None:
+                rep.rejected.append(Rejected(cid, line, "capture time missing or unreadable"))
+                continue
+            sha = r.get("sha256", "").strip().lower()
+            if len(sha) != 64 or any(c not in "0123456789abcdef" for c in sha):
+                rep.rejected.append(Rejected(cid, line, "sha256 missing or malformed"))
+                continue
+            incoming.append(_Incoming(line, cid, r.get("name", "").strip(),
+                                      r.get("office", "").strip(), r.get("station", "").strip(),
+                                      r["captured_at"].strip(), when, sha))
+        rep.stations = sorted({i.station for i in incoming if i.station})
+        bar = Progress(len(incoming), "import-export", min_total=20 if progress else 10**12)
+
+        def local_state(inc: _Incoming) -> str:
+            """'new' | 'same' | 'older' (incoming is not newer than the local photo)."""
+            cur = store.current(inc.candidate_id)
+            if cur is None:
+                return "new"
+            if cur.sha256 == inc.sha256:
+                return "same"
+            local = _parse_time(cur.captured_at or cur.created_at)
+            if local is not None and inc.captured <= local:
+                return "older"
+            return "new"
+
+        def jobs() -> Iterator[VerifyJob]:
+            for inc in incoming:
+                state = local_state(inc)
+                if state != "new":
+                    (rep.unchanged if state == "same" else rep.skipped_older).append(inc.candidate_id)
+                    bar.step()
+                    continue
+                name = f"{inc.candidate_id}{ext}"
+                try:
+                    data = src.read(name, MAX_PHOTO_BYTES)
+                except (ValueError, OSError, zipfile.BadZipFile) as e:
+                    rep.rejected.append(Rejected(inc.candidate_id, inc.line, f"cannot read {name}: {e}"))
+                    bar.step()
+                    continue
+                if data is None:
+                    rep.rejected.append(Rejected(inc.candidate_id, inc.line, f"{name} is not in the export"))
+                    bar.step()
+                    continue
+                if sha256_hex(data) != inc.sha256:
+                    rep.rejected.append(Rejected(inc.candidate_id, inc.line,
+                                                 f"{name} differs from the manifest (SHA-256 mismatch)"))
+                    bar.step()
+                    continue
+                yield VerifyJob(inc.candidate_id, data, name, inc)
+
+        def on_result(job: VerifyJob, res: VerifyOutcome) -> None:
+            inc: _Incoming = job.payload
+            bar.step()
+            if not res.ok:
+                rep.rejected.append(Rejected(inc.candidate_id, inc.line, "; ".join(
+                    f"{i}: {en}" for i, en, _ in res.failures)))
+                return
+            # Checked again right before saving: the station may have taken a retake meanwhile.
+            state = local_state(inc)
+            if state != "new":
+                (rep.unchanged if state == "same" else rep.skipped_older).append(inc.candidate_id)
+                return
+            store.save_photo(
+                inc.candidate_id, job.data, quality=res.quality, compliant=res.compliant,
+                checks=res.checks, source=f"import-export:{path.name}",
+                captured_at=inc.captured_raw, origin_station=inc.station or None,
+            )
+            rep.imported.append(inc.candidate_id)
+
+        n_work = workers if workers is not None else worker_count(len(incoming))
+        try:
+            verify_stream(jobs(), store.standard, on_result, n_work, full=True)
+        finally:
+            bar.close()
+    finally:
+        src.close()
+    for lst in (rep.imported, rep.unchanged, rep.skipped_older):
+        lst.sort()
+    rep.rejected.sort(key=lambda r: r.line)
+    with store.transaction() as db:  # each photo was saved by its own transaction
+        rep.candidates_added = _add_roster_rows(db, store, path.name, rows)
+        store._audit(db, "import-export", None, {
+            "source": path.name,
+            "stations": rep.stations,
+            "imported": len(rep.imported),
+            "unchanged": len(rep.unchanged),
+            "skipped_older": len(rep.skipped_older),
+            "rejected": [{"id": show_id(r.candidate_id), "reason": r.reason} for r in rep.rejected][:200],
+            "candidates_added": rep.candidates_added,
+        })
+    return rep
+
+
+def _add_roster_rows(db: sqlite3.Connection, store: Store, source: str,
+                     rows: list[tuple[int, dict[str, str]]]) -> int:
+    """Candidates named in the manifest that this station has no roster row for."""
+    from capture_station.candidate_id import validate_candidate_id
+
+    now = dt.datetime.now().astimezone().isoformat()
+    added = 0
+    for _, r in rows:
+        v = validate_candidate_id(r.get("candidate_id", ""), store.standard)
+        name = r.get("name", "").strip()
+        if not v.ok or not name:
+            continue
+        cur = db.execute(
+            "INSERT OR IGNORE INTO candidates (candidate_id, name, resident_id, office,"
+            " source_file, imported_at) VALUES (?,?,?,?,?,?)",
+            (v.value, name, None, r.get("office", "").strip() or None,
+             f"import-export:{source}", now),
+        )
+        added += max(cur.rowcount, 0)
+    return added

@@ -1,0 +1,444 @@
+"""Roster import: the office's candidate list (CSV or XLSX) into the station's ``candidates`` table.
+
+Why it is careful:
+
+* Offices produce the list in Excel. CSV files are often GBK/GB18030 rather than UTF-8, headers
+  vary (准考证号 / 考生号 / exam_no ...), a title line may sit above the header, and Excel turns
+  long digit strings into numbers (``6.50101E+14``). Each of these is read or reported, never
+  guessed at.
+* A bad row (invalid ID, duplicate, missing name, wrong resident-ID check digit) is reported with
+  its line number and reason and is not imported; the good rows are.
+* Importing the same file again changes nothing: a row equal to the stored candidate counts as
+  ``unchanged`` and its record (including ``imported_at``) is left alone.
+* Resident ID numbers are personal data: they are stored whole in the database only; every
+  report, message and audit detail shows them masked (6501**********123X).
+
+The key of a candidate is the admission number when the row has one, else the resident ID (the
+photo file name the e-registration expects, ``<ID>.jpg``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import unicodedata
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from capture_station.candidate_id import (
+    is_valid_resident_id,
+    mask_resident_id,
+    validate_candidate_id,
+)
+from capture_station.csv_safe import DecodeError, decode_text, read_csv_rows
+from capture_station.standard import Standard
+from capture_station.store import Store
+
+MAX_ROSTER_BYTES = 64 * 1024 * 1024
+MAX_NAME_CHARS = 100
+HEADER_SEARCH_ROWS = 20  # a title or note may sit above the header row
+
+# Header spellings -> field. Compared after normalisation (see _norm_header).
+HEADER_ALIASES: dict[str, tuple[str, ...]] = {
+    "admission": (
+        "准考证号", "考生号", "准考证", "准考证号码", "考籍号", "admission_number", "admission_no",
+        "admissionnumber", "exam_no", "examno", "exam_number", "candidate_id", "candidateid",
+        "candidate_no",
+    ),
+    "name": ("姓名", "考生姓名", "name", "candidate_name", "full_name"),
+    "resident": (
+        "身份证号", "身份证号码", "证件号码", "证件号", "身份证", "公民身份号码", "id_number",
+        "idnumber", "resident_id", "residentid", "id_card", "id_card_number", "national_id",
+    ),
+    "office": ("办公室", "考区", "地州", "考办", "自考办", "office", "exam_office", "region", "district"),
+}
+_ALIAS_TO_FIELD = {a: f for f, names in HEADER_ALIASES.items() for a in names}
+
+
+class RosterError(Exception):
+    """The roster cannot be read at all (exit 2); ``str()`` is one line for the operator."""
+
+
+@dataclass
+class BadRow:
+    line: int
+    reason: str
+    id: str = ""  # the row's key as shown (resident IDs masked)
+    sheet: str | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        d = asdict(self)
+        if d["sheet"] is None:
+            del d["sheet"]
+        return d
+
+
+@dataclass
+class RosterRow:
+    line: int
+    candidate_id: str
+    name: str
+    resident_id: str | None
+    office: str | None
+
+
+@dataclass
+class ParsedRoster:
+    rows: list[RosterRow]
+    bad: list[BadRow]
+    encoding: str  # "xlsx" for workbooks
+    columns: dict[str, str]  # field -> header as written in the file
+    sheet: str | None = None
+
+
+@dataclass
+class ImportReport:
+    file: str
+    encoding: str
+    columns: dict[str, str]
+    rows: int = 0
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    bad: list[BadRow] = field(default_factory=list)
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.bad else 0
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "file": self.file,
+            "encoding": self.encoding,
+            "columns": self.columns,
+            "rows": self.rows,
+            "added": len(self.added),
+            "updated": len(self.updated),
+            "unchanged": self.unchanged,
+            "bad": len(self.bad),
+            "added_ids": [show_id(i) for i in self.added],
+            "updated_ids": [show_id(i) for i in self.updated],
+            "bad_rows": [b.as_json() for b in self.bad],
+        }
+
+
+def show_id(cid: str) -> str:
+    """An ID as it may appear in output: resident IDs masked, admission numbers whole."""
+    return mask_resident_id(cid) if len(cid) == 18 else cid
+
+
+def _norm_header(text: str) -> str:
+    t = unicodedata.normalize("NFKC", str(text)).strip().lstrip("\ufeff").lower()
+    t = re.sub(r"[\s\-]+", "_", t)
+    t = re.sub(r"[（(].*?[)）]", "", t).strip("_*:：")  # "身份证号（必填）", "姓名*"
+    return t
+
+
+def map_header(cells: list[str]) -> dict[str, int]:
+    """field -> column index for a candidate header row (first match of each field wins)."""
+    found: dict[str, int] = {}
+    for i, c in enumerate(cells):
+        f = _ALIAS_TO_FIELD.get(_norm_header(c or ""))
+        if f and f not in found:
+            found[f] = i
+    return found
+
+
+def _is_header(mapping: dict[str, int]) -> bool:
+    return ("admission" in mapping or "resident" in mapping) and len(mapping) >= 2
+
+
+# -- cell clean-up ------------------------------------------------------------------------------
+def _cell_text(value: object) -> str:
+    """A cell as text: integral numbers without ``.0``; Excel's ``="0123"`` wrapper removed."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if value.is_integer() and abs(value) < 1e15:
+            return str(int(value))
+        return repr(value)
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    text = str(value)
+    m = re.fullmatch(r'\s*="(.*)"\s*', text)
+    if m:
+        text = m.group(1)
+    return text.strip().strip("\u200b\ufeff").strip()
+
+
+_SCI = re.compile(r"[0-9](\.[0-9]+)?[eE]\+?[0-9]+")
+
+
+def _id_problem(value: str, what: str) -> str | None:
+    """A clearer reason for the Excel accidents behind most bad IDs, or None."""
+    if _SCI.fullmatch(value):
+        return (f"{what} '{value}' is in scientific notation: Excel turned it into a number and "
+                "lost digits; format the column as text and export again")
+    return None
+
+
+def _parse_row(line: int, cells: list[object], cols: dict[str, int], standard: Standard,
+               default_office: str | None) -> RosterRow | BadRow:
+    def get(f: str) -> str:
+        i = cols.get(f)
+        if i is None or i >= len(cells):
+            return ""
+        return _cell_text(cells[i])
+
+    adm, name, res, office = get("admission"), get("name"), get("resident"), get("office")
+    # A line break typed into an Excel cell (Alt+Enter) is layout, not data.
+    name, office = " ".join(name.split()), " ".join(office.split())
+    shown = show_id(adm) if adm else (mask_resident_id(res) if res else "")
+    resident: str | None = None
+    if res:
+        p = _id_problem(res, "resident ID")
+        if p:
+            return BadRow(line, p, shown)
+        norm = res[:17] + res[17:].upper()
+        if len(norm) != 18 or not norm.isascii() or not norm[:17].isdigit() or norm[17] not in "0123456789X":
+            return BadRow(line, f"resident ID {mask_resident_id(res)} is not 18 characters of "
+                          "digits (last one may be X)", shown)
+        if not is_valid_resident_id(norm):
+            return BadRow(line, f"resident ID {mask_resident_id(norm)}: invalid check digit", shown)
+        resident = norm
+    if adm:
+        p = _id_problem(adm, "admission number")
+        if p:
+            return BadRow(line, p, shown)
+        v = validate_candidate_id(adm, standard)
+        if not v.ok:
+            return BadRow(line, f"invalid candidate ID {show_id(adm)}: {v.reason_en}", shown)
+        key = v.value
+    elif resident:
+        key = resident
+    else:
+        return BadRow(line, "no admission number and no resident ID", shown)
+    if not name:
+        return BadRow(line, "missing name", show_id(key))
+    if len(name) > MAX_NAME_CHARS:
+        return BadRow(line, f"name longer than {MAX_NAME_CHARS} characters", show_id(key))
+    if any(unicodedata.category(c) == "Cc" for c in name):
+        return BadRow(line, "name contains control characters", show_id(key))
+    name = unicodedata.normalize("NFC", name)
+    off = unicodedata.normalize("NFC", office) if office else (default_office or None)
+    return RosterRow(line, key, name, resident, off)
+
+
+# -- reading ------------------------------------------------------------------------------------
+def _table_rows_csv(data: bytes) -> tuple[list[tuple[int, list[object]]], str]:
+    try:
+        text, enc = decode_text(data)
+    except DecodeError as e:
+        raise RosterError(str(e)) from None
+    if "\x00" in text:
+        raise RosterError("the file is not a text roster (it contains NUL bytes)")
+    try:
+        rows = read_csv_rows(text)
+    except Exception as e:  # noqa: BLE001 - csv.Error and field-size errors: one line for the operator
+        raise RosterError(f"cannot read the CSV: {e}") from None
+    return [(ln, list(r)) for ln, r in rows], enc
+
+
+def _table_rows_xlsx(path: Path) -> list[tuple[str, list[tuple[int, list[object]]]]]:
+    try:
+        import openpyxl
+    except ImportError:
+        raise RosterError("reading .xlsx needs the openpyxl package") from None
+    import warnings
+    import zipfile
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # openpyxl warns about styles it does not know
+            wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as e:
+        raise RosterError(f"cannot read the workbook: {type(e).__name__}: {e}") from None
+    except Exception as e:  # noqa: BLE001 - a malformed workbook raises many kinds of errors
+        raise RosterError(f"cannot read the workbook: {type(e).__name__}: {e}") from None
+    sheets: list[tuple[str, list[tuple[int, list[object]]]]] = []
+    try:
+        for ws in wb.worksheets:
+            rows: list[tuple[int, list[object]]] = []
+            for i, r in enumerate(ws.iter_rows(values_only=True), start=1):
+                rows.append((i, list(r)))
+            sheets.append((ws.title, rows))
+    except Exception as e:  # noqa: BLE001
+        raise RosterError(f"cannot read the workbook: {type(e).__name__}: {e}") from None
+    finally:
+        wb.close()
+    return sheets
+
+
+def _find_header(rows: list[tuple[int, list[object]]]) -> tuple[int, dict[str, int]] | None:
+    for idx, (_, cells) in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        m = map_header([_cell_text(c) for c in cells])
+        if _is_header(m):
+            return idx, m
+    return None
+
+
+def parse_roster(path: Path, standard: Standard, default_office: str | None = None) -> ParsedRoster:
+    """Read and validate every row; duplicates within the file are reported as bad rows."""
+    try:
+        size = path.stat().st_size
+        if not path.is_file():
+            raise RosterError(f"{path}: not a file")
+        if size > MAX_ROSTER_BYTES:
+            raise RosterError(f"{path}: {size} bytes is too large for a roster")
+        with path.open("rb") as fh:
+            head = fh.read(8)
+    except FileNotFoundError:
+        raise RosterError(f"{path}: no such file") from None
+    except OSError as e:
+        raise RosterError(f"{path}: {e.strerror or e}") from None
+    suffix = path.suffix.lower()
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        raise RosterError(f"{path.name}: old Excel .xls format; save it as .xlsx or CSV")
+    sheet: str | None = None
+    if head.startswith(b"PK\x03\x04") or suffix in (".xlsx", ".xlsm"):
+        found = None
+        for title, rows in _table_rows_xlsx(path):
+            h = _find_header(rows)
+            if h is not None:
+                found = (title, rows, h)
+                break
+        if found is None:
+            raise RosterError(f"{path.name}: no sheet has a header row with an admission number "
+                              "or resident ID column and a name column")
+        sheet, table, (hidx, cols) = found
+        encoding = "xlsx"
+    else:
+        try:
+            data = path.read_bytes()
+        except OSError as e:
+            raise RosterError(f"{path}: {e.strerror or e}") from None
+        table, encoding = _table_rows_csv(data)
+        h = _find_header(table)
+        if h is None:
+            raise RosterError(f"{path.name}: no header row with an admission number or resident ID "
+                              "column and a name column (e.g. 准考证号, 姓名, 身份证号)")
+        hidx, cols = h
+    header_cells = [_cell_text(c) for c in table[hidx][1]]
+    columns = {f: header_cells[i] for f, i in cols.items()}
+    good: list[RosterRow] = []
+    bad: list[BadRow] = []
+    for line, cells in table[hidx + 1:]:
+        if all(_cell_text(c) == "" for c in cells):
+            continue
+        r = _parse_row(line, cells, cols, standard, default_office)
+        if isinstance(r, BadRow):
+            r.sheet = sheet
+            bad.append(r)
+        else:
+            good.append(r)
+    good, dup_bad = _drop_duplicates(good, sheet)
+    bad = sorted(bad + dup_bad, key=lambda b: b.line)
+    if not good and not bad:
+        raise RosterError(f"{path.name}: the roster has a header but no candidate rows")
+    return ParsedRoster(good, bad, encoding, columns, sheet)
+
+
+def _drop_duplicates(rows: list[RosterRow], sheet: str | None) -> tuple[list[RosterRow], list[BadRow]]:
+    """Identical repeats: the first row is kept, the others reported. Conflicting repeats of one
+    ID (or one resident ID under two admission numbers): every row of it is reported, since the
+    station cannot know which one is right."""
+    by_key: dict[str, list[RosterRow]] = {}
+    for r in rows:
+        by_key.setdefault(r.candidate_id, []).append(r)
+    by_res: dict[str, list[RosterRow]] = {}
+    for r in rows:
+        if r.resident_id:
+            by_res.setdefault(r.resident_id, []).append(r)
+    bad: list[BadRow] = []
+    drop: set[int] = set()  # lines
+    for key, group in by_key.items():
+        if len(group) < 2:
+            continue
+        first = group[0]
+        same = all((g.name, g.resident_id, g.office) == (first.name, first.resident_id, first.office)
+                   for g in group)
+        if same:
+            for g in group[1:]:
+                bad.append(BadRow(g.line, f"duplicate: same candidate as line {first.line}",
+                                  show_id(key), sheet))
+                drop.add(g.line)
+        else:
+            lines = [g.line for g in group]
+            for g in group:
+                others = ", ".join(str(x) for x in lines if x != g.line)
+                bad.append(BadRow(g.line, f"duplicate ID with different data on line {others}",
+                                  show_id(key), sheet))
+                drop.add(g.line)
+    for res, group in by_res.items():
+        keys = {g.candidate_id for g in group}
+        if len(keys) < 2:
+            continue
+        lines = [g.line for g in group]
+        for g in group:
+            if g.line in drop:
+                continue
+            others = ", ".join(str(x) for x in lines if x != g.line)
+            bad.append(BadRow(g.line, f"duplicate resident ID {mask_resident_id(res)} under "
+                              f"another admission number on line {others}", show_id(g.candidate_id),
+                              sheet))
+            drop.add(g.line)
+    return [r for r in rows if r.line not in drop], bad
+
+
+# -- storing ------------------------------------------------------------------------------------
+def import_roster(store: Store, path: Path, default_office: str | None = None,
+                  parsed: ParsedRoster | None = None) -> ImportReport:
+    """Parse ``path`` (unless ``parsed`` is given) and upsert its good rows in one transaction;
+    audit an ``import``."""
+    if parsed is None:
+        parsed = parse_roster(path, store.standard, default_office)
+    rep = ImportReport(file=path.name, encoding=parsed.encoding, columns=parsed.columns,
+                       rows=len(parsed.rows) + len(parsed.bad), bad=parsed.bad)
+    now = dt.datetime.now().astimezone().isoformat()
+    try:
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        digest = ""
+    with store.transaction() as db:
+        for r in parsed.rows:
+            old = db.execute(
+                "SELECT name, resident_id, office FROM candidates WHERE candidate_id = ?",
+                (r.candidate_id,),
+            ).fetchone()
+            if old is None:
+                db.execute(
+                    "INSERT INTO candidates (candidate_id, name, resident_id, office, source_file,"
+                    " imported_at) VALUES (?,?,?,?,?,?)",
+                    (r.candidate_id, r.name, r.resident_id, r.office, path.name, now),
+                )
+                rep.added.append(r.candidate_id)
+                continue
+            # A column the file does not have (or an empty cell) keeps what is stored.
+            new = (r.name, r.resident_id or old["resident_id"], r.office or old["office"])
+            if new == (old["name"], old["resident_id"], old["office"]):
+                rep.unchanged += 1
+                continue
+            db.execute(
+                "UPDATE candidates SET name = ?, resident_id = ?, office = ?, source_file = ?,"
+                " imported_at = ? WHERE candidate_id = ?",
+                (*new, path.name, now, r.candidate_id),
+            )
+            rep.updated.append(r.candidate_id)
+        detail = {
+            "file": path.name,
+            "sha256": digest,
+            "encoding": parsed.encoding,
+            "added": len(rep.added),
+            "updated": len(rep.updated),
+            "unchanged": rep.unchanged,
+            "bad": len(rep.bad),
+            "bad_lines": [b.line for b in rep.bad][:200],
+        }
+        store._audit(db, "import", None, detail)
+    return rep
