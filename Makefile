@@ -30,6 +30,9 @@ bench: $(STAMP)
 eval: $(STAMP)
 	$(PY) -m benchmarks.evaluate_checks
 
+soak: $(STAMP)
+	SOAK_SECONDS=$${SOAK_SECONDS:-900} QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -s tests/test_soak.py
+
 fuzz: $(STAMP)
 	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-50000} QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q tests/test_hostile_input.py
 
