@@ -1,0 +1,294 @@
+"""The ``calibrate`` subcommand: measure the station's lighting from files or a camera.
+
+Why a command: the morning calibration must also work on a station whose window is not running
+(a script, a remote check), and the figures must be easy to file. It takes the empty backdrop
+from a file or a camera still, optionally a second picture with a person or grey card seated
+(``--subject FILE`` or ``--subject camera``, which prompts on the terminal), grades every item,
+prints them, saves the result as the station's calibration profile in the data folder and,
+with ``--report DIR``, writes the printable report and the heat map there too.
+
+Exit codes: 0 passed (warnings allowed), 1 an item failed, 2 bad input (unreadable image,
+camera error, disk full): one line on stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import socket
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+EXIT_OK = 0
+EXIT_FAIL = 1
+EXIT_INPUT = 2
+CAMERA = "camera"
+DECODE_SIZE = (2048, 2048)  # large JPEGs are decoded with DCT scaling to at least this size
+
+
+class CalibrateError(Exception):
+    """A one-line problem for the operator (exit code 2)."""
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``calibrate`` subcommand to an argparse subparsers object."""
+    p = subparsers.add_parser(
+        "calibrate",
+        help="measure the lighting: empty backdrop (and a seated person or grey card)",
+        description="Lighting calibration (standard 二.1, 三.1, 三.2). Exit 0 passed, "
+        "1 an item failed, 2 bad input.",
+    )
+    p.add_argument("backdrop", nargs="?", metavar="BACKDROP_IMAGE",
+                   help="picture of the empty backdrop (omit with --camera: a still is taken)")
+    p.add_argument("--subject", metavar="IMAGE",
+                   help="picture with a person or grey card seated; 'camera' takes a still "
+                   "after a prompt")
+    p.add_argument("--camera", metavar="SPEC", help="camera spec: webcam:0, gphoto2[:PORT], demo[:PATH]")
+    p.add_argument("--white-balance", metavar="WB",
+                   help="the camera's white balance when it cannot be read (Daylight, 5500K, Auto)")
+    p.add_argument("--report", metavar="DIR", help="also write report.html and heatmap.png to DIR")
+    p.add_argument("--json", action="store_true", help="print the result as JSON")
+    p.add_argument("--office", metavar="NAME", help="examination office (code or name; default from settings)")
+    p.add_argument("--station", metavar="NAME", help="station name (default from settings)")
+    p.add_argument("--no-save", action="store_true",
+                   help="do not save the result as the station's calibration profile")
+    p.add_argument("--lang", choices=["zh_CN", "en"], default="en", help="language of the text output")
+    p.add_argument("--timeout", type=float, default=10.0, help="seconds to wait for the camera")
+    # SUPPRESS: when given before the subcommand (global options), keep that value
+    p.add_argument("--data-dir", default=argparse.SUPPRESS, help="station data folder")
+    p.add_argument("--standard", default=argparse.SUPPRESS, help="standard name or TOML file")
+    p.set_defaults(func=cmd_calibrate)
+
+
+def _err(msg: str) -> None:
+    print(f"capture-station: {msg}", file=sys.stderr)
+
+
+def _load(path: str) -> tuple[np.ndarray, str | None]:
+    """Decode an image file; also the white balance from its EXIF, when recorded."""
+    from capture_station.calibration.white_balance import white_balance_from_exif
+    from capture_station.image_source import open_image_file
+
+    src = open_image_file(path)
+    rgb, _ = src.decode(min_size=DECODE_SIZE)
+    return np.ascontiguousarray(rgb), white_balance_from_exif(src.data)
+
+
+class _Camera:
+    """One open camera for the whole command (backdrop still, then the subject still)."""
+
+    def __init__(self, spec: str, timeout: float) -> None:
+        from capture_station.cameras import open_camera
+
+        self.spec = spec
+        self.timeout = timeout
+        self.cam = open_camera(spec)
+        self._warm = False
+
+    def close(self) -> None:
+        self.cam.close()
+
+    def _warm_up(self) -> None:
+        from capture_station.cameras import CameraError
+
+        cam = self.cam
+        if self._warm or not cam.capabilities.live_view or cam.warmup_frames <= 0:
+            return
+        cam.start_live()
+        deadline = time.monotonic() + self.timeout
+        seen = 0
+        while seen < cam.warmup_frames:
+            left = deadline - time.monotonic()
+            frame = cam.wait_frame(seen, timeout=max(0.0, left)) if left > 0 else None
+            if frame is None:
+                reason = f" ({cam.last_error})" if cam.last_error else ""
+                raise CameraError(f"{cam.name}: no picture from the camera in {self.timeout:g} s{reason}")
+            seen = frame.number
+        self._warm = True
+
+    def still(self) -> np.ndarray:
+        self._warm_up()
+        s = self.cam.capture_still()
+        rgb = s.rgb
+        if rgb.ndim != 3 or rgb.shape[2] != 3:
+            from capture_station.cameras import CameraError
+
+            raise CameraError(f"{self.cam.name}: the camera gave a {rgb.shape} picture")
+        return np.ascontiguousarray(rgb)
+
+    def white_balance(self) -> str | None:
+        try:
+            setting = self.cam.settings().get("white_balance")
+        except Exception:  # noqa: BLE001 - a camera without settings: white balance unknown
+            return None
+        return None if setting is None else str(setting.value)
+
+
+def _office_name(value: str) -> str:
+    from capture_station.settings import office_by_code
+
+    try:
+        o = office_by_code(value)
+    except (OSError, ValueError, KeyError):
+        o = None
+    return o.name_zh if o is not None else value
+
+
+def _defaults(args: argparse.Namespace) -> tuple[str, str, Path]:
+    from capture_station.paths import default_data_dir
+    from capture_station.settings import load_settings
+
+    s = load_settings(warnings=[])
+    office = args.office if args.office is not None else s.office
+    station = args.station if args.station is not None else (s.station_name or socket.gethostname())
+    d = getattr(args, "data_dir", None)
+    data_dir = Path(d) if d else (Path(s.data_dir).expanduser() if s.data_dir else default_data_dir())
+    return _office_name(office) if office else "", station, data_dir
+
+
+def _prompt(lang: str) -> None:
+    text = ("请让一人正对相机坐在考生位置（或在头部高度举18%灰卡），准备好后按回车……"
+            if lang.startswith("zh") else
+            "Seat a person facing the camera at the candidate's place (or hold an 18 % grey card "
+            "at head height), then press Enter...")
+    print(text, file=sys.stderr, flush=True)
+    if sys.stdin is None or sys.stdin.closed:
+        return
+    try:
+        sys.stdin.readline()
+    except (OSError, ValueError):
+        pass
+
+
+def _print_text(result: Any, lang: str, saved: Path | None, report_dir: Path | None) -> None:
+    from capture_station.checks.engine import Status
+
+    n_fail = len(result.by_status(Status.FAIL))
+    n_warn = len(result.by_status(Status.WARN))
+    word = {"pass": "PASS", "warn": "PASS (warnings)", "fail": "FAIL", "undetermined": "?"}[result.status.value]
+    if lang.startswith("zh"):
+        word = {"pass": "合格", "warn": "合格（有提醒）", "fail": "不合格", "undetermined": "无法判断"}[result.status.value]
+        print(f"灯光校准：{word}（不合格 {n_fail} 项，提醒 {n_warn} 项）")
+    else:
+        print(f"Lighting calibration: {word} ({n_fail} failed, {n_warn} "
+              f"warning{'' if n_warn == 1 else 's'})")
+    for it in result.items:
+        print(f"  {it.status.value:12s} {it.id:30s} {it.value_text():>10s}  {it.message(lang)}")
+    for h in result.hints(lang):
+        print(f"  {'建议' if lang.startswith('zh') else 'hint'}: {h}")
+    if saved is not None:
+        print(f"{'已保存' if lang.startswith('zh') else 'saved'}: {saved}")
+    if report_dir is not None:
+        print(f"{'报告' if lang.startswith('zh') else 'report'}: {report_dir / 'report.html'}")
+
+
+def cmd_calibrate(args: argparse.Namespace) -> int:
+    try:
+        return _run(args)
+    except CalibrateError as e:
+        _err(str(e))
+    except KeyboardInterrupt:
+        _err("interrupted")
+    return EXIT_INPUT
+
+
+def _run(args: argparse.Namespace) -> int:
+    from capture_station.calibration import calibrate
+    from capture_station.calibration.profile import ProfileError, save_profile
+    from capture_station.calibration.reference import ReferenceError, load_reference
+    from capture_station.calibration.report import render_heatmap, report_html
+    from capture_station.cameras import CameraError
+    from capture_station.image_source import ImageLoadError
+    from capture_station.standard import StandardError, load_standard
+
+    subject_from_camera = args.subject is not None and args.subject.strip().lower() == CAMERA
+    if args.backdrop is None and not args.camera:
+        raise CalibrateError("give the empty-backdrop picture (BACKDROP_IMAGE) or --camera SPEC")
+    if subject_from_camera and not args.camera:
+        raise CalibrateError("--subject camera needs --camera SPEC")
+    try:
+        std = load_standard(getattr(args, "standard", None) or "xinjiang-zikao")
+        ref = load_reference()
+    except (StandardError, ReferenceError) as e:
+        raise CalibrateError(str(e)) from None
+    office, station, data_dir = _defaults(args)
+
+    wb: str | None = args.white_balance
+    wb_source = "operator" if wb else ""
+    camera: _Camera | None = None
+    camera_name = ""
+    backdrop: np.ndarray | None = None
+    subject: np.ndarray | None = None
+    try:
+        if args.backdrop is not None:
+            backdrop, exif_wb = _load(args.backdrop)
+            if wb is None and exif_wb is not None:
+                wb, wb_source = exif_wb, "exif"
+        if args.subject is not None and not subject_from_camera:
+            subject, _ = _load(args.subject)
+        if args.camera and (args.backdrop is None or subject_from_camera):
+            camera = _Camera(args.camera, args.timeout)
+            camera_name = camera.cam.name
+            if wb is None:
+                cam_wb = camera.white_balance()
+                if cam_wb:
+                    wb, wb_source = cam_wb, "camera"
+            if args.backdrop is None:
+                print("拍摄空背景…" if args.lang.startswith("zh") else "Taking the empty backdrop...",
+                      file=sys.stderr, flush=True)
+                backdrop = camera.still()
+            if subject_from_camera:
+                _prompt(args.lang)
+                subject = camera.still()
+    except ImageLoadError as e:
+        raise CalibrateError(str(e)) from None
+    except CameraError as e:
+        raise CalibrateError(str(e)) from None
+    finally:
+        if camera is not None:
+            camera.close()
+
+    from capture_station.calibration.white_balance import parse_white_balance
+
+    if backdrop is None:
+        raise CalibrateError("no picture of the empty backdrop")
+    white_balance = parse_white_balance(wb, ref, source=wb_source)
+    try:
+        result = calibrate(backdrop, subject, standard=std, white_balance=white_balance,
+                           reference=ref, office=office, station=station,
+                           camera=camera_name or (args.camera or ""))
+    except ValueError as e:
+        raise CalibrateError(str(e)) from None
+
+    saved: Path | None = None
+    if not args.no_save:
+        try:
+            prof = save_profile(result, data_dir, backdrop_rgb=backdrop, reference=ref)
+        except ProfileError as e:
+            raise CalibrateError(str(e)) from None
+        saved = prof.folder
+    report_dir: Path | None = None
+    if args.report:
+        report_dir = Path(args.report)
+        try:
+            report_dir.mkdir(parents=True, exist_ok=True)
+            heat = render_heatmap(result, reference=ref)
+            (report_dir / "heatmap.png").write_bytes(heat.png)
+            (report_dir / "report.html").write_text(
+                report_html(result, heatmap_png=heat.png, reference=ref), encoding="utf-8")
+        except OSError as e:
+            raise CalibrateError(f"cannot write the report to {report_dir}: {e.strerror or e}") from None
+
+    if args.json:
+        out = result.as_json("zh_CN" if args.lang.startswith("zh") else "en")
+        out["profile"] = None if saved is None else os.fspath(saved)
+        out["report"] = None if report_dir is None else os.fspath(report_dir / "report.html")
+        print(json.dumps(out, ensure_ascii=False, indent=2))
+    else:
+        _print_text(result, args.lang, saved, report_dir)
+    return EXIT_OK if result.passed else EXIT_FAIL
