@@ -68,6 +68,8 @@ def run_process_command(source: Any, args: argparse.Namespace) -> int:
     from capture_station.store import Store
 
     std = _standard(args)
+    if getattr(args, "force", False) and not (getattr(args, "reason", None) or "").strip():
+        raise CliError("--force saves a photo that fails a check: give the reason with --reason")
     pipe = Pipeline(std)
     out = getattr(args, "out", None)
     store = None

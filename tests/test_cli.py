@@ -46,9 +46,23 @@ def test_process_then_check_roundtrip(tmp_path, shots_dir):
 
 
 def test_process_out_dir_writes_only_the_photo(tmp_path, shots_dir):
-    r = run("process", str(shots_dir / "astronaut.jpg"), "--id", "1234567890", "--out", str(tmp_path))
+    r = run("process", str(shots_dir / "hopper.jpg"), "--id", "1234567890", "--out", str(tmp_path))
     assert r.returncode == 0, r.stdout + r.stderr
     assert [p.name for p in tmp_path.iterdir()] == ["1234567890.jpg"]
+
+
+def test_smiling_portrait_is_refused_then_forced(tmp_path, shots_dir):
+    r = run("process", str(shots_dir / "astronaut.jpg"), "--id", "1234567890", "--json",
+            data_dir=tmp_path)
+    assert r.returncode == 1
+    out = json.loads(r.stdout)
+    failing = {c["id"] for c in out["checks"] if c["status"] == "fail"}
+    assert failing and all(f.startswith("expression.") for f in failing), failing
+    assert not list((tmp_path / "photos").iterdir())
+    r = run("process", str(shots_dir / "astronaut.jpg"), "--id", "1234567890", "--force",
+            "--reason", "candidate cannot close lips (medical)", data_dir=tmp_path)
+    assert r.returncode == 1  # saved, but still reported as not compliant
+    assert (tmp_path / "photos" / "1234567890.jpg").exists()
 
 
 def test_not_feasible_is_exit_1_and_saves_nothing(tmp_path, shots_dir):

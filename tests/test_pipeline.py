@@ -35,12 +35,21 @@ def _independent_crown_row(rgb: np.ndarray) -> int:
     return int(rows[0])
 
 
-@pytest.mark.parametrize("fixture", ["hopper_shot", "astronaut_shot"])
-def test_process_writes_a_compliant_photo(request, tmp_path, pipeline, standard, fixture):
+# The astronaut portrait smiles with open lips: the expression checks refuse it (二.2), so it is
+# saved only with --force; its file and geometry rules must hold all the same.
+@pytest.mark.parametrize("fixture,smiles", [("hopper_shot", False), ("astronaut_shot", True)])
+def test_process_writes_a_compliant_photo(request, tmp_path, pipeline, standard, fixture, smiles):
     shot = request.getfixturevalue(fixture)
     store = Store(tmp_path / "store", standard)
-    res = pipeline.process(open_image_bytes(shot, f"{fixture}.jpg"), "650101202400123", store=store)
-    assert res.compliant and res.saved, res.reason
+    res = pipeline.process(open_image_bytes(shot, f"{fixture}.jpg"), "650101202400123", store=store,
+                           force=smiles, override_reason="test" if smiles else None)
+    assert res.saved, res.reason
+    failing = {c.id for c in res.checks if c.status.value == "fail"}
+    if smiles:
+        assert not res.compliant
+        assert failing and all(f.startswith("expression.") for f in failing), failing
+    else:
+        assert res.compliant, res.reason
     data = (tmp_path / "store" / "photos" / "650101202400123.jpg").read_bytes()
     assert data == res.data
     # file rules, read from disk
