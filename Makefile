@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint bench eval screenshot fuzz soak example clean venv
+.PHONY: run test lint bench eval screenshot fuzz soak example package package-test clean venv
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,13 @@ fuzz: $(STAMP)
 
 example: $(STAMP)
 	$(PY) -m benchmarks.example_photo
+
+package: $(STAMP)
+	packaging/build.sh
+	packaging/make_deb.sh
+
+package-test: $(STAMP)
+	$(PY) packaging/smoke_test.py
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .ruff_cache
