@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint bench eval screenshot fuzz soak example package package-test clean venv
+.PHONY: run test lint bench eval screenshot translations fuzz soak example package package-test clean venv
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,13 @@ fuzz: $(STAMP)
 
 example: $(STAMP)
 	$(PY) -m benchmarks.example_photo
+
+screenshot: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(PY) -m capture_station.gui.screenshot docs/screenshots
+
+translations: $(STAMP)
+	$(VENV)/bin/pyside6-lupdate capture_station/gui/*.py -source-language zh_CN -target-language en -locations none -no-obsolete -ts assets/i18n/capture_station_en.ts
+	$(VENV)/bin/pyside6-lrelease assets/i18n/capture_station_en.ts -qm assets/i18n/capture_station_en.qm
 
 package: $(STAMP)
 	packaging/build.sh

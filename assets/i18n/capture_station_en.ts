@@ -1,0 +1,674 @@
+<?xml version='1.0' encoding='utf-8'?>
+<!DOCTYPE TS>
+<TS version="2.1" language="en" sourcelanguage="zh_CN">
+<context>
+    <name>AboutDialog</name>
+    <message>
+        <source>关于照片采集站</source>
+        <translation>About the capture station</translation>
+    </message>
+    <message>
+        <source>自学考试毕业证书电子注册 照片采集站 {v}
+标准：{std}
+
+各地（州、市）教育考试机构联系电话：</source>
+        <translation>Photo capture station for the self-study examination graduation e-registration {v}
+Standard: {std}
+
+Telephone numbers of the prefecture examination offices:</translation>
+    </message>
+    <message>
+        <source>考试机构</source>
+        <translation>Examination office</translation>
+    </message>
+    <message>
+        <source>联系电话</source>
+        <translation>Telephone</translation>
+    </message>
+</context>
+<context>
+    <name>CalibrationPage</name>
+    <message>
+        <source>正在保存……</source>
+        <translation>Saving…</translation>
+    </message>
+    <message>
+        <source>正在拍摄……</source>
+        <translation>Taking the picture…</translation>
+    </message>
+    <message>
+        <source>正在测量……</source>
+        <translation>Measuring…</translation>
+    </message>
+    <message>
+        <source>请先拍摄空背景</source>
+        <translation>Take the empty backdrop first</translation>
+    </message>
+    <message>
+        <source>已保存为本机校准：{path}</source>
+        <translation>Saved as this station's calibration: {path}</translation>
+    </message>
+    <message>
+        <source>出错：{reason}</source>
+        <translation>Error: {reason}</translation>
+    </message>
+    <message>
+        <source>合格</source>
+        <translation>pass</translation>
+    </message>
+    <message>
+        <source>提醒</source>
+        <translation>note</translation>
+    </message>
+    <message>
+        <source>不合格</source>
+        <translation>fail</translation>
+    </message>
+    <message>
+        <source>未测定</source>
+        <translation>not measured</translation>
+    </message>
+    <message>
+        <source>第一步：让考生位置空着，拍摄空背景。</source>
+        <translation>Step 1: leave the candidate's seat empty and take the empty backdrop.</translation>
+    </message>
+    <message>
+        <source>不合格：{n} 项需要调整，按表中提示调整灯光后重新拍摄。</source>
+        <translation>Not passed: {n} items need adjusting. Adjust the lights as the table says, then take the pictures again.</translation>
+    </message>
+    <message>
+        <source>合格，有 {n} 项提醒。</source>
+        <translation>Passed, with {n} notes.</translation>
+    </message>
+    <message>
+        <source>合格。</source>
+        <translation>Passed.</translation>
+    </message>
+    <message>
+        <source>第二步：请一人坐到考生位置（或举灰卡），拍摄考生。</source>
+        <translation>Step 2: have someone sit in the candidate's seat (or hold a grey card) and take the subject picture.</translation>
+    </message>
+    <message>
+        <source>灯光校准</source>
+        <translation>Lighting calibration</translation>
+    </message>
+    <message>
+        <source>建议：两只 {cct} 灯，左右各 {a}°，距考生 {lo}–{hi} 米，与肩同高，朝向头部。左右均指从相机方向看。</source>
+        <translation>Recommended: two {cct} lights at {a}° left and right, {lo}–{hi} m from the candidate, at shoulder height, aimed at the head. Left and right as seen from the camera.</translation>
+    </message>
+    <message>
+        <source>拍摄空背景</source>
+        <translation>Take the empty backdrop</translation>
+    </message>
+    <message>
+        <source>拍摄考生</source>
+        <translation>Take the subject</translation>
+    </message>
+    <message>
+        <source>保存为本机校准</source>
+        <translation>Save as this station's calibration</translation>
+    </message>
+    <message>
+        <source>项目</source>
+        <translation>Check</translation>
+    </message>
+    <message>
+        <source>数值</source>
+        <translation>Value</translation>
+    </message>
+    <message>
+        <source>结果</source>
+        <translation>Result</translation>
+    </message>
+    <message>
+        <source>提示</source>
+        <translation>Hint</translation>
+    </message>
+</context>
+<context>
+    <name>CandidatePanel</name>
+    <message>
+        <source>该考生已有照片（{when}）。重拍后旧照片保留在历史记录中。</source>
+        <translation>This candidate already has a photo ({when}). A retake keeps the old one in the history.</translation>
+    </message>
+    <message>
+        <source>姓名：{name}</source>
+        <translation>Name: {name}</translation>
+    </message>
+    <message>
+        <source>考生号有效：{id}</source>
+        <translation>Valid candidate ID: {id}</translation>
+    </message>
+    <message>
+        <source>请输入考生号</source>
+        <translation>Enter the candidate ID</translation>
+    </message>
+    <message>
+        <source>考生号（准考证号或身份证号）</source>
+        <translation>Candidate ID (admission number or resident ID)</translation>
+    </message>
+    <message>
+        <source>输入或扫描考生号，回车确认</source>
+        <translation>Type or scan the ID, Enter to confirm</translation>
+    </message>
+</context>
+<context>
+    <name>CheckPanel</name>
+    <message>
+        <source>等待画面…</source>
+        <translation>Waiting for the picture…</translation>
+    </message>
+    <message>
+        <source>画面合格，请输入考生号</source>
+        <translation>Picture OK: enter the candidate ID</translation>
+    </message>
+    <message>
+        <source>可以拍照</source>
+        <translation>Ready to take the photo</translation>
+    </message>
+    <message>
+        <source>请人工核对</source>
+        <translation>Check by eye</translation>
+    </message>
+    <message>
+        <source>实时检查</source>
+        <translation>Live checks</translation>
+    </message>
+</context>
+<context>
+    <name>HistoryPanel</name>
+    <message>
+        <source>已被重拍替换</source>
+        <translation>replaced by a retake</translation>
+    </message>
+    <message>
+        <source>合格</source>
+        <translation>pass</translation>
+    </message>
+    <message>
+        <source>强制保存</source>
+        <translation>Save despite failures</translation>
+    </message>
+    <message>
+        <source>今日照片（{n}）</source>
+        <translation>Today's photos ({n})</translation>
+    </message>
+</context>
+<context>
+    <name>LiveView</name>
+    <message>
+        <source>未检测到人脸：请考生正对镜头坐好</source>
+        <translation>No face found: the candidate should sit facing the camera</translation>
+    </message>
+    <message>
+        <source>未找到头顶：请检查背景与头部是否在画面内</source>
+        <translation>Top of head not found: check the backdrop and that the head is in the picture</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>正在打开相机…</source>
+        <translation>Opening the camera…</translation>
+    </message>
+    <message>
+        <source>保存文件夹不可用：{err}</source>
+        <translation>The save folder is not available: {err}</translation>
+    </message>
+    <message>
+        <source>重试</source>
+        <translation>Retry</translation>
+    </message>
+    <message>
+        <source>此相机不提供实时画面：输入考生号后可直接拍照</source>
+        <translation>This camera has no live view: enter the candidate ID, then take the photo directly</translation>
+    </message>
+    <message>
+        <source>相机未打开</source>
+        <translation>The camera is not open</translation>
+    </message>
+    <message>
+        <source>无法打开相机 {spec}：{reason}</source>
+        <translation>Cannot open the camera {spec}: {reason}</translation>
+    </message>
+    <message>
+        <source>（自动）</source>
+        <translation>(automatic)</translation>
+    </message>
+    <message>
+        <source>相机连接中断，正在自动重新连接…（待确认的照片不受影响）</source>
+        <translation>Camera connection lost, reconnecting automatically… (a photo under review is not affected)</translation>
+    </message>
+    <message>
+        <source>立即重试</source>
+        <translation>Retry now</translation>
+    </message>
+    <message>
+        <source>相机已断开</source>
+        <translation>Camera disconnected</translation>
+    </message>
+    <message>
+        <source>请先输入有效的考生号</source>
+        <translation>Enter a valid candidate ID first</translation>
+    </message>
+    <message>
+        <source>无法生成照片：{why}</source>
+        <translation>The photo could not be made: {why}</translation>
+    </message>
+    <message>
+        <source>拍照失败：相机连接中断，正在重新连接</source>
+        <translation>Capture failed: the camera connection was lost, reconnecting</translation>
+    </message>
+    <message>
+        <source>拍照失败：{err}</source>
+        <translation>Capture failed: {err}</translation>
+    </message>
+    <message>
+        <source>正在保存…</source>
+        <translation>Saving…</translation>
+    </message>
+    <message>
+        <source>已保存 {path}（{size} 字节）</source>
+        <translation>Saved {path} ({size} bytes)</translation>
+    </message>
+    <message>
+        <source>照片未能保存：{err}
+
+请检查保存文件夹（磁盘是否已满、是否只读或无写入权限）。照片仍在确认界面，问题解决后可再次保存。</source>
+        <translation>The photo was not saved: {err}
+
+Check the save folder (is the disk full, read-only, or not writable?). The photo stays on the review screen; save it again once the problem is fixed.</translation>
+    </message>
+    <message>
+        <source>保存失败：{err}</source>
+        <translation>Saving failed: {err}</translation>
+    </message>
+    <message>
+        <source>无法保存照片</source>
+        <translation>Cannot save the photo</translation>
+    </message>
+    <message>
+        <source>灯光校准</source>
+        <translation>Lighting calibration</translation>
+    </message>
+    <message>
+        <source>正在拍照…</source>
+        <translation>Taking the photo…</translation>
+    </message>
+    <message>
+        <source>拍照（空格）</source>
+        <translation>Take photo (Space)</translation>
+    </message>
+    <message>
+        <source>相机未连接</source>
+        <translation>The camera is not connected</translation>
+    </message>
+    <message>
+        <source>照片采集站</source>
+        <translation>Photo capture station</translation>
+    </message>
+    <message>
+        <source>采集站(&amp;S)</source>
+        <translation>&amp;Station</translation>
+    </message>
+    <message>
+        <source>设置…</source>
+        <translation>Settings…</translation>
+    </message>
+    <message>
+        <source>灯光校准…</source>
+        <translation>Lighting calibration…</translation>
+    </message>
+    <message>
+        <source>退出</source>
+        <translation>Quit</translation>
+    </message>
+    <message>
+        <source>语言(&amp;L)</source>
+        <translation>&amp;Language</translation>
+    </message>
+    <message>
+        <source>帮助(&amp;H)</source>
+        <translation>&amp;Help</translation>
+    </message>
+    <message>
+        <source>关于与联系电话…</source>
+        <translation>About and telephone numbers…</translation>
+    </message>
+    <message>
+        <source>还有一张照片尚未保存。仍要退出吗？（照片将被丢弃）</source>
+        <translation>A photo has not been saved yet. Quit anyway? (The photo will be discarded.)</translation>
+    </message>
+</context>
+<context>
+    <name>RecordDialog</name>
+    <message>
+        <source>照片记录：{id}</source>
+        <translation>Photo record: {id}</translation>
+    </message>
+    <message>
+        <source>考生号：{id}</source>
+        <translation>Candidate ID: {id}</translation>
+    </message>
+    <message>
+        <source>时间：{t}</source>
+        <translation>Time: {t}</translation>
+    </message>
+    <message>
+        <source>{size} 字节 · JPEG 质量 {q}</source>
+        <translation>{size} bytes · JPEG quality {q}</translation>
+    </message>
+    <message>
+        <source>文件：{path}</source>
+        <translation>File: {path}</translation>
+    </message>
+    <message>
+        <source>强制保存原因：{r}</source>
+        <translation>Override reason: {r}</translation>
+    </message>
+    <message>
+        <source>此照片已被重拍替换，保存在历史记录中。</source>
+        <translation>This photo was replaced by a retake and is kept in the history.</translation>
+    </message>
+    <message>
+        <source>重拍此考生</source>
+        <translation>Retake this candidate</translation>
+    </message>
+    <message>
+        <source>结果</source>
+        <translation>Result</translation>
+    </message>
+    <message>
+        <source>项目</source>
+        <translation>Check</translation>
+    </message>
+    <message>
+        <source>说明</source>
+        <translation>Details</translation>
+    </message>
+    <message>
+        <source>合格</source>
+        <translation>pass</translation>
+    </message>
+    <message>
+        <source>临界</source>
+        <translation>near limit</translation>
+    </message>
+    <message>
+        <source>不合格</source>
+        <translation>fail</translation>
+    </message>
+    <message>
+        <source>待人工核对</source>
+        <translation>check by eye</translation>
+    </message>
+    <message>
+        <source>操作员已确认</source>
+        <translation>confirmed by the operator</translation>
+    </message>
+    <message>
+        <source>操作员未确认</source>
+        <translation>not confirmed by the operator</translation>
+    </message>
+</context>
+<context>
+    <name>ReviewPanel</name>
+    <message>
+        <source>核对照片：{id}</source>
+        <translation>Review photo: {id}</translation>
+    </message>
+    <message>
+        <source>{w}×{h} 像素 · {size} 字节 · JPEG 质量 {q}</source>
+        <translation>{w}×{h} pixels · {size} bytes · JPEG quality {q}</translation>
+    </message>
+    <message>
+        <source>全部可测项目合格</source>
+        <translation>Every measurable check passes</translation>
+    </message>
+    <message>
+        <source>有不合格项目</source>
+        <translation>Some checks fail</translation>
+    </message>
+    <message>
+        <source>合格</source>
+        <translation>pass</translation>
+    </message>
+    <message>
+        <source>临界</source>
+        <translation>near limit</translation>
+    </message>
+    <message>
+        <source>不合格</source>
+        <translation>fail</translation>
+    </message>
+    <message>
+        <source>待人工核对</source>
+        <translation>check by eye</translation>
+    </message>
+    <message>
+        <source>没有待确认的照片</source>
+        <translation>No photo to review</translation>
+    </message>
+    <message>
+        <source>请逐项核对并勾选人工检查项目</source>
+        <translation>Check and tick every item of the operator checklist</translation>
+    </message>
+    <message>
+        <source>照片有不合格项目：须填写强制保存的原因</source>
+        <translation>The photo fails a check: a reason is required to save it anyway</translation>
+    </message>
+    <message>
+        <source>强制保存 (Enter)</source>
+        <translation>Save anyway (Enter)</translation>
+    </message>
+    <message>
+        <source>保存 (Enter)</source>
+        <translation>Save (Enter)</translation>
+    </message>
+    <message>
+        <source>显示参考带</source>
+        <translation>Show guide bands</translation>
+    </message>
+    <message>
+        <source>结果</source>
+        <translation>Result</translation>
+    </message>
+    <message>
+        <source>项目</source>
+        <translation>Check</translation>
+    </message>
+    <message>
+        <source>说明</source>
+        <translation>Details</translation>
+    </message>
+    <message>
+        <source>人工核对（程序无法测量，请逐项确认）</source>
+        <translation>Operator checklist (cannot be measured; confirm each item)</translation>
+    </message>
+    <message>
+        <source>强制保存</source>
+        <translation>Save despite failures</translation>
+    </message>
+    <message>
+        <source>此照片有不合格项目。如确需保存，请填写原因（将记录在案）。</source>
+        <translation>This photo fails a check. To save it anyway, give the reason (it is recorded).</translation>
+    </message>
+    <message>
+        <source>强制保存的原因</source>
+        <translation>Reason for saving anyway</translation>
+    </message>
+    <message>
+        <source>重拍 (Esc)</source>
+        <translation>Retake (Esc)</translation>
+    </message>
+    <message>
+        <source>核对照片</source>
+        <translation>Review photo</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsDialog</name>
+    <message>
+        <source>自动（第一台找到的相机）</source>
+        <translation>Automatic (first camera found)</translation>
+    </message>
+    <message>
+        <source>选择保存文件夹</source>
+        <translation>Choose the save folder</translation>
+    </message>
+    <message>
+        <source>首次设置</source>
+        <translation>First-time setup</translation>
+    </message>
+    <message>
+        <source>设置</source>
+        <translation>Settings</translation>
+    </message>
+    <message>
+        <source>欢迎使用照片采集站。请选择本站所属的考试机构，并填写站点与操作员信息。</source>
+        <translation>Welcome to the photo capture station. Choose the examination office this station belongs to and enter the station and operator.</translation>
+    </message>
+    <message>
+        <source>考试机构</source>
+        <translation>Examination office</translation>
+    </message>
+    <message>
+        <source>站点名称</source>
+        <translation>Station name</translation>
+    </message>
+    <message>
+        <source>操作员</source>
+        <translation>Operator</translation>
+    </message>
+    <message>
+        <source>保存文件夹</source>
+        <translation>Save folder</translation>
+    </message>
+    <message>
+        <source>相机</source>
+        <translation>Camera</translation>
+    </message>
+    <message>
+        <source>界面语言</source>
+        <translation>Language</translation>
+    </message>
+    <message>
+        <source>自动拍照</source>
+        <translation>Auto-capture</translation>
+    </message>
+    <message>
+        <source>连续合格帧数</source>
+        <translation>Green frames in a row</translation>
+    </message>
+    <message>
+        <source>校准间隔（天）</source>
+        <translation>Calibration interval (days)</translation>
+    </message>
+    <message>
+        <source>请选择考试机构</source>
+        <translation>Choose the examination office</translation>
+    </message>
+    <message>
+        <source>浏览…</source>
+        <translation>Browse…</translation>
+    </message>
+    <message>
+        <source>所有实时检查连续合格时自动拍照</source>
+        <translation>Take the photo when every live check stays green</translation>
+    </message>
+</context>
+<context>
+    <name>SetupDiagram</name>
+    <message>
+        <source>白色背景</source>
+        <translation>white backdrop</translation>
+    </message>
+    <message>
+        <source>{lo}–{hi} 米</source>
+        <translation>{lo}–{hi} m</translation>
+    </message>
+    <message>
+        <source>左灯</source>
+        <translation>left light</translation>
+    </message>
+    <message>
+        <source>右灯</source>
+        <translation>right light</translation>
+    </message>
+    <message>
+        <source>左右各 {a}°</source>
+        <translation>{a}° left and right</translation>
+    </message>
+    <message>
+        <source>考生</source>
+        <translation>candidate</translation>
+    </message>
+    <message>
+        <source>相机</source>
+        <translation>Camera</translation>
+    </message>
+    <message>
+        <source>俯视图</source>
+        <translation>top view</translation>
+    </message>
+    <message>
+        <source>与肩同高</source>
+        <translation>at shoulder height</translation>
+    </message>
+    <message>
+        <source>朝向头部</source>
+        <translation>aimed at the head</translation>
+    </message>
+    <message>
+        <source>侧视图</source>
+        <translation>side view</translation>
+    </message>
+</context>
+<context>
+    <name>StationStatusBar</name>
+    <message>
+        <source>分析 {fps:.1f} 帧/秒</source>
+        <translation>analysis {fps:.1f} fps</translation>
+    </message>
+    <message>
+        <source>未校准</source>
+        <translation>not calibrated</translation>
+    </message>
+    <message>
+        <source>校准于 {h:.0f} 小时前</source>
+        <translation>calibrated {h:.0f} h ago</translation>
+    </message>
+    <message>
+        <source>校准于 {d:.0f} 天前</source>
+        <translation>calibrated {d:.0f} days ago</translation>
+    </message>
+    <message>
+        <source>（需重新校准）</source>
+        <translation> (calibration due)</translation>
+    </message>
+    <message>
+        <source>无相机</source>
+        <translation>no camera</translation>
+    </message>
+    <message>
+        <source>{name}（已断开）</source>
+        <translation>{name} (disconnected)</translation>
+    </message>
+    <message>
+        <source>{name} · {fps:.1f} 帧/秒</source>
+        <translation>{name} · {fps:.1f} fps</translation>
+    </message>
+    <message>
+        <source>保存到：{folder}</source>
+        <translation>Saving to: {folder}</translation>
+    </message>
+    <message>
+        <source>剩余空间未知</source>
+        <translation>free space unknown</translation>
+    </message>
+    <message>
+        <source>剩余 {free}</source>
+        <translation>{free} free</translation>
+    </message>
+</context>
+</TS>

@@ -1,0 +1,56 @@
+"""The live page: the picture on the left; ID, lights, capture button and today's photos on
+the right. Layout only: the window connects the parts and drives them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from capture_station.gui.candidate_panel import CandidatePanel
+from capture_station.gui.check_panel import CheckPanel
+from capture_station.gui.history_panel import HistoryPanel
+from capture_station.gui.live_view import LiveView
+from capture_station.standard import Standard
+
+SIDE_WIDTH = 380
+
+
+class LivePage(QWidget):
+    def __init__(self, standard: Standard, name_lookup: Callable[[str], str | None] | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.live = LiveView(standard)
+        self.candidate = (CandidatePanel(standard, name_lookup=name_lookup) if name_lookup
+                          else CandidatePanel(standard))
+        self.checks = CheckPanel()
+        self.capture_button = QPushButton()
+        self.capture_button.setObjectName("captureButton")
+        self.capture_button.setMinimumHeight(56)
+        f = QFont(self.capture_button.font())
+        f.setPointSize(16)
+        f.setBold(True)
+        self.capture_button.setFont(f)
+        self.capture_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.capture_note = QLabel()
+        self.capture_note.setObjectName("captureNote")
+        self.capture_note.setWordWrap(True)
+        self.capture_note.setStyleSheet("color: #c62828;")
+        self.history = HistoryPanel()
+
+        side = QVBoxLayout()
+        side.addWidget(self.candidate)
+        side.addWidget(self.checks)
+        side.addWidget(self.capture_button)
+        side.addWidget(self.capture_note)
+        side.addWidget(self.history, 1)
+        side_widget = QWidget()
+        side_widget.setLayout(side)
+        side_widget.setFixedWidth(SIDE_WIDTH)
+
+        lay = QHBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.live, 1)
+        lay.addWidget(side_widget)

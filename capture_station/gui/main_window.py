@@ -1,0 +1,688 @@
+"""The station window: live view with guides, candidate ID, lights, capture, review, history.
+
+It wires the core together and shows what it reports; it does no image work itself. Threads:
+
+* the camera's own worker acquires frames; a timer on the GUI thread, sized to the frame
+  interval, takes the newest one and drops the rest;
+* one analysis worker (newest frame wins) measures the face and predicts the crop;
+* the camera-operations thread opens, switches and closes cameras and takes and processes a
+  photo (``capture_still`` + ``Pipeline.make_photo``);
+* the store thread saves photos and reads records, thumbnails and free disk space.
+
+Results come back by queued Qt signal, so the GUI thread never waits for any of them. A photo
+under review lives in memory until it is saved or retaken: a lost camera or a failed save
+(disk full, read-only folder) leaves it where it is.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import logging
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QDialog,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from capture_station.cameras.base import Camera, CameraDisconnected, CameraError
+from capture_station.gui import i18n
+from capture_station.gui.about_dialog import AboutDialog
+from capture_station.gui.banner import ERROR, WARNING, Banner
+from capture_station.gui.calibration_dialog import calibration_dialog
+from capture_station.gui.camera_control import CameraController, CameraOpener
+from capture_station.gui.history_panel import RecordDialog
+from capture_station.gui.jobs import (
+    CapturedPhoto,
+    CaptureFailure,
+    capture_and_process,
+    decode_rgb,
+    save_photo,
+)
+from capture_station.gui.live_page import LivePage
+from capture_station.gui.qt_bridge import LiveAnalysis, LiveResult
+from capture_station.gui.review_panel import AcceptRequest, ReviewPanel
+from capture_station.gui.settings_dialog import SettingsDialog
+from capture_station.gui.status_bar import StationStatusBar
+from capture_station.gui.store_control import HistoryRows, StoreController
+from capture_station.pipeline import Pipeline
+from capture_station.settings import Settings, office_by_code
+from capture_station.standard import Standard, load_standard
+from capture_station.store import PhotoRecord, Store
+
+_log = logging.getLogger(__name__)
+
+DEFAULT_FRAME_INTERVAL_MS = 16  # until the camera's frame rate is known (half of 30 fps)
+STALE_ANALYSIS_S = 3.0  # lights older than this go grey
+
+
+class Phase(enum.Enum):
+    LIVE = "live"  # waiting for an ID or for the capture
+    CAPTURING = "capturing"  # still + pipeline running
+    REVIEW = "review"  # a photo waits for the operator
+    SAVING = "saving"
+
+
+class MainWindow(QMainWindow):
+    """The station. Everything it needs can be passed in (tests use temporary folders)."""
+
+    review_shown = Signal(object)  # CapturedPhoto
+    photo_saved = Signal(object)  # PhotoRecord
+    capture_failed = Signal(str)
+    history_updated = Signal()
+
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        *,
+        settings_path: Path | None = None,
+        standard: Standard | None = None,
+        camera_spec: str | None = None,
+        camera_opener: CameraOpener | None = None,
+        data_dir: Path | None = None,
+        name_lookup: Callable[[str], str | None] | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("mainWindow")
+        self.settings = settings or Settings()
+        self._settings_path = settings_path
+        self.standard = standard or load_standard()
+        self.pipeline = Pipeline(self.standard)
+        self._data_dir_override = data_dir
+        self._camera_spec_override = camera_spec
+        self._phase = Phase.LIVE
+        self._closed = False
+        self._last_frame = -1
+        self._analysis_times: deque[float] = deque(maxlen=60)
+        self._green_run = 0
+        self._auto_armed = True
+        self._camera_state = "closed"
+        self._camera_name = ""
+        self._error_box: QMessageBox | None = None
+        self._dialogs: list[Any] = []
+
+        # Background machinery.
+        self.stores = StoreController(self)
+        self.stores.opened.connect(self._store_opened)
+        self.stores.failed.connect(self._store_failed)
+        self.stores.history_ready.connect(self._history_ready)
+        self.stores.disk_ready.connect(self._disk_ready)
+        self.cameras = CameraController(camera_opener, self)
+        self.cameras.opened.connect(self._camera_opened)
+        self.cameras.open_failed.connect(self._camera_open_failed)
+        self.cameras.state_changed.connect(self._camera_state_changed)
+        self.analysis = LiveAnalysis(self.pipeline, parent=self)
+        self.analysis.result_ready.connect(self._on_analysis)
+        self.analysis.failed.connect(lambda msg: _log.warning("live analysis failed: %s", msg))
+
+        self._build_ui(name_lookup)
+        self._build_menus()
+
+        self.frame_timer = QTimer(self)
+        self.frame_timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self.frame_timer.setInterval(DEFAULT_FRAME_INTERVAL_MS)
+        self.frame_timer.timeout.connect(self._pull_frame)
+        self.stats_timer = QTimer(self)
+        self.stats_timer.setInterval(1000)
+        self.stats_timer.timeout.connect(self._update_stats)
+        self.disk_timer = QTimer(self)
+        self.disk_timer.setInterval(10_000)
+        self.disk_timer.timeout.connect(self.refresh_disk)
+
+        self.retranslate()
+        self._open_store()
+        self.cameras.switch(self.camera_spec)
+        self.live.set_notice(self.tr("正在打开相机…"))
+        self.frame_timer.start()
+        self.stats_timer.start()
+        self.disk_timer.start()
+        self._update_controls()
+
+    # ------------------------------------------------------------------ construction
+    def _build_ui(self, name_lookup: Callable[[str], str | None] | None) -> None:
+        self.camera_banner = Banner("cameraBanner")
+        self.camera_banner.button.clicked.connect(self.cameras.retry)
+        self.store_banner = Banner("storeBanner")
+        self.store_banner.button.clicked.connect(self._open_store)
+
+        self.live_page = LivePage(self.standard, name_lookup)
+        self.live = self.live_page.live
+        self.candidate = self.live_page.candidate
+        self.candidate.id_changed.connect(self._id_changed)
+        self.candidate.confirmed.connect(self._id_confirmed)
+        self.candidate.capture_requested.connect(self.capture)
+        self.checks = self.live_page.checks
+        self.capture_button = self.live_page.capture_button
+        self.capture_button.clicked.connect(self.capture)
+        self.capture_note = self.live_page.capture_note
+        self.history = self.live_page.history
+        self.history.open_requested.connect(self.open_record)
+        QShortcut(QKeySequence(Qt.Key.Key_Space), self.live_page, self.capture,
+                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+
+        self.review = ReviewPanel(self.standard)
+        self.review.accept_requested.connect(self._accept)
+        self.review.retake_requested.connect(self.retake)
+
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.live_page)
+        self.stack.addWidget(self.review)
+
+        central = QWidget()
+        lay = QVBoxLayout(central)
+        lay.setContentsMargins(6, 6, 6, 6)
+        lay.addWidget(self.camera_banner)
+        lay.addWidget(self.store_banner)
+        lay.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+        self.status = StationStatusBar()
+        self.setStatusBar(self.status)
+        self.setStyleSheet("QLabel#panelTitle { font-weight: bold; color: #333; }")
+        self.resize(1280, 800)
+
+    def _build_menus(self) -> None:
+        mb = self.menuBar()
+        self.menu_station = mb.addMenu("")
+        self.act_settings = QAction(self)
+        self.act_settings.triggered.connect(self.open_settings)
+        self.act_calibrate = QAction(self)
+        self.act_calibrate.triggered.connect(self.open_calibration)
+        self.act_quit = QAction(self)
+        self.act_quit.setShortcut(QKeySequence.StandardKey.Quit)
+        self.act_quit.triggered.connect(self.close)
+        self.menu_station.addAction(self.act_settings)
+        self.menu_station.addAction(self.act_calibrate)
+        self.menu_station.addSeparator()
+        self.menu_station.addAction(self.act_quit)
+        self.menu_language = mb.addMenu("")
+        group = QActionGroup(self)
+        self.act_languages: dict[str, QAction] = {}
+        for lang in i18n.LANGUAGES:
+            a = QAction(i18n.language_name(lang), self)
+            a.setCheckable(True)
+            a.setChecked(lang == i18n.current_language())
+            a.triggered.connect(lambda _=False, lang=lang: self.set_language(lang))
+            group.addAction(a)
+            self.menu_language.addAction(a)
+            self.act_languages[lang] = a
+        self.menu_help = mb.addMenu("")
+        self.act_about = QAction(self)
+        self.act_about.triggered.connect(self.open_about)
+        self.menu_help.addAction(self.act_about)
+
+    # ------------------------------------------------------------------ properties
+    @property
+    def phase(self) -> Phase:
+        return self._phase
+
+    @property
+    def store(self) -> Store | None:
+        """The store (for tests and tools; the window itself uses it on the store thread)."""
+        return self.stores.store
+
+    @property
+    def data_path(self) -> Path:
+        return self._data_dir_override or self.settings.data_path()
+
+    @property
+    def camera_spec(self) -> str:
+        return self._camera_spec_override or self.settings.camera
+
+    # ------------------------------------------------------------------ store
+    def _open_store(self) -> None:
+        """(Re)open the store for the current folder, station and operator."""
+        self.stores.open(self.data_path, self.standard, self.settings.station_name or None,
+                         self.settings.operator or None)
+
+    def _store_opened(self, store: Store) -> None:
+        self.store_banner.hide()
+        self.refresh_history()
+        self.refresh_disk()
+        cid = self.candidate.candidate_id
+        if cid:
+            self._id_changed(cid)
+
+    def _store_failed(self, reason: str) -> None:
+        self.store_banner.show_message(
+            self.tr("保存文件夹不可用：{err}").format(err=reason), ERROR, self.tr("重试"))
+        self.refresh_disk()
+
+    def refresh_history(self) -> None:
+        self.stores.refresh_history()
+
+    def _history_ready(self, rows: HistoryRows) -> None:
+        self.history.set_records(rows)
+        self.history_updated.emit()
+
+    def refresh_disk(self) -> None:
+        """Free space of the data folder and the calibration age (read on the store thread)."""
+        store = self.stores.store
+        path = store.root if store is not None else self.data_path
+        self.stores.refresh_disk(path, self.settings.calibration_interval_days)
+
+    def _disk_ready(self, folder: str, free: int | None, age: dt.timedelta | None,
+                    due: bool) -> None:
+        self.status.set_disk(folder, free)
+        self.status.set_calibration(age, due)
+
+    # ------------------------------------------------------------------ camera
+    def switch_camera(self, spec: str) -> None:
+        self._camera_spec_override = None
+        self.settings.camera = spec
+        self._camera_name = ""
+        self.live.clear_frame()
+        self.checks.set_results(None)
+        self.live.set_notice(self.tr("正在打开相机…"))
+        self.cameras.switch(spec)
+        self._update_controls()
+
+    def _camera_opened(self, cam: Camera) -> None:
+        self._camera_name = cam.name
+        self._last_frame = -1
+        self.camera_banner.hide()
+        self.live.set_notice("")
+        self._camera_state = cam.state.value
+        if not cam.capabilities.live_view:
+            self.live.set_notice(self.tr("此相机不提供实时画面：输入考生号后可直接拍照"))
+        self.status.set_camera(cam.name, cam.fps, self._camera_state)
+        self._update_controls()
+
+    def _camera_open_failed(self, spec: str, reason: str) -> None:
+        self._camera_state = "closed"
+        self.live.set_notice(self.tr("相机未打开"))
+        self.camera_banner.show_message(
+            self.tr("无法打开相机 {spec}：{reason}").format(spec=spec or self.tr("（自动）"),
+                                                      reason=reason),
+            ERROR, self.tr("重试"))
+        self._update_controls()
+
+    def _camera_state_changed(self, state: str) -> None:
+        self._camera_state = state
+        if state in ("disconnected", "reconnecting"):
+            self.camera_banner.show_message(
+                self.tr("相机连接中断，正在自动重新连接…（待确认的照片不受影响）"),
+                WARNING, self.tr("立即重试"))
+            self.live.set_notice(self.tr("相机已断开"))
+            self.live.set_result(None)
+            self.checks.set_results(None)
+            self._green_run = 0
+        elif state == "connected":
+            self.camera_banner.hide()
+            self.live.set_notice("")
+        cam = self.cameras.camera
+        self.status.set_camera(cam.name if cam else self._camera_name,
+                               cam.fps if cam else 0.0, state)
+        self._update_controls()
+
+    def _pull_frame(self) -> None:
+        """Timer tick: show the newest frame (older ones are dropped) and queue it for analysis."""
+        if self._phase != Phase.LIVE and self._phase != Phase.CAPTURING:
+            return
+        cam = self.cameras.camera
+        if cam is None:
+            return
+        frame = cam.latest_frame()
+        if frame is None or frame.number == self._last_frame:
+            return
+        self._last_frame = frame.number
+        self.live.set_frame(frame.rgb)
+        if self._phase == Phase.LIVE:
+            self.analysis.submit(frame)
+
+    def _on_analysis(self, res: LiveResult) -> None:
+        self._analysis_times.append(time.monotonic())
+        if self._phase != Phase.LIVE or self.cameras.camera is None:
+            return
+        self.live.set_result(res)
+        self.checks.set_results(res.shot.checks)
+        self._auto_capture_step()
+
+    def _update_stats(self) -> None:
+        cam = self.cameras.camera
+        if cam is not None:
+            fps = cam.fps
+            self.status.set_camera(cam.name, fps, self._camera_state)
+            if fps > 0:
+                self.frame_timer.setInterval(int(min(100, max(5, 1000.0 / fps / 2))))
+        now = time.monotonic()
+        last = self._analysis_times[-1] if self._analysis_times else None
+        if (self._phase == Phase.LIVE and self.checks.statuses_known()
+                and (last is None or now - last > STALE_ANALYSIS_S)):
+            # no fresh analysis (frames stopped, analysis stuck): never show old green lights
+            self.live.set_result(None)
+            self.checks.set_results(None)
+            self._green_run = 0
+        recent = [t for t in self._analysis_times if now - t <= 2.0]
+        fps_a = (len(recent) - 1) / (recent[-1] - recent[0]) if len(recent) > 2 else 0.0
+        self.status.set_analysis_fps(fps_a)
+
+    # ------------------------------------------------------------------ candidate
+    def _id_changed(self, cid: str | None) -> None:
+        self._auto_armed = True
+        self._green_run = 0
+        self._update_controls()
+        if cid and self.stores.store is not None:
+            self.stores.run(lambda s: s.current(cid),
+                             lambda rec: self.candidate.set_existing(cid, rec))
+
+    def _id_confirmed(self, cid: str) -> None:
+        self.live.setFocus()
+
+    # ------------------------------------------------------------------ capture
+    def can_capture(self) -> bool:
+        return (
+            self._phase == Phase.LIVE
+            and self.candidate.candidate_id is not None
+            and self.cameras.camera is not None
+            and self._camera_state == "connected"
+        )
+
+    def capture(self) -> None:
+        if not self.can_capture():
+            if self._phase == Phase.LIVE and self.candidate.candidate_id is None:
+                self.capture_note.setText(self.tr("请先输入有效的考生号"))
+            return
+        cam = self.cameras.camera
+        cid = self.candidate.candidate_id
+        assert cam is not None and cid is not None
+        self._phase = Phase.CAPTURING
+        self._auto_armed = False
+        self.capture_note.clear()
+        self._update_controls()
+        pipeline = self.pipeline
+        self.cameras.run(lambda: capture_and_process(cam, pipeline, cid),
+                         self._captured, self._capture_error)
+
+    def _captured(self, result: CapturedPhoto | CaptureFailure) -> None:
+        if self._closed:
+            return
+        if isinstance(result, CaptureFailure):
+            hints = result.hints_en if i18n.is_english() else result.hints_zh
+            msg = self.tr("无法生成照片：{why}").format(why="；".join(hints) or result.reason_en)
+            self._phase = Phase.LIVE
+            self.capture_note.setText(msg)
+            self._update_controls()
+            self.capture_failed.emit(msg)
+            return
+        self._phase = Phase.REVIEW
+        self.review.show_photo(result)
+        self.stack.setCurrentWidget(self.review)
+        self.review.setFocus()
+        self._update_controls()
+        self.review_shown.emit(result)
+
+    def _capture_error(self, e: BaseException) -> None:
+        self._phase = Phase.LIVE
+        if isinstance(e, CameraDisconnected):
+            msg = self.tr("拍照失败：相机连接中断，正在重新连接")
+        elif isinstance(e, CameraError):
+            msg = self.tr("拍照失败：{err}").format(err=e)
+        else:
+            _log.error("capture failed", exc_info=e)
+            msg = self.tr("拍照失败：{err}").format(err=f"{type(e).__name__}: {e}")
+        self.capture_note.setText(msg)
+        self._update_controls()
+        self.capture_failed.emit(msg)
+
+    def _auto_capture_step(self) -> None:
+        if not (self.settings.auto_capture and self._auto_armed and self.can_capture()):
+            self._green_run = 0
+            return
+        self._green_run = self._green_run + 1 if self.checks.all_green() else 0
+        if self._green_run >= max(1, self.settings.auto_capture_frames):
+            self._green_run = 0
+            self.capture()
+
+    # ------------------------------------------------------------------ review
+    def retake(self) -> None:
+        if self._phase != Phase.REVIEW:
+            return
+        self.review.clear()
+        self._phase = Phase.LIVE
+        self._auto_armed = True
+        self._green_run = 0
+        self.stack.setCurrentWidget(self.live_page)
+        self.live.setFocus()
+        self._update_controls()
+
+    def _accept(self, req: AcceptRequest) -> None:
+        if self._phase != Phase.REVIEW:
+            return
+        self._phase = Phase.SAVING
+        self.review.set_busy(True, self.tr("正在保存…"))
+        self._update_controls()
+        self.stores.run(
+            lambda store: save_photo(store, req.photo, req.confirmations, req.override_reason),
+            self._saved, self._save_failed,
+        )
+
+    def _saved(self, rec: PhotoRecord) -> None:
+        self._phase = Phase.LIVE
+        self.review.clear()
+        self.stack.setCurrentWidget(self.live_page)
+        self.candidate.clear()
+        self.status.showMessage(
+            self.tr("已保存 {path}（{size} 字节）").format(path=rec.path, size=f"{rec.bytes:,}"),
+            8000)
+        self.refresh_history()
+        self.refresh_disk()
+        self._update_controls()
+        self.photo_saved.emit(rec)
+
+    def _save_failed(self, e: BaseException) -> None:
+        self._phase = Phase.REVIEW  # the photo stays in review until it can be saved
+        text = self.tr(
+            "照片未能保存：{err}\n\n请检查保存文件夹（磁盘是否已满、是否只读或无写入权限）。"
+            "照片仍在确认界面，问题解决后可再次保存。"
+        ).format(err=e)
+        self.review.set_error(self.tr("保存失败：{err}").format(err=e))
+        self._update_controls()
+        box = QMessageBox(QMessageBox.Icon.Critical, self.tr("无法保存照片"), text,
+                          QMessageBox.StandardButton.Ok, self)
+        box.setObjectName("saveErrorBox")
+        box.setWindowModality(Qt.WindowModality.WindowModal)
+        box.finished.connect(self._refocus_review)
+        box.open()
+        self._error_box = box
+        self.refresh_disk()
+
+    def _refocus_review(self) -> None:
+        """Back to the review after a message box, so Enter and Esc work again."""
+        self.activateWindow()
+        self.review.setFocus()
+
+    # ------------------------------------------------------------------ history
+    def open_record(self, rec: PhotoRecord) -> None:
+        def job(store: Store) -> tuple[np.ndarray | None, Any]:
+            try:
+                rgb = decode_rgb(store.read_photo(rec))
+            except OSError:
+                return None, None
+            return rgb, None
+
+        def done(result: tuple[np.ndarray | None, Any]) -> None:
+            dlg = RecordDialog(self.standard, rec, result[0], parent=self)
+            dlg.retake_requested.connect(self._retake_from_history)
+            self._track(dlg)
+            dlg.open()
+
+        self.stores.run(job, done)
+
+    def _retake_from_history(self, cid: str) -> None:
+        if self._phase != Phase.LIVE:
+            return
+        self.candidate.set_text(cid)
+        self.live.setFocus()
+
+    # ------------------------------------------------------------------ settings, language
+    def effective_settings(self) -> Settings:
+        """The settings as in force now, with this session's command-line choices applied."""
+        return replace(self.settings, camera=self.camera_spec,
+                       data_dir=str(self._data_dir_override) if self._data_dir_override
+                       else self.settings.data_dir)
+
+    def open_settings(self) -> SettingsDialog:
+        dlg = SettingsDialog(self.effective_settings(), parent=self)
+        dlg.accepted.connect(lambda: self.apply_settings(dlg.result_settings()))
+        self._track(dlg)
+        dlg.open()
+        return dlg
+
+    def apply_settings(self, new: Settings) -> None:
+        """Use ``new`` from now on (camera, folder, language ... without a restart) and save it."""
+        old, old_path, old_spec = self.settings, self.data_path, self.camera_spec
+        self.settings = new
+        self._data_dir_override = None
+        self._camera_spec_override = None
+        self.save_settings()
+        if new.language != i18n.current_language():
+            self.set_language(new.language, save=False)
+        if new.camera != old_spec:
+            self.switch_camera(new.camera)
+        if (new.data_path() != old_path or new.station_name != old.station_name
+                or new.operator != old.operator):
+            self._open_store()
+        else:
+            self.refresh_disk()  # the calibration interval may have changed
+        self._green_run = 0
+        self.retranslate()
+
+    def save_settings(self) -> None:
+        self.stores.save_settings(replace(self.settings), self._settings_path,
+                                  lambda e: self.status.showMessage(str(e), 8000))
+
+    def set_language(self, lang: str, save: bool = True) -> None:
+        i18n.set_language(lang)
+        self.status.clearMessage()  # a passing message in the old language
+        self.settings.language = i18n.current_language()
+        for code, act in self.act_languages.items():
+            act.setChecked(code == i18n.current_language())
+        if save:
+            self.save_settings()
+
+    def open_calibration(self) -> QDialog | None:
+        """The lighting calibration page in a dialog; its pictures are stills of the current
+        camera (taken on the page's own worker thread)."""
+        controller = self.cameras
+        not_connected = self.tr("相机未连接")
+
+        def frame() -> np.ndarray:
+            cam = controller.camera
+            if cam is None:
+                raise CameraError(not_connected)
+            return cam.capture_still().rgb
+
+        office = office_by_code(self.settings.office)
+        try:
+            dlg = calibration_dialog(
+                self, frame, self.standard, self.data_path,
+                office.name_zh if office else "", self.settings.station_name, self._camera_name)
+        except ImportError as e:
+            self.status.showMessage(str(e), 8000)
+            return None
+        dlg.setWindowTitle(self.tr("灯光校准"))
+        dlg.saved.connect(self.refresh_disk)
+        self._track(dlg)
+        dlg.open()
+        return dlg
+
+    def _track(self, dlg: QDialog) -> None:
+        """Keep a non-modal dialog alive until it closes (and close it with the window)."""
+        self._dialogs.append(dlg)
+        dlg.finished.connect(lambda _r: self._dialogs.remove(dlg) if dlg in self._dialogs else None)
+
+    def open_about(self) -> AboutDialog:
+        dlg = AboutDialog(self.standard, self.settings.office, parent=self)
+        self._track(dlg)
+        dlg.open()
+        return dlg
+
+    # ------------------------------------------------------------------ state display
+    def _update_controls(self) -> None:
+        phase = self._phase
+        self.candidate.set_locked(phase != Phase.LIVE)
+        self.checks.set_need_id(self.candidate.candidate_id is None)
+        self.capture_button.setEnabled(self.can_capture())
+        if phase == Phase.CAPTURING:
+            self.capture_button.setText(self.tr("正在拍照…"))
+        else:
+            self.capture_button.setText(self.tr("拍照（空格）"))
+        if self.candidate.candidate_id is None and phase == Phase.LIVE:
+            self.capture_button.setToolTip(self.tr("请先输入有效的考生号"))
+        elif self._camera_state != "connected":
+            self.capture_button.setToolTip(self.tr("相机未连接"))
+        else:
+            self.capture_button.setToolTip("")
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def retranslate(self) -> None:
+        office = office_by_code(self.settings.office)
+        parts = [self.tr("照片采集站")]
+        if office is not None:
+            parts.append(office.name(i18n.current_language()))
+        if self.settings.station_name:
+            parts.append(self.settings.station_name)
+        self.setWindowTitle(" · ".join(parts))
+        self.menu_station.setTitle(self.tr("采集站(&S)"))
+        self.act_settings.setText(self.tr("设置…"))
+        self.act_calibrate.setText(self.tr("灯光校准…"))
+        self.act_quit.setText(self.tr("退出"))
+        self.menu_language.setTitle(self.tr("语言(&L)"))
+        self.menu_help.setTitle(self.tr("帮助(&H)"))
+        self.act_about.setText(self.tr("关于与联系电话…"))
+        self._update_controls()
+
+    # ------------------------------------------------------------------ shutdown
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if not self._closed and self._phase in (Phase.REVIEW, Phase.SAVING) and self.isVisible():
+            # Never drop a photo under review silently: ask first (without a nested loop).
+            event.ignore()
+            box = QMessageBox(
+                QMessageBox.Icon.Question, self.tr("退出"),
+                self.tr("还有一张照片尚未保存。仍要退出吗？（照片将被丢弃）"),
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
+            box.setObjectName("quitConfirmBox")
+            box.setDefaultButton(QMessageBox.StandardButton.No)
+            box.setWindowModality(Qt.WindowModality.WindowModal)
+
+            def answered(button: object) -> None:
+                if box.standardButton(button) == QMessageBox.StandardButton.Yes:  # type: ignore[arg-type]
+                    self.shutdown()
+                    self.close()
+
+            box.buttonClicked.connect(answered)
+            box.open()
+            return
+        self.shutdown()
+        super().closeEvent(event)
+
+    def shutdown(self) -> None:
+        """Stop every thread: timers, analysis, camera, store. Safe to call twice."""
+        if self._closed:
+            return
+        self._closed = True
+        for t in (self.frame_timer, self.stats_timer, self.disk_timer):
+            t.stop()
+        for dlg in list(self._dialogs):
+            dlg.close()
+        self.analysis.close()
+        self.cameras.close()
+        self.stores.close()  # a save under way (or queued) completes; then the store closes
