@@ -161,13 +161,15 @@ def _crown_from_mask(mask: np.ndarray, face: Face, scale: float) -> tuple[float 
     # The highest point, robust to a stray pixel: the 3rd percentile of the column tops.
     top_row = float(np.percentile(tops, 3))
     clipped = top_row <= 0.5
-    # Sub-pixel edge: where the soft mask crosses 0.5 in the column of the highest point.
-    col = int(np.argmin(np.where(has, np.argmax(band, axis=0), h)))
-    r = int(top_row)
+    # Sub-pixel edge: in a column whose top is that row, where the soft mask crosses 0.5.
+    all_tops = np.where(has, np.argmax(band, axis=0), h)
+    col = int(np.argmin(np.abs(all_tops - top_row)))
+    r = int(all_tops[col])
     if 0 < r < eye_row:
         above, at = float(mask[r - 1, x0 + col]), float(mask[r, x0 + col])
         if at > above:
-            top_row = (r - 1) + (0.5 - above) / (at - above)
+            frac = min(max((0.5 - above) / (at - above), 0.0), 1.0)
+            top_row = (r - 1) + frac
     return top_row * scale, clipped
 
 
@@ -183,6 +185,7 @@ class FaceAnalyzer:
         import mediapipe as mp  # imported here: slow to import, and only the analyzer needs it
 
         self._lock = threading.Lock()
+        self.live = live
         self.analysis_size = analysis_size
         self._mesh = mp.solutions.face_mesh.FaceMesh(
             static_image_mode=not live,
@@ -198,6 +201,33 @@ class FaceAnalyzer:
         )
         self._segmenter = mp.solutions.selfie_segmentation.SelfieSegmentation(model_selection=0)
 
+    def _detect_tiles(self, small: np.ndarray) -> list[tuple[float, float, float, float, float]]:
+        """Detections in three overlapping strips (45 % of the long side each), in ``small``'s
+        pixels: faces down to about 40 px of a 1280 px frame."""
+        h, w = small.shape[:2]
+        out: list[tuple[float, float, float, float, float]] = []
+        if w >= h:
+            span = int(w * 0.45)
+            windows = [(x, 0, x + span, h) for x in (0, (w - span) // 2, w - span)]
+        else:
+            span = int(h * 0.45)
+            windows = [(0, y, w, y + span) for y in (0, (h - span) // 2, h - span)]
+        for x0, y0, x1, y1 in windows:
+            part = np.ascontiguousarray(small[y0:y1, x0:x1])
+            pw, ph = x1 - x0, y1 - y0
+            for d in self._detector.process(part).detections or []:
+                bb = d.location_data.relative_bounding_box
+                box = (x0 + bb.xmin * pw, y0 + bb.ymin * ph, x0 + (bb.xmin + bb.width) * pw,
+                       y0 + (bb.ymin + bb.height) * ph, float(d.score[0]) if d.score else 0.0)
+                # a face cut by the tile edge is found whole on the full frame: skip it here
+                if box[0] <= x0 + 2 and x0 > 0 or box[2] >= x1 - 2 and x1 < w:
+                    continue
+                if box[1] <= y0 + 2 and y0 > 0 or box[3] >= y1 - 2 and y1 < h:
+                    continue
+                if all(_iou(box, o) < 0.3 for o in out):
+                    out.append(box)
+        return out
+
     def close(self) -> None:
         for sol in (self._mesh, self._detector, self._segmenter):
             try:
@@ -211,8 +241,16 @@ class FaceAnalyzer:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def analyse(self, rgb: np.ndarray, *, segment: bool = True, detect: bool = True) -> Analysis:
-        """Analyse an RGB uint8 image; coordinates are returned in its own pixels."""
+    def analyse(self, rgb: np.ndarray, *, segment: bool = True, detect: bool = True,
+                tiles: bool | None = None) -> Analysis:
+        """Analyse an RGB uint8 image; coordinates are returned in its own pixels.
+
+        ``tiles`` also runs the face detector on three overlapping strips of the picture: the
+        detector misses a second, smaller face beside a large one on the whole frame (a person
+        in the background), but finds it in a strip. Default: on for stills, off for live video.
+        """
+        if tiles is None:
+            tiles = not self.live
         if rgb.ndim != 3 or rgb.shape[2] != 3:
             raise ValueError("expected an HxWx3 RGB image")
         h, w = rgb.shape[:2]
@@ -229,6 +267,7 @@ class FaceAnalyzer:
         with self._lock:
             mesh = self._mesh.process(small)
             det = self._detector.process(small) if detect else None
+            tile_dets = self._detect_tiles(small) if (detect and tiles) else []
             seg = self._segmenter.process(small) if segment else None
         faces: list[Face] = []
         for fl in mesh.multi_face_landmarks or []:
@@ -253,6 +292,10 @@ class FaceAnalyzer:
                         float(d.score[0]) if d.score else 0.0,
                     )
                 )
+        for x0, y0, x1, y1, score in tile_dets:
+            box = (x0 * factor, y0 * factor, x1 * factor, y1 * factor, score)
+            if all(_iou(box, d) < 0.3 for d in detections):
+                detections.append(box)
         mask = None
         if seg is not None and seg.segmentation_mask is not None:
             mask = np.asarray(seg.segmentation_mask, dtype=np.float32)
@@ -271,6 +314,14 @@ class FaceAnalyzer:
             analysed_rgb=small,
             analysed_scale=factor,
         )
+
+
+def _iou(a: tuple[float, ...], b: tuple[float, ...]) -> float:
+    ix = max(0.0, min(a[2], b[2]) - max(a[0], b[0]))
+    iy = max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
+    inter = ix * iy
+    union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter
+    return inter / union if union > 0 else 0.0
 
 
 _shared: dict[int, FaceAnalyzer] = {}
