@@ -16,8 +16,6 @@ import sys
 import time
 from typing import Any
 
-import numpy as np
-
 from capture_station.cameras import Camera, CameraError, Still, list_cameras, open_camera
 
 EXIT_INPUT = 2
@@ -95,15 +93,7 @@ def _warm_up(cam: Camera, timeout: float) -> None:
 
 def still_to_source(still: Still, name: str) -> tuple[Any, tuple[str, bytes] | None]:
     """The pipeline source for a still, and the original file to archive (or None)."""
-    from capture_station.image_source import ArraySource, open_image_bytes
-
-    if still.data is not None:
-        filename = still.filename or f"{name}.jpg"
-        return open_image_bytes(still.data, filename), (filename, still.data)
-    rgb = np.ascontiguousarray(still.rgb)
-    if not rgb.flags.writeable:
-        rgb = rgb.copy()
-    return ArraySource(rgb, name=name), None
+    return still.to_source(name)
 
 
 def _run_process_command() -> Any:

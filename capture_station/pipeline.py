@@ -30,6 +30,8 @@ ANALYSIS_SIZE = 1280  # longest side of the copy a shot is analysed on
 RENDER_OVERSAMPLE = 1.5  # decode the crop at >= 1.5x the output size before the final resize
 MAX_VERIFY_PIXELS = 16_000_000  # a finished photo is 0.3 MP; larger files are not decoded
 
+SHOT_CHECK_IDS = ("geometry.crop_fits", "geometry.resolution")  # judged on the shot, not the file
+
 Source = SourceImage | ArraySource
 
 
@@ -244,6 +246,12 @@ class Pipeline:
         final = self.verify_bytes(enc.data, name)
         return shot, enc, final, None
 
+    @staticmethod
+    def photo_checks(shot: ShotAnalysis, final: FinalVerdict) -> list[CheckResult]:
+        """The verdict of a photo: the crop rules of the shot it came from, then every check of
+        the encoded file."""
+        return [c for c in shot.checks if c.id in SHOT_CHECK_IDS] + final.checks
+
     def process(
         self,
         src: Source,
@@ -257,12 +265,11 @@ class Pipeline:
     ) -> ProcessResult:
         cid = require_valid_id(candidate_id, self.standard)
         shot, enc, final, reason = self.make_photo(src)
-        shot_checks = [c for c in shot.checks if c.id in ("geometry.crop_fits", "geometry.resolution")]
         if final is None:
             checks = shot.checks
             return ProcessResult(cid, src.name, False, shot=shot, checks=checks, reason=reason,
                                  encode=enc)
-        checks = shot_checks + final.checks
+        checks = self.photo_checks(shot, final)
         compliant = is_compliant(checks)
         res = ProcessResult(cid, src.name, compliant, data=enc.data if enc else None, encode=enc,
                             shot=shot, final=final, checks=checks)
@@ -285,12 +292,10 @@ class Pipeline:
                 override_reason=override_reason if not compliant else None,
                 source=src.name, original=original,
             )
-            path = store.root / rec.path
+            path = store.root / rec.path  # the store read it back and compared it
         else:
             return res
-        # What is reported is what is on disk: read it back and compare.
-        on_disk = path.read_bytes()
-        if sha256_hex(on_disk) != sha256_hex(enc.data):
+        if store is None and sha256_hex(path.read_bytes()) != sha256_hex(enc.data):
             res.compliant = False
             res.reason = f"the file read back from {path} differs from what was written"
             return res

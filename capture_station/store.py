@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import errno
 import hashlib
 import json
 import os
@@ -151,8 +152,6 @@ def sha256_hex(data: bytes) -> str:
 
 
 def _as_store_error(e: OSError, what: str) -> StoreError:
-    import errno
-
     reason = {
         errno.ENOSPC: "disk full",
         errno.EDQUOT: "disk quota exceeded",
@@ -274,6 +273,13 @@ class Store:
         ).fetchone()
         return _record(row) if row else None
 
+    def candidate_name(self, candidate_id: str) -> str | None:
+        """The candidate's name from the imported roster, or None."""
+        row = self._db.execute(
+            "SELECT name FROM candidates WHERE candidate_id = ?", (candidate_id,)
+        ).fetchone()
+        return str(row[0]) if row and row[0] else None
+
     def history(self, candidate_id: str) -> list[PhotoRecord]:
         cid = require_valid_id(candidate_id, self.standard)
         rows = self._db.execute(
@@ -361,6 +367,9 @@ class Store:
                     tmp.unlink()
                 raise
             fsync_dir(self.photos_dir)
+            # What is recorded is what is on disk: read it back and compare.
+            if sha256_hex(final.read_bytes()) != digest:
+                raise OSError(errno.EIO, "the file read back differs from what was written")
         except OSError as e:
             with contextlib.suppress(sqlite3.Error), self.transaction() as db:
                 db.execute("DELETE FROM pending_saves WHERE id = ?", (pending_id,))

@@ -337,3 +337,19 @@ def test_run_gui_first_run_then_quit(qapp, qtbot, tmp_path, monkeypatch):
     s = load_settings(cfg)
     assert s.office == "hami" and s.operator == "first operator"
     assert _station_threads() == []
+
+
+def test_roster_name_is_shown_for_a_known_id(make_window, qtbot, tmp_path):
+    from capture_station.roster import import_roster
+    from capture_station.store import Store
+
+    roster = tmp_path / "roster.csv"
+    roster.write_bytes(f"准考证号,姓名\n{ID},阿依古丽\n".encode("gb18030"))
+    s = Store(tmp_path / "data")
+    import_roster(s, roster)
+    s.close()
+    win = make_window()
+    _type_id(qtbot, win, ID)
+    qtbot.waitUntil(lambda: "阿依古丽" in win.candidate.name.text(), timeout=10_000)
+    _type_id(qtbot, win, OTHER_ID)
+    qtbot.waitUntil(lambda: "阿依古丽" not in win.candidate.name.text(), timeout=10_000)

@@ -156,6 +156,22 @@ class Still:
     def decoded(self) -> bool:
         return self._rgb is not None
 
+    def to_source(self, name: str) -> tuple[Any, tuple[str, bytes] | None]:
+        """The pipeline source for this still, and the original file to archive (or None).
+
+        A camera file (DSLR JPEG) goes through the same decoding as a file on disk, and is kept
+        as the original; a frame (webcam, demo) goes in as pixels.
+        """
+        from capture_station.image_source import ArraySource, open_image_bytes
+
+        if self.data is not None:
+            filename = self.filename or f"{name}.jpg"
+            return open_image_bytes(self.data, filename), (filename, self.data)
+        rgb = np.ascontiguousarray(self.rgb)
+        if not rgb.flags.writeable:
+            rgb = rgb.copy()
+        return ArraySource(rgb, name=name), None
+
     def __repr__(self) -> str:
         shape = tuple(self._rgb.shape) if self._rgb is not None else "not decoded"
         size = len(self.data) if self.data is not None else None

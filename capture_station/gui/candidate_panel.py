@@ -4,7 +4,7 @@ The ID is validated on every keystroke with the core's rule; an invalid one is r
 with the reason and the capture button stays disabled. Enter confirms (and moves the focus to
 the picture, so Space takes the photo). Space inside the field also takes the photo once the ID
 is valid, since an ID never contains a space. The candidate's name comes from the roster when there is one
-(:func:`roster_name` is the hook; it returns None until the roster arrives), and a warning shows
+(looked up in the store on its thread, see :meth:`CandidatePanel.set_name`), and a warning shows
 when the ID already has an accepted photo: a retake keeps the old one in the history.
 """
 
@@ -23,7 +23,7 @@ from capture_station.store import PhotoRecord
 
 
 def roster_name(candidate_id: str) -> str | None:
-    """The candidate's name from the roster; no roster yet, so always None."""
+    """Synchronous name lookup used when no store lookup is wired in (tests, no roster)."""
     del candidate_id
     return None
 
@@ -97,6 +97,12 @@ class CandidatePanel(QWidget):
             return
         self._existing = record
         self._show_existing()
+
+    def set_name(self, candidate_id: str, name: str | None) -> None:
+        """Result of the roster lookup for ``candidate_id`` (ignored when the ID changed)."""
+        if candidate_id != self._valid or not name:
+            return
+        self.name.setText(self.tr("姓名：{name}").format(name=name))
 
     def _show_existing(self) -> None:
         rec = self._existing

@@ -17,14 +17,12 @@ import numpy as np
 from capture_station.cameras.base import Camera
 from capture_station.checks import CheckResult, Status, is_compliant
 from capture_station.face_analysis import Face
-from capture_station.image_source import ArraySource, open_image_bytes
 from capture_station.pipeline import Pipeline, ShotAnalysis
 from capture_station.standard import Standard
-from capture_station.store import PhotoRecord, Store, StoreError, sha256_hex
+from capture_station.store import PhotoRecord, Store, StoreError
 
 # Checks of the raw shot that the finished file cannot repeat (the crop happened before it):
 # reported together with the final checks, as the pipeline does for a saved photo.
-SHOT_CHECKS = ("geometry.crop_fits", "geometry.resolution")
 
 
 class StoreHolder:
@@ -96,22 +94,15 @@ def capture_and_process(camera: Camera, pipeline: Pipeline, candidate_id: str,
                         name_hint: str = "frame") -> CapturedPhoto | CaptureFailure:
     """Take a still (full resolution from a DSLR) and run the pipeline on it, in memory."""
     still = camera.capture_still()
-    original: tuple[str, bytes] | None = None
-    src: Any
-    if still.data is not None:
-        fname = still.filename or "capture.jpg"
-        src = open_image_bytes(still.data, fname)
-        original = (fname, still.data)
-    else:
-        stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S")
-        src = ArraySource(np.ascontiguousarray(still.rgb), f"{camera.kind}-{name_hint}-{stamp}")
+    stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S")
+    src, original = still.to_source(f"{camera.kind}-{name_hint}-{stamp}")
     shot, enc, final, reason = pipeline.make_photo(src)
     if enc is None or final is None or final.rgb is None:
         from capture_station.checks import top_hints
 
         return CaptureFailure(candidate_id, reason or "the photo could not be made", shot,
                               top_hints(shot.checks, "zh_CN", 3), top_hints(shot.checks, "en", 3))
-    checks = [c for c in shot.checks if c.id in SHOT_CHECKS] + final.checks
+    checks = pipeline.photo_checks(shot, final)
     face = final.analysis.primary if final.analysis is not None else None
     return CapturedPhoto(candidate_id, src.name, enc.data, enc.quality, final.rgb, checks, face,
                          original)
@@ -143,7 +134,7 @@ def checks_for_store(photo: CapturedPhoto, confirmations: list[Confirmation]) ->
 
 def save_photo(store: Store, photo: CapturedPhoto, confirmations: list[Confirmation],
                override_reason: str | None) -> PhotoRecord:
-    """Save into the store and read the file back before calling it saved."""
+    """Save into the store (which reads the file back before calling it saved)."""
     compliant = photo.compliant
     if not compliant and not (override_reason and override_reason.strip()):
         raise ValueError("a photo with a failing check needs an override reason")
@@ -157,12 +148,6 @@ def save_photo(store: Store, photo: CapturedPhoto, confirmations: list[Confirmat
         source=photo.source,
         original=photo.original,
     )
-    try:
-        on_disk = store.read_photo(rec)
-    except OSError as e:
-        raise StoreError(e.errno or 0, f"cannot read back the saved photo: {e.strerror or e}") from None
-    if sha256_hex(on_disk) != sha256_hex(photo.data):
-        raise StoreError(0, f"the file read back from {rec.path} differs from what was written")
     return rec
 
 

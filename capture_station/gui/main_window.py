@@ -378,6 +378,8 @@ class MainWindow(QMainWindow):
         if cid and self.stores.store is not None:
             self.stores.run(lambda s: s.current(cid),
                              lambda rec: self.candidate.set_existing(cid, rec))
+            self.stores.run(lambda s: s.candidate_name(cid),
+                             lambda name: self.candidate.set_name(cid, name))
 
     def _id_confirmed(self, cid: str) -> None:
         self.live.setFocus()
