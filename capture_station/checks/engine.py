@@ -139,6 +139,10 @@ def registry() -> dict[str, CheckDef]:
 CHECK_MODULES = (
     "capture_station.checks.file_checks",
     "capture_station.checks.geometry_checks",
+    "capture_station.checks.background_checks",
+    "capture_station.checks.lighting_checks",
+    "capture_station.checks.pose_checks",
+    "capture_station.checks.appearance_checks",
 )
 
 

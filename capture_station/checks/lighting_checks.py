@@ -1,0 +1,197 @@
+"""Lighting rules of clause 三.1: even light on the face, no visible or one-sided highlights or
+light spots, no red eye.
+
+Measured on the face resampled to a fixed width (:func:`measures.face_patch`), so the numbers
+do not depend on how far the candidate sits from the camera. Symmetry follows the OFIQ
+illumination-uniformity idea (ISO/IEC 29794-5): two zones on the cheeks below the eyes, at half
+the eye-to-mouth distance, compared by their luminance.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from capture_station.checks.engine import (
+    CheckContext,
+    CheckResult,
+    Mode,
+    Status,
+    band_status,
+    check,
+    result,
+)
+from capture_station.checks.measures import (
+    CORNERS_IMAGE_LEFT,
+    CORNERS_IMAGE_RIGHT,
+    IRIS_CENTRES,
+    IRIS_RING_IMAGE_LEFT,
+    IRIS_RING_IMAGE_RIGHT,
+    LIPS_OUTER,
+    FacePatch,
+    clip_box,
+    face_patch,
+    face_view,
+    fmt,
+)
+from capture_station.standard import CheckLimits
+
+ALL = (Mode.LIVE, Mode.RAW, Mode.FINAL)
+STILL = (Mode.RAW, Mode.FINAL)
+
+
+def _no_face(ctx: CheckContext, lim: CheckLimits) -> CheckResult:
+    return result(ctx, lim, Status.UNDETERMINED, None, "未检测到人脸或人脸太小，无法判断光线",
+                  "no face found, or too small: lighting cannot be judged", "请目视检查面部光线",
+                  "check the light on the face by eye")
+
+
+def cheek_zones(fp: FacePatch) -> list[tuple[int, int, int, int] | None]:
+    """OFIQ-style zones below each eye: starting half the eye-to-mouth distance below the eye
+    centre (along the face's own vertical, so a tilted head keeps them on the cheeks), reaching
+    from below the eye centre outwards; side 0.4 x the inter-eye distance."""
+    pts = fp.pts
+    centres = [(pts[CORNERS_IMAGE_LEFT[0]] + pts[CORNERS_IMAGE_LEFT[1]]) / 2,
+               (pts[CORNERS_IMAGE_RIGHT[0]] + pts[CORNERS_IMAGE_RIGHT[1]]) / 2]
+    d = centres[1] - centres[0]
+    ied = float(np.hypot(*d))
+    if ied <= 0:
+        return [None, None]
+    u = d / ied  # along the eye line, towards the image right
+    n = np.array([-u[1], u[0]])  # down the face
+    mouth = (pts[LIPS_OUTER[0]] + pts[LIPS_OUTER[10]]) / 2
+    emd = float(np.hypot(*(mouth - (centres[0] + centres[1]) / 2)))
+    size = 0.4 * ied
+    zones: list[tuple[int, int, int, int] | None] = []
+    for side, c in enumerate(centres):
+        outward = -u if side == 0 else u
+        mid = c + n * (0.5 * emd + size / 2) + outward * (size / 2)
+        h = size / 2
+        zones.append(clip_box((mid[0] - h, mid[1] - h, mid[0] + h, mid[1] + h), fp.rgb.shape))
+    return zones
+
+
+@check("lighting.symmetry", ALL, "面部光线均匀", "even light on the face")
+def lighting_symmetry(ctx: CheckContext, lim: CheckLimits) -> CheckResult:
+    """Difference of the median L* of the two cheek zones; the overlap of their L* histograms
+    (OFIQ's raw score) is reported alongside."""
+    fp = face_patch(ctx)
+    if fp is None:
+        return _no_face(ctx, lim)
+    zones = cheek_zones(fp)
+    if any(z is None for z in zones):
+        return _no_face(ctx, lim)
+    stats = []
+    hists = []
+    for z in zones:
+        assert z is not None
+        x0, y0, x1, y1 = z
+        sel = fp.skin[y0:y1, x0:x1]
+        L = fp.lab[y0:y1, x0:x1, 0]
+        vals = L[sel] if sel.sum() >= 0.5 * sel.size else L.ravel()
+        stats.append(float(np.median(vals)))
+        h = np.bincount(np.clip((vals * 0.5).astype(np.int32), 0, 49), minlength=50)
+        hists.append(h / max(1, h.sum()))  # L* histogram, 2-unit bins
+    diff = abs(stats[0] - stats[1])
+    overlap = float(np.minimum(hists[0], hists[1]).sum())
+    st = band_status(diff, lim)
+    value = {"delta_l": fmt(diff), "overlap": fmt(overlap, 2)}
+    if st == Status.PASS:
+        return result(ctx, lim, st, value, f"左右脸光线均匀（差ΔL* {diff:.1f}）",
+                      f"both sides of the face evenly lit (ΔL* {diff:.1f})")
+    darker_zh, darker_en = ("左", "left") if stats[0] < stats[1] else ("右", "right")
+    return result(ctx, lim, st, value,
+                  f"画面{darker_zh}侧脸偏暗（两颊差ΔL* {diff:.1f}）",
+                  f"the {darker_en} side of the face (as seen) is darker (cheeks differ by ΔL* {diff:.1f})",
+                  f"调整灯光：画面{darker_zh}侧的灯偏弱或角度不对，两灯应左右各45度、等距",
+                  f"balance the lights: the one on the {darker_en} is too weak or misplaced "
+                  "(two lamps at 45 degrees, same distance)")
+
+
+@check("lighting.exposure", ALL, "面部曝光", "face exposure")
+def lighting_exposure(ctx: CheckContext, lim: CheckLimits) -> CheckResult:
+    """Median L* of the facial skin (eyes, brows, lips and spectacle lenses left out)."""
+    fp = face_patch(ctx)
+    if fp is None or fp.skin.sum() < 100:
+        return _no_face(ctx, lim)
+    lum = fp.skin_l
+    st = band_status(lum, lim)
+    v = fmt(lum)
+    if st == Status.PASS:
+        return result(ctx, lim, st, v, f"面部曝光正常（L*={lum:.0f}）", f"face exposure fine (L* {lum:.0f})")
+    lo = float(lim.min) if lim.min is not None else 0.0
+    hi = float(lim.max) if lim.max is not None else 100.0
+    if lum - lo < hi - lum:
+        return result(ctx, lim, st, v, f"面部偏暗（L*={lum:.0f}，应为{lo:.0f}–{hi:.0f}）",
+                      f"face too dark (L* {lum:.0f}, needs {lo:.0f}-{hi:.0f})",
+                      "增加正面光线或提高曝光", "add light on the face or raise the exposure")
+    return result(ctx, lim, st, v, f"面部过亮（L*={lum:.0f}，应为{lo:.0f}–{hi:.0f}）",
+                  f"face too bright (L* {lum:.0f}, needs {lo:.0f}-{hi:.0f})",
+                  "减弱灯光或降低曝光", "dim the lights or lower the exposure")
+
+
+@check("lighting.highlights", STILL, "无高光光斑", "no hot spots")
+def lighting_highlights(ctx: CheckContext, lim: CheckLimits) -> CheckResult:
+    """Largest blob of clipped, near-white skin (L* above ``min_lightness`` and chroma below
+    ``max_chroma``), as a percentage of the facial skin."""
+    fp = face_patch(ctx)
+    if fp is None or fp.skin.sum() < 100:
+        return _no_face(ctx, lim)
+    min_l = float(lim.extra.get("min_lightness", 92.0))
+    max_c = float(lim.extra.get("max_chroma", 14.0))
+    lab = fp.lab
+    hot = (lab[..., 0] >= min_l) & (np.hypot(lab[..., 1], lab[..., 2]) <= max_c) & fp.skin
+    n, _, stats, _ = cv2.connectedComponentsWithStats(hot.astype(np.uint8), connectivity=8)
+    largest = int(stats[1:, cv2.CC_STAT_AREA].max()) if n > 1 else 0
+    pct = 100.0 * largest / float(fp.skin.sum())
+    st = band_status(pct, lim)
+    v = fmt(pct, 2)
+    if st == Status.PASS:
+        return result(ctx, lim, st, v, "面部无明显高光光斑", "no hot spots on the face")
+    return result(ctx, lim, st, v, f"面部有高光光斑（占皮肤{pct:.1f}%）",
+                  f"hot spot on the face ({pct:.1f} % of the skin is blown out)",
+                  "避免直射强光：加柔光罩、调整灯的角度，必要时吸油", "soften or move the lights; blot shiny skin")
+
+
+def _iris(fv_pts: np.ndarray, ring: tuple[int, ...], centre: int) -> tuple[np.ndarray, float]:
+    c = fv_pts[centre]
+    r = float(np.mean([np.hypot(*(fv_pts[i] - c)) for i in ring]))
+    return c, r
+
+
+@check("lighting.red_eye", STILL, "无红眼", "no red eye")
+def lighting_red_eye(ctx: CheckContext, lim: CheckLimits) -> CheckResult:
+    """Share of the pupil disc (0.5 x the iris radius) that is strongly red, worst eye."""
+    fv = face_view(ctx)
+    if fv is None:
+        return _no_face(ctx, lim)
+    worst = 0.0
+    for ring, centre in ((IRIS_RING_IMAGE_LEFT, IRIS_CENTRES[0]),
+                         (IRIS_RING_IMAGE_RIGHT, IRIS_CENTRES[1])):
+        c, r = _iris(fv.pts, ring, centre)
+        if r < 2.0:
+            return result(ctx, lim, Status.UNDETERMINED, None, "眼睛太小，无法判断红眼",
+                          "eyes too small to judge red eye", "请目视检查红眼", "check for red eye by eye")
+        pr = 0.5 * r
+        box = clip_box((c[0] - pr, c[1] - pr, c[0] + pr + 1, c[1] + pr + 1), fv.rgb.shape)
+        if box is None:
+            continue
+        x0, y0, x1, y1 = box
+        patch = fv.rgb[y0:y1, x0:x1].astype(np.float32)
+        yy, xx = np.mgrid[y0:y1, x0:x1]
+        disc = (xx - c[0]) ** 2 + (yy - c[1]) ** 2 <= pr * pr
+        if disc.sum() < 3:
+            continue
+        R, G, B = patch[..., 0], patch[..., 1], patch[..., 2]
+        redness = (R - np.maximum(G, B)) / np.maximum(R, 1.0)
+        red = (redness > 0.45) & (R > 90) & disc
+        worst = max(worst, float(red.sum()) / float(disc.sum()))
+    pct = 100.0 * worst
+    st = band_status(pct, lim)
+    v = fmt(pct, 1)
+    if st == Status.PASS:
+        return result(ctx, lim, st, v, "无红眼", "no red eye")
+    return result(ctx, lim, st, v, f"有红眼（瞳孔{pct:.0f}%为红色）",
+                  f"red eye ({pct:.0f} % of a pupil is red)",
+                  "关闭直射闪光灯或让闪光灯离镜头远些，重新拍摄",
+                  "no on-camera flash (or move it away from the lens) and retake")

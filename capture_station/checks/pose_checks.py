@@ -1,0 +1,397 @@
+"""Posture and expression rules of clause 二.2: sitting straight, eyes level and open looking
+ahead, ears symmetric, shoulders level, lips naturally closed, a natural expression.
+
+Everything except the shoulders is a ratio of face-mesh landmark distances, so it costs
+microseconds and runs on every live frame. Ratios are scale-free: they mean the same on a
+webcam frame and on the 480x640 file.
+
+Head angles from 2-D landmarks use a simple head model whose proportions are the face mesh's own
+depth estimates on frontal faces (see :data:`NOSE_DEPTH_PER_HALF_WIDTH`): the numbers are
+estimates to within a few degrees, which is why the limits are generous and have a warn band.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from capture_station.checks.engine import (
+    CheckContext,
+    CheckResult,
+    Mode,
+    Status,
+    band_status,
+    check,
+    result,
+)
+from capture_station.checks.measures import (
+    CHEEKS,
+    CHIN,
+    CORNERS_IMAGE_LEFT,
+    CORNERS_IMAGE_RIGHT,
+    INNER_LIP_PAIRS,
+    IRIS_CENTRES,
+    LID_PAIRS_IMAGE_LEFT,
+    LID_PAIRS_IMAGE_RIGHT,
+    LIPS_INNER,
+    MOUTH_CORNERS,
+    NOSE_TIP,
+    FaceView,
+    backdrop,
+    delta_e_to,
+    face_patch,
+    face_view,
+    fmt,
+    polygon_mask,
+    scene,
+)
+from capture_station.standard import CheckLimits
+
+ALL = (Mode.LIVE, Mode.RAW, Mode.FINAL)
+
+# Head model: the nose tip sits this many half face-widths (cheek landmark 234 to 454) in front
+# of the cheek points -- the median of the face mesh's depth output on frontal portraits (1.38).
+NOSE_DEPTH_PER_HALF_WIDTH = 1.38
+# Frontal value of (nose tip - eye line) / (chin - eye line), and the nose tip's depth in front
+# of the eye/chin plane as a fraction of the eye-to-chin distance (face mesh depth, frontal).
+PITCH_NEUTRAL_RATIO = 0.385
+PITCH_DEPTH_PER_HEIGHT = 0.34
+# Above a shoulder's outline there must be backdrop: at most this colour difference (ΔE76).
+BACKDROP_ABOVE_DELTA_E = 15.0
+
+
+def _no_face(ctx: CheckContext, lim: CheckLimits) -> CheckResult:
+    return result(ctx, lim, Status.UNDETERMINED, None, "未检测到人脸", "no face found",
+                  "请正对镜头坐好", "sit facing the camera")
+
+
+def _abs_band(ctx: CheckContext, lim: CheckLimits, signed: float, what_zh: str, what_en: str,
+              unit: str, fix: tuple[str, str, str, str]) -> CheckResult:
+    """Status from |value| against lim.max; ``fix`` = hints (zh, en) for negative, positive."""
+    mag = abs(signed)
+    st = band_status(mag, lim)
+    v = fmt(signed)
+    if st == Status.PASS:
+        return result(ctx, lim, st, v, f"{what_zh}{mag:.1f}{unit}", f"{what_en} {mag:.1f}{unit}")
+    hz, he = (fix[0], fix[1]) if signed < 0 else (fix[2], fix[3])
+    limit = float(lim.max) if lim.max is not None else 0.0
+    word_zh = "接近上限" if st == Status.WARN else "超出"
+    word_en = "near the limit" if st == Status.WARN else "over the limit"
+    return result(ctx, lim, st, v, f"{what_zh}{mag:.1f}{unit}，{word_zh}（≤{limit:g}{unit}）",
+                  f"{what_en} {mag:.1f}{unit}, {word_en} (max {limit:g}{unit})", hz, he)
+
+
+def roll_degrees(fv: FaceView) -> float:
+    """Angle of the line through the eye corners (positive: the image-right eye is lower)."""
+    a = (fv.p(CORNERS_IMAGE_LEFT[0]) + fv.p(CORNERS_IMAGE_LEFT[1])) / 2
+    b = (fv.p(CORNERS_IMAGE_RIGHT[0]) + fv.p(CORNERS_IMAGE_RIGHT[1])) / 2
+    return float(np.degrees(np.arctan2(b[1] - a[1], b[0] - a[0])))
+
+
+def yaw_degrees(fv: FaceView) -> float:
+    """Nose tip offset from the cheek midpoint, over half the face width, through the head model
+    (positive: the nose points to the image right)."""
+    left, right = fv.p(CHEEKS[0]), fv.p(CHEEKS[1])
+    half = float(np.hypot(*(right - left))) / 2
+    if half <= 0:
+        return float("nan")
+    # offset along the cheek line (so a tilted head does not read as a turned one)
+    u = (right - left) / (2 * half)
+    off = float(np.dot(fv.p(NOSE_TIP) - (left + right) / 2, u)) / half
+    return float(np.degrees(np.arctan(off / NOSE_DEPTH_PER_HALF_WIDTH)))
+
+
+def pitch_degrees(fv: FaceView) -> float:
+    """Nose tip between the eye line and the chin, against its frontal position (positive: the
+    chin is lowered / the face looks down)."""
+    eye = fv.eye_mid
+    chin = fv.p(CHIN)
+    axis = chin - eye
+    h = float(np.hypot(*axis))
+    if h <= 0:
+        return float("nan")
+    r = float(np.dot(fv.p(NOSE_TIP) - eye, axis)) / (h * h)
+    s = np.clip((r - PITCH_NEUTRAL_RATIO) / PITCH_DEPTH_PER_HEIGHT, -1.0, 1.0)
+    return float(np.degrees(np.arcsin(s)))
+
+
+@check("pose.roll", ALL, "头部端正（不歪头）", "head level (roll)")
+def pose_roll(ctx: CheckContext, lim: CheckLimits) -> CheckResult:
+    fv = face_view(ctx)
+    if fv is None:
+        return _no_face(ctx, lim)
+    return _abs_band(ctx, lim, roll_degrees(fv), "双眼连线倾斜", "eye line tilted", "°",
+                     ("头部向画面左侧歪：请把头摆正", "head tilts towards the image left: straighten it",
+                      "头部向画面右侧歪：请把头摆正", "head tilts towards the image right: straighten it"))
+
+
+@check("pose.yaw", ALL, "正面（不转头）", "facing the camera (yaw)")
+def pose_yaw(ctx: CheckContext, lim: CheckLimits) -> CheckResult:
+    fv = face_view(ctx)
+    if fv is None:
+        return _no_face(ctx, lim)
+    yaw = yaw_degrees(fv)
+    if not np.isfinite(yaw):
+        return _no_face(ctx, lim)
+    return _abs_band(ctx, lim, yaw, "头部左右转动", "head turned", "°",
+                     ("脸转向画面左侧：请正对镜头", "face turned to the image left: face the camera",
+                      "脸转向画面右侧：请正对镜头", "face turned to the image right: face the camera"))
+
+
+@check("pose.pitch", ALL, "平视（不抬头低头）", "level gaze (pitch)")
+def pose_pitch(ctx: CheckContext, lim: CheckLimits) -> CheckResult:
+    fv = face_view(ctx)
+    if fv is None:
+        return _no_face(ctx, lim)
+    pitch = pitch_degrees(fv)
+    if not np.isfinite(pitch):
+        return _no_face(ctx, lim)
+    return _abs_band(ctx, lim, pitch, "头部俯仰", "head pitched", "°",
+                     ("抬头了：请微收下巴平视镜头", "chin raised: lower it slightly and look level",
+                      "低头了：请抬头平视镜头", "head lowered: raise the chin and look level"))
+
+
+@check("pose.shoulders", ALL, "双肩水平", "shoulders level")
+def pose_shoulders(ctx: CheckContext, lim: CheckLimits) -> CheckResult:
+    """Slope of the line through the top of the person mask at equal distances left and right
+    of the face centre (``offset_face_widths`` and three steps further out), where the outline is
+    a shoulder: below the chin line and flatter than ``max_outline_slope``. The median over the
+    distances is the value. When fewer than two distances give a flat outline on both sides,
+    when they disagree by more than ``max_spread`` degrees, or when the slope is beyond
+    ``max_plausible`` (a collar ring, long hair, an arm), the outline is not a shoulder line and
+    the result is undetermined."""
+    sc = scene(ctx)
+    if sc is None:
+        return _no_face(ctx, lim)
+    fw = sc.face_width
+    base = float(lim.extra.get("offset_face_widths", 0.85))
+    max_slope = float(lim.extra.get("max_outline_slope", 1.0))
+    max_spread = float(lim.extra.get("max_spread", 4.0))
+    start = int(max(0, sc.chin_y - 0.35 * fw))
+    angles: list[float] = []
+    pairs: list[tuple[tuple[float, float], tuple[float, float]]] = []
+    bd = backdrop(ctx)
+    if bd is None or not np.isfinite(bd.ref).all():
+        return _undetermined_shoulders(ctx, lim)
+    de = delta_e_to(ctx, sc, bd.ref)
+    body = sc.person[start:] > 0.5
+    # the first person row of every column below `start`, or -1 where the column has none
+    tops_all = np.where(body.any(axis=0), np.argmax(body, axis=0) + start, -1)
+    for k in (base, base + 0.1, base + 0.2, base + 0.3):
+        left = _outline(tops_all, de, sc.centre_x - k * fw, start, fw, max_slope, sc.step)
+        right = _outline(tops_all, de, sc.centre_x + k * fw, start, fw, max_slope, sc.step)
+        if left is None or right is None:
+            continue
+        (xl, yl), (xr, yr) = left, right
+        angles.append(float(np.degrees(np.arctan2(yr - yl, xr - xl))))
+        pairs.append((left, right))
+    if len(angles) < 2 or max(angles) - min(angles) > max_spread:
+        return _undetermined_shoulders(ctx, lim)
+    order = np.argsort(angles)
+    mid = int(order[len(order) // 2])
+    angle = float(angles[mid])
+    if abs(angle) > float(lim.extra.get("max_plausible", 20.0)):
+        # no seated posture looks like this: the outline is something else (a collar ring,
+        # an arm, a chair back); let the operator look
+        return _undetermined_shoulders(ctx, lim)
+    (_, yl), (_, yr) = pairs[mid]
+    res = _abs_band(ctx, lim, angle, "双肩倾斜", "shoulder line tilted", "°",
+                    ("画面右侧肩膀偏高：请坐正，双肩放平", "the shoulder on the image right is higher: sit straight",
+                     "画面左侧肩膀偏高：请坐正，双肩放平", "the shoulder on the image left is higher: sit straight"))
+    res.value = {"angle": fmt(angle), "left_y": fmt(yl * sc.step), "right_y": fmt(yr * sc.step),
+                 "spread": fmt(max(angles) - min(angles))}
+    return res
+
+
+def _outline(tops_all: np.ndarray, de: np.ndarray, x: float, start: int, fw: float,
+             max_slope: float, step: int) -> tuple[float, float] | None:
+    """Top of the person mask in a narrow band of columns round ``x`` (``tops_all``: first
+    person row per column below ``start``), if the outline there is a shoulder: inside the
+    picture, not at its bottom edge, flat, and with backdrop right above it (``de``: colour
+    difference from the backdrop) -- otherwise the mask has lost part of the person and its
+    edge is not the shoulder."""
+    gh, gw = de.shape
+    half = max(1, int(round(0.06 * fw)))
+    xi = int(round(x))
+    if xi - half < 0 or xi + half >= gw:
+        return None
+    tops = tops_all[xi - half: xi + half + 1].astype(np.float64)
+    if (tops < 0).any():
+        return None
+    top = float(np.median(tops))
+    if top >= gh - 3 or top <= start + 1:
+        return None
+    xs = np.arange(tops.size, dtype=np.float64) - (tops.size - 1) / 2
+    slope = float(np.dot(xs, tops - tops.mean()) / np.dot(xs, xs))
+    if abs(slope) > max_slope:
+        return None
+    t = int(round(top))
+    # 8-24 output pixels above the outline
+    above = de[max(0, t - max(2, 24 // step)): max(1, t - max(1, 8 // step)), xi - half: xi + half + 1]
+    if above.size == 0 or float(np.median(above)) > BACKDROP_ABOVE_DELTA_E:
+        return None
+    return float(xi), top
+
+
+def _undetermined_shoulders(ctx: CheckContext, lim: CheckLimits) -> CheckResult:
+    return result(ctx, lim, Status.UNDETERMINED, None, "画面中看不到双肩，无法判断",
+                  "the shoulders are not in the picture", "请目视确认双肩水平",
+                  "check by eye that the shoulders are level")
+
+
+# -- expression ---------------------------------------------------------------------------------
+
+
+def eye_openness(fv: FaceView) -> tuple[float, float]:
+    """Eye aspect ratio of each eye: widest eyelid gap over the corner-to-corner width."""
+    out = []
+    for pairs, corners in ((LID_PAIRS_IMAGE_LEFT, CORNERS_IMAGE_LEFT),
+                           (LID_PAIRS_IMAGE_RIGHT, CORNERS_IMAGE_RIGHT)):
+        width = fv.dist(*corners)
+        gap = max(fv.dist(a, b) for a, b in pairs)
+        out.append(gap / width if width > 0 else float("nan"))
+    return out[0], out[1]
+
+
+@check("expression.eyes_open", ALL, "双眼自然睁开", "eyes open")
+def expression_eyes_open(ctx: CheckContext, lim: CheckLimits) -> CheckResult:
+    fv = face_view(ctx)
+    if fv is None:
+        return _no_face(ctx, lim)
+    left, right = eye_openness(fv)
+    v = min(left, right)
+    if not np.isfinite(v):
+        return _no_face(ctx, lim)
+    st = band_status(v, lim)
+    value = fmt(v, 3)
+    if st == Status.PASS:
+        return result(ctx, lim, st, value, "双眼睁开", "eyes open")
+    lo = float(lim.min) if lim.min is not None else 0.0
+    return result(ctx, lim, st, value,
+                  f"眼睛睁得不够（开合比{v:.2f}，应≥{lo:.2f}）",
+                  f"eyes not open enough (aspect ratio {v:.2f}, needs >= {lo:.2f})",
+                  "请自然睁开双眼，不要眯眼或眨眼", "open the eyes naturally; do not squint or blink")
+
+
+def gaze_offsets(fv: FaceView) -> tuple[float, float]:
+    """Iris centre relative to the eye corners, mean of both eyes: horizontal offset from the
+    middle (fraction of the eye width, positive = towards the image right) and vertical offset
+    from the corner line (fraction of the eye width, positive = down)."""
+    hs, vs = [], []
+    for corners, iris in ((CORNERS_IMAGE_LEFT, IRIS_CENTRES[0]), (CORNERS_IMAGE_RIGHT, IRIS_CENTRES[1])):
+        a, b = fv.p(corners[0]), fv.p(corners[1])
+        left, right = (a, b) if a[0] < b[0] else (b, a)
+        d = right - left
+        w2 = float(np.dot(d, d))
+        if w2 <= 0:
+            return float("nan"), float("nan")
+        rel = fv.p(iris) - left
+        t = float(np.dot(rel, d)) / w2
+        n = np.array([-d[1], d[0]]) / np.sqrt(w2)  # unit normal pointing down the image
+        hs.append(t - 0.5)
+        vs.append(float(np.dot(rel, n)) / np.sqrt(w2))
+    return float(np.mean(hs)), float(np.mean(vs))
+
+
+@check("expression.gaze", ALL, "平视镜头", "looking at the camera")
+def expression_gaze(ctx: CheckContext, lim: CheckLimits) -> CheckResult:
+    """Largest of the horizontal and vertical iris offsets (fractions of the eye width); the
+    vertical one is measured from its frontal value ``vertical_neutral``."""
+    fv = face_view(ctx)
+    if fv is None:
+        return _no_face(ctx, lim)
+    h, v = gaze_offsets(fv)
+    if not (np.isfinite(h) and np.isfinite(v)):
+        return _no_face(ctx, lim)
+    v0 = float(lim.extra.get("vertical_neutral", 0.0))
+    dv = v - v0
+    off = max(abs(h), abs(dv))
+    st = band_status(off, lim)
+    value = {"offset": fmt(off, 3), "horizontal": fmt(h, 3), "vertical": fmt(dv, 3)}
+    if st == Status.PASS:
+        return result(ctx, lim, st, value, "目光平视镜头", "looking at the camera")
+    if abs(h) >= abs(dv):
+        zh = "视线偏向画面" + ("右侧" if h > 0 else "左侧")
+        en = "gaze to the image " + ("right" if h > 0 else "left")
+    else:
+        zh = "视线偏" + ("下" if dv > 0 else "上")
+        en = "gaze " + ("down" if dv > 0 else "up")
+    return result(ctx, lim, st, value, f"{zh}（偏移{off:.2f}）", f"{en} (offset {off:.2f})",
+                  "请看镜头", "look into the lens")
+
+
+def mouth_opening(fv: FaceView) -> float:
+    """Widest inner-lip gap over the mouth width (corner to corner)."""
+    width = fv.dist(*MOUTH_CORNERS)
+    if width <= 0:
+        return float("nan")
+    return max(fv.dist(a, b) for a, b in INNER_LIP_PAIRS) / width
+
+
+@check("expression.mouth_closed", ALL, "嘴唇自然闭合", "lips closed")
+def expression_mouth_closed(ctx: CheckContext, lim: CheckLimits) -> CheckResult:
+    fv = face_view(ctx)
+    if fv is None:
+        return _no_face(ctx, lim)
+    v = mouth_opening(fv)
+    if not np.isfinite(v):
+        return _no_face(ctx, lim)
+    st = band_status(v, lim)
+    value = fmt(v, 3)
+    if st == Status.PASS:
+        return result(ctx, lim, st, value, "嘴唇闭合", "lips closed")
+    return result(ctx, lim, st, value, f"嘴巴张开（唇间距/嘴宽={v:.2f}）",
+                  f"mouth open (lip gap / mouth width {v:.2f})", "请自然闭上嘴唇",
+                  "close the lips naturally")
+
+
+def smile_measures(ctx: CheckContext, fv: FaceView) -> dict[str, float]:
+    """Lip-corner lift (the upper lip's centre minus the corners, over the mouth width; positive
+    = corners raised), mouth width over face width, and the share of the inner-lip area that
+    looks like teeth (light, low chroma) on the fixed-size face patch."""
+    a, b = fv.p(MOUTH_CORNERS[0]), fv.p(MOUTH_CORNERS[1])
+    width = float(np.hypot(*(b - a)))
+    centre = fv.p(INNER_LIP_PAIRS[1][0])  # the upper lip stays put when the mouth opens
+    d = (b - a) / max(width, 1e-6)
+    n = np.array([-d[1], d[0]])  # unit normal pointing down the image
+    lift = float(np.dot(centre - (a + b) / 2, n)) / max(width, 1e-6)
+    teeth = 0.0
+    fp = face_patch(ctx)
+    if fp is not None:
+        inner = polygon_mask(fp.rgb.shape[:2], fp.pts, LIPS_INNER)
+        if inner.sum() >= 6:
+            lab = fp.lab[inner]
+            skin_l = fp.skin_l if np.isfinite(fp.skin_l) else 60.0
+            bright = (lab[:, 0] > max(55.0, skin_l - 5.0)) & (np.hypot(lab[:, 1], lab[:, 2]) < 22.0)
+            teeth = float(bright.mean())
+    return {"lift": lift, "width": width / max(fv.face_width, 1e-6), "teeth": teeth}
+
+
+@check("expression.neutral", ALL, "表情自然（不大笑）", "neutral expression")
+def expression_neutral(ctx: CheckContext, lim: CheckLimits) -> CheckResult:
+    """Fail on a broad smile: lip corners raised by more than ``max`` (fraction of the mouth
+    width); visible teeth lower that limit to ``max_lift_with_teeth``."""
+    fv = face_view(ctx)
+    if fv is None:
+        return _no_face(ctx, lim)
+    m = smile_measures(ctx, fv)
+    teeth_seen = m["teeth"] >= float(lim.extra.get("min_teeth_share", 0.3))
+    limit = float(lim.max) if lim.max is not None else 0.1
+    if teeth_seen:
+        limit = min(limit, float(lim.extra.get("max_lift_with_teeth", limit)))
+    lift = m["lift"]
+    value = {"lift": fmt(lift, 3), "mouth_width": fmt(m["width"], 3), "teeth": fmt(m["teeth"], 2)}
+    limits = {**lim.as_dict(), "max_lift_with_teeth": lim.extra.get("max_lift_with_teeth")}
+    if lift > limit:
+        st = Status.FAIL
+    elif lim.warn_margin and limit - lift < lim.warn_margin:
+        st = Status.WARN
+    else:
+        st = Status.PASS
+    if st == Status.PASS:
+        return result(ctx, lim, st, value, "表情自然", "neutral expression", limits=limits)
+    teeth_zh = "，露齿" if teeth_seen else ""
+    teeth_en = ", teeth showing" if teeth_seen else ""
+    return result(ctx, lim, st, value, f"面带笑容（嘴角上扬{lift:.2f}{teeth_zh}）",
+                  f"smiling (lip corners raised {lift:.2f}{teeth_en})",
+                  "请保持自然表情，不要露齿大笑", "keep a natural expression; no broad smile",
+                  limits)
