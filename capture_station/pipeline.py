@@ -31,6 +31,10 @@ RENDER_OVERSAMPLE = 1.5  # decode the crop at >= 1.5x the output size before the
 MAX_VERIFY_PIXELS = 16_000_000  # a finished photo is 0.3 MP; larger files are not decoded
 
 SHOT_CHECK_IDS = ("geometry.crop_fits", "geometry.resolution")  # judged on the shot, not the file
+SHOT_GEOMETRY_IDS = (
+    "face.count", "geometry.crown", "geometry.eyes", "geometry.face_width", "geometry.centre",
+    *SHOT_CHECK_IDS,
+)
 
 Source = SourceImage | ArraySource
 
@@ -137,9 +141,15 @@ class Pipeline:
     # -- shots ------------------------------------------------------------------------------
     def analyse_rgb(self, rgb: np.ndarray, factor: float = 1.0, mode: Mode = Mode.RAW,
                     analyzer: FaceAnalyzer | None = None,
-                    full_size: tuple[int, int] | None = None) -> ShotAnalysis:
-        """Analyse a frame. ``factor`` maps its pixels to the full-size shot's pixels."""
-        an = (analyzer or self.analyzer).analyse(rgb)
+                    full_size: tuple[int, int] | None = None,
+                    check_ids: tuple[str, ...] | None = None,
+                    tiles: bool | None = None) -> ShotAnalysis:
+        """Analyse a frame. ``factor`` maps its pixels to the full-size shot's pixels.
+
+        ``check_ids`` limits the checks to those (default: every check of the mode);
+        ``tiles`` is passed to :meth:`FaceAnalyzer.analyse`.
+        """
+        an = (analyzer or self.analyzer).analyse(rgb, tiles=tiles)
         if factor != 1.0:
             an.faces = [f.scaled(factor) for f in an.faces]
             an.mask_scale *= factor
@@ -156,10 +166,10 @@ class Pipeline:
                 geometry = Geometry(crop.crown_out, crop.eyes_out, crop.face_width_out,
                                     crop.centre_out, crop_clipped_flag(face))
         ctx = CheckContext(self.standard, mode, rgb=rgb, analysis=an, crop=crop, geometry=geometry)
-        checks = run_checks(ctx)
+        checks = run_checks(ctx, check_ids)
         return ShotAnalysis(size, an, face, crop, geometry, checks)
 
-    def analyse_source(self, src: Source) -> tuple[ShotAnalysis, np.ndarray, float]:
+    def analyse_source(self, src: Source, all_checks: bool = True) -> tuple[ShotAnalysis, np.ndarray, float]:
         w, h = src.size
         longest = max(w, h)
         min_size = None
@@ -167,7 +177,13 @@ class Pipeline:
             k = ANALYSIS_SIZE / longest
             min_size = (max(1, int(w * k)), max(1, int(h * k)))
         rgb, factor = src.decode(min_size)
-        return self.analyse_rgb(rgb, factor, Mode.RAW, full_size=(w, h)), rgb, factor
+        if all_checks:
+            return self.analyse_rgb(rgb, factor, Mode.RAW, full_size=(w, h)), rgb, factor
+        # Only what decides the crop: the content is judged on the photo itself, and a second
+        # person outside the crop is not in the photo (the final file is searched with strips).
+        shot = self.analyse_rgb(rgb, factor, Mode.RAW, full_size=(w, h), check_ids=SHOT_GEOMETRY_IDS,
+                                tiles=False)
+        return shot, rgb, factor
 
     def render(self, src: Source, crop: CropSolution,
                decoded: tuple[np.ndarray, float] | None = None) -> np.ndarray:
@@ -227,9 +243,14 @@ class Pipeline:
         return self.verify_bytes(src.data, path.name, src.capture_date)
 
     # -- the whole thing --------------------------------------------------------------------
-    def make_photo(self, src: Source) -> tuple[ShotAnalysis, EncodeResult | None, FinalVerdict | None, str | None]:
-        """Analyse, crop, encode and verify in memory; nothing touches the disk."""
-        shot, rgb, factor = self.analyse_source(src)
+    def make_photo(
+        self, src: Source, raw_checks: bool = False
+    ) -> tuple[ShotAnalysis, EncodeResult | None, FinalVerdict | None, str | None]:
+        """Analyse, crop, encode and verify in memory; nothing touches the disk.
+
+        The shot itself gets only the geometry checks (``raw_checks=True``: every RAW check,
+        for comparing a shot with the photo made from it)."""
+        shot, rgb, factor = self.analyse_source(src, all_checks=raw_checks)
         if shot.face is None:
             return shot, None, None, "no face found"
         if shot.crop is None:

@@ -118,7 +118,7 @@ def make_final(raw: np.ndarray):  # type: ignore[no-untyped-def]
     """Run the station pipeline on a shot: (shot, encoded bytes or None, verdict, reason)."""
     from capture_station.image_source import ArraySource
 
-    shot, enc, final, reason = pipeline().make_photo(ArraySource(raw))
+    shot, enc, final, reason = pipeline().make_photo(ArraySource(raw), raw_checks=True)
     return shot, (enc.data if enc else None), final, reason
 
 
