@@ -109,44 +109,12 @@ def export_check_ids() -> list[str]:
 def verify_export_rules(pipe: Any, data: bytes, file_name: str) -> Any:
     """:meth:`Pipeline.verify_bytes` restricted to :func:`export_check_ids`.
 
-    The same steps (parse, decode, face analysis on the file's own pixels, checks in FINAL mode),
-    without the content checks (light, background, pose ...), which cost several times the
-    face analysis and cannot exclude a photo from an export anyway.
+    Without the content checks (light, background, pose ...), which cost several times the face
+    analysis and cannot exclude a photo from an export anyway; and without the detector's strip
+    search: the bytes were searched for a second face when they were saved, and the export has
+    already compared them with the recorded SHA-256.
     """
-    import io
-
-    import numpy as np
-    from PIL import Image
-
-    from capture_station import pipeline as pl
-    from capture_station.checks.engine import CheckContext, Geometry, Mode, run_checks
-    from capture_station.jpeg_info import estimate_quality, parse_jpeg
-
-    info = parse_jpeg(data)
-    est = estimate_quality(info) if info.is_jpeg else None
-    rgb = None
-    analysis = None
-    geometry = None
-    limit = int(getattr(pl, "MAX_VERIFY_PIXELS", 16_000_000))
-    if info.is_jpeg and info.error is None and 0 < (info.width or 0) * (info.height or 0) <= limit:
-        try:
-            with Image.open(io.BytesIO(data)) as im:
-                if im.mode == "RGB":
-                    rgb = np.asarray(im, dtype=np.uint8)
-                elif im.mode in ("L", "CMYK", "YCbCr"):
-                    rgb = np.asarray(im.convert("RGB"), dtype=np.uint8)
-        except (OSError, ValueError, Image.DecompressionBombError):
-            rgb = None
-    if rgb is not None:
-        analysis = pipe.analyzer.analyse(np.ascontiguousarray(rgb))
-        face = analysis.primary
-        if face is not None:
-            geometry = Geometry(face.crown_y, face.eye_y, face.face_width, face.centre_x,
-                                face.crown_clipped)
-    ctx = CheckContext(pipe.standard, Mode.FINAL, rgb=rgb, analysis=analysis, geometry=geometry,
-                       file_name=file_name, file_bytes=data, jpeg=info)
-    checks = run_checks(ctx, export_check_ids())
-    return pl.FinalVerdict(checks, info, est.quality if est else None, rgb, analysis)
+    return pipe.verify_bytes(data, file_name, check_ids=export_check_ids(), tiles=False)
 
 
 def _outcome(pipe: Any, key: str, data: bytes, file_name: str, full: bool) -> VerifyOutcome:

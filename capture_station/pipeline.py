@@ -206,8 +206,11 @@ class Pipeline:
 
     # -- final files ------------------------------------------------------------------------
     def verify_bytes(self, data: bytes, file_name: str, capture_date: str | None = None,
-                     analyzer: FaceAnalyzer | None = None) -> FinalVerdict:
-        """Check an encoded photo on its own bytes and pixels."""
+                     analyzer: FaceAnalyzer | None = None,
+                     check_ids: list[str] | tuple[str, ...] | None = None,
+                     tiles: bool | None = None) -> FinalVerdict:
+        """Check an encoded photo on its own bytes and pixels (``check_ids``: only those;
+        ``tiles``: see :meth:`FaceAnalyzer.analyse`)."""
         info = parse_jpeg(data)
         est = estimate_quality(info) if info.is_jpeg else None
         rgb = None
@@ -224,7 +227,7 @@ class Pipeline:
             except (OSError, ValueError, Image.DecompressionBombError):
                 rgb = None
         if rgb is not None:
-            analysis = (analyzer or self.analyzer).analyse(np.ascontiguousarray(rgb))
+            analysis = (analyzer or self.analyzer).analyse(np.ascontiguousarray(rgb), tiles=tiles)
             face = analysis.primary
             if face is not None:
                 geometry = Geometry(face.crown_y, face.eye_y, face.face_width, face.centre_x,
@@ -233,7 +236,7 @@ class Pipeline:
             self.standard, Mode.FINAL, rgb=rgb, analysis=analysis, geometry=geometry,
             file_name=file_name, file_bytes=data, jpeg=info, capture_date=capture_date,
         )
-        checks = run_checks(ctx)
+        checks = run_checks(ctx, check_ids)
         return FinalVerdict(checks, info, est.quality if est else None, rgb, analysis)
 
     def verify_file(self, path: Path) -> FinalVerdict:
