@@ -130,3 +130,54 @@ def test_kills_during_process_command(tmp_path, standard, hopper_shot):
         p.send_signal(signal.SIGKILL)
         p.wait(timeout=10)
         _assert_consistent(root, valid, standard)
+
+
+def test_kills_during_export(tmp_path, standard, hopper_shot, pipeline):
+    """A killed export never leaves a partial folder or ZIP under the final name, and never
+    touches the store."""
+    import csv
+    import hashlib
+    import zipfile
+
+    from capture_station.image_source import open_image_bytes
+    from capture_station.store import Store
+
+    root = tmp_path / "store"
+    s = Store(root, standard)
+    _, enc, _, _ = pipeline.make_photo(open_image_bytes(hopper_shot, "hopper.jpg"))
+    for i in range(24):
+        s.save_photo(f"65010120240{i:04d}", enc.data, quality=enc.quality, compliant=True, checks=[])
+    s.close()
+    before = sorted((p.name, p.stat().st_mtime_ns) for p in (root / "photos").iterdir())
+    env = dict(os.environ, CAPTURE_STATION_DATA=str(root))
+    rng = random.Random(7)
+    outcomes = {"complete": 0, "absent": 0}
+    for k in range(10):
+        zipped = k % 2 == 1
+        out = tmp_path / (f"export{k}.zip" if zipped else f"export{k}")
+        cmd = [sys.executable, "-m", "capture_station", "export", "--out", str(out), "--workers", "0"]
+        if zipped:
+            cmd.append("--zip")
+        p = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(rng.uniform(1.5, 6.0))
+        p.send_signal(signal.SIGKILL)
+        p.wait(timeout=10)
+        if not out.exists():
+            outcomes["absent"] += 1
+            continue
+        outcomes["complete"] += 1
+        if zipped:
+            with zipfile.ZipFile(out) as z:
+                files = {n: z.read(n) for n in z.namelist()}
+        else:
+            files = {q.name: q.read_bytes() for q in out.iterdir()}
+        rows = list(csv.DictReader(files["manifest.csv"].decode("utf-8-sig").splitlines()))
+        assert len(rows) == 24
+        for row in rows:
+            name = next(v for k2, v in row.items() if k2 and "file" in k2.lower())
+            digest = next(v for k2, v in row.items() if k2 and "sha256" in k2.lower())
+            assert hashlib.sha256(files[name]).hexdigest() == digest
+    after = sorted((p.name, p.stat().st_mtime_ns) for p in (root / "photos").iterdir())
+    assert after == before, "an export must never change the store"
+    print(outcomes)
+    assert outcomes["absent"] >= 1, "no kill landed inside an export; lengthen the store"
