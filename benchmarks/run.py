@@ -51,7 +51,11 @@ def machine() -> dict[str, object]:
 
 def main(argv: list[str]) -> int:
     wanted = set(argv) or {name for name, _ in PARTS}
-    results: dict[str, object] = {"machine": machine()}
+    out = Path(__file__).parent / "results" / "latest.json"
+    results: dict[str, object] = {}
+    if argv and out.exists():  # a partial run updates its parts and keeps the others
+        results = json.loads(out.read_text(encoding="utf-8"))
+    results["machine"] = machine()
     for name, module in PARTS:
         if name not in wanted:
             continue
@@ -66,7 +70,6 @@ def main(argv: list[str]) -> int:
         except Exception as e:  # noqa: BLE001 - one failing part must not hide the others
             results[name] = {"error": f"{type(e).__name__}: {e}"}
         print(f"{name}: done in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
-    out = Path(__file__).parent / "results" / "latest.json"
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     m = results["machine"]
