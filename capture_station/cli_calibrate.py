@@ -18,7 +18,6 @@ import json
 import os
 import socket
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -94,21 +93,9 @@ class _Camera:
         self.cam.close()
 
     def _warm_up(self) -> None:
-        from capture_station.cameras import CameraError
-
-        cam = self.cam
-        if self._warm or not cam.capabilities.live_view or cam.warmup_frames <= 0:
+        if self._warm:
             return
-        cam.start_live()
-        deadline = time.monotonic() + self.timeout
-        seen = 0
-        while seen < cam.warmup_frames:
-            left = deadline - time.monotonic()
-            frame = cam.wait_frame(seen, timeout=max(0.0, left)) if left > 0 else None
-            if frame is None:
-                reason = f" ({cam.last_error})" if cam.last_error else ""
-                raise CameraError(f"{cam.name}: no picture from the camera in {self.timeout:g} s{reason}")
-            seen = frame.number
+        self.cam.warm_up(self.timeout)
         self._warm = True
 
     def still(self) -> np.ndarray:

@@ -13,10 +13,9 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import time
 from typing import Any
 
-from capture_station.cameras import Camera, CameraError, Still, list_cameras, open_camera
+from capture_station.cameras import CameraError, Still, list_cameras, open_camera
 
 EXIT_INPUT = 2
 
@@ -70,25 +69,10 @@ def take_still(spec: str, *, timeout: float = 10.0) -> Still:
     close the camera. Raises CameraError."""
     cam = open_camera(spec)
     try:
-        _warm_up(cam, timeout)
+        cam.warm_up(timeout)
         return cam.capture_still()
     finally:
         cam.close()
-
-
-def _warm_up(cam: Camera, timeout: float) -> None:
-    if not cam.capabilities.live_view or cam.warmup_frames <= 0:
-        return
-    cam.start_live()
-    deadline = time.monotonic() + timeout
-    seen = 0
-    while seen < cam.warmup_frames:
-        left = deadline - time.monotonic()
-        frame = cam.wait_frame(seen, timeout=max(0.0, left)) if left > 0 else None
-        if frame is None:
-            reason = f" ({cam.last_error})" if cam.last_error else ""
-            raise CameraError(f"{cam.name}: no picture from the camera in {timeout:g} s{reason}")
-        seen = frame.number
 
 
 def still_to_source(still: Still, name: str) -> tuple[Any, tuple[str, bytes] | None]:

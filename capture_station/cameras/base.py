@@ -523,6 +523,22 @@ class Camera(ABC):
 
     # ------------------------------------------------------------------ stills and settings
 
+    def warm_up(self, timeout: float) -> None:
+        """Start live view and let ``warmup_frames`` frames pass (exposure and white balance
+        settle) before a still; nothing to do for a camera without live view."""
+        if not self.capabilities.live_view or self.warmup_frames <= 0:
+            return
+        self.start_live()
+        deadline = time.monotonic() + timeout
+        seen = 0
+        while seen < self.warmup_frames:
+            left = deadline - time.monotonic()
+            frame = self.wait_frame(seen, timeout=max(0.0, left)) if left > 0 else None
+            if frame is None:
+                reason = f" ({self.last_error})" if self.last_error else ""
+                raise CameraError(f"{self.name}: no picture from the camera in {timeout:g} s{reason}")
+            seen = frame.number
+
     def capture_still(self) -> Still:
         """Take one still image. Raises CameraError (CameraDisconnected when the device is
         gone: the worker then reconnects in the background)."""
