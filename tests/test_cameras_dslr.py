@@ -469,3 +469,33 @@ def test_concurrent_stills_and_live_view_are_serialised(preview_jpeg, still_jpeg
         for t in workers:
             t.join(5)
         assert results == [still_jpeg] * 4
+
+
+def test_capture_from_the_virtual_dslr_equals_process_of_the_same_jpeg(tmp_path, hopper_shot):
+    """`capture --camera gphoto2` on libgphoto2's virtual camera writes the very photo that
+    `process` makes from the same JPEG, and archives the camera's original file."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    vdir = tmp_path / "vcam"
+    vdir.mkdir()
+    (vdir / "DSC_0001.JPG").write_bytes(hopper_shot)
+    base = {k: v for k, v in os.environ.items() if k not in ("VCAMERADIR", "IOLIBS", "CAMLIBS")}
+    cmd = [sys.executable, "-m", "capture_station"]
+    r1 = subprocess.run([*cmd, "process", str(vdir / "DSC_0001.JPG"), "--id", "1234567890",
+                         "--out", str(tmp_path / "a"), "--json"],
+                        env=base, capture_output=True, text=True, timeout=180)
+    assert r1.returncode == 0, r1.stderr
+    env = dict(base, VCAMERADIR=str(vdir), CAPTURE_STATION_DATA=str(tmp_path / "store"))
+    r2 = subprocess.run([*cmd, "capture", "--camera", "gphoto2", "--id", "1234567890", "--json"],
+                        env=env, capture_output=True, text=True, timeout=180)
+    assert r2.returncode == 0, r2.stdout + r2.stderr
+    out = json.loads(r2.stdout)
+    assert out["compliant"] and out["saved"]
+    made = (tmp_path / "a" / "1234567890.jpg").read_bytes()
+    captured = (tmp_path / "store" / "photos" / "1234567890.jpg").read_bytes()
+    assert captured == made
+    originals = list((tmp_path / "store" / "originals" / "1234567890").iterdir())
+    assert len(originals) == 1 and originals[0].read_bytes() == hopper_shot
