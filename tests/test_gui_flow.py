@@ -353,3 +353,26 @@ def test_roster_name_is_shown_for_a_known_id(make_window, qtbot, tmp_path):
     qtbot.waitUntil(lambda: "阿依古丽" in win.candidate.name.text(), timeout=10_000)
     _type_id(qtbot, win, OTHER_ID)
     qtbot.waitUntil(lambda: "阿依古丽" not in win.candidate.name.text(), timeout=10_000)
+
+
+def test_backdrop_drift_from_the_calibration_warns(make_window, qtbot, tmp_path):
+    """Calibrated with an even white backdrop at the demo scene's level: no warning. Then the
+    profile of a room whose left light was much stronger: the capture warns of drift."""
+    from capture_station.calibration import calibrate
+    from capture_station.calibration.profile import save_profile
+    from capture_station.calibration.synthetic import backdrop
+
+    data = tmp_path / "data"
+    even = backdrop((1280, 720), level=250.0)
+    save_profile(calibrate(even), data, backdrop_rgb=even)
+    win = make_window()
+    _type_id(qtbot, win, ID)
+    _capture_to_review(qtbot, win)
+    assert not win.drift_banner.isVisible()
+    qtbot.keyClick(win.review, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: win.phase == Phase.LIVE, timeout=10_000)
+    bright = backdrop((1280, 720), level=250.0, left_right=-0.4)
+    save_profile(calibrate(bright), data, backdrop_rgb=bright)
+    _capture_to_review(qtbot, win)
+    assert win.drift_banner.isVisible()
+    assert "校准" in win.drift_banner.label.text()

@@ -1,4 +1,4 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
 <!DOCTYPE TS>
 <TS version="2.1" language="en" sourcelanguage="zh_CN">
 <context>
@@ -46,7 +46,7 @@ Telephone numbers of the prefecture examination offices:</translation>
     </message>
     <message>
         <source>已保存为本机校准：{path}</source>
-        <translation>Saved as this station's calibration: {path}</translation>
+        <translation>Saved as this station&apos;s calibration: {path}</translation>
     </message>
     <message>
         <source>出错：{reason}</source>
@@ -70,7 +70,7 @@ Telephone numbers of the prefecture examination offices:</translation>
     </message>
     <message>
         <source>第一步：让考生位置空着，拍摄空背景。</source>
-        <translation>Step 1: leave the candidate's seat empty and take the empty backdrop.</translation>
+        <translation>Step 1: leave the candidate&apos;s seat empty and take the empty backdrop.</translation>
     </message>
     <message>
         <source>不合格：{n} 项需要调整，按表中提示调整灯光后重新拍摄。</source>
@@ -86,7 +86,7 @@ Telephone numbers of the prefecture examination offices:</translation>
     </message>
     <message>
         <source>第二步：请一人坐到考生位置（或举灰卡），拍摄考生。</source>
-        <translation>Step 2: have someone sit in the candidate's seat (or hold a grey card) and take the subject picture.</translation>
+        <translation>Step 2: have someone sit in the candidate&apos;s seat (or hold a grey card) and take the subject picture.</translation>
     </message>
     <message>
         <source>灯光校准</source>
@@ -106,7 +106,7 @@ Telephone numbers of the prefecture examination offices:</translation>
     </message>
     <message>
         <source>保存为本机校准</source>
-        <translation>Save as this station's calibration</translation>
+        <translation>Save as this station&apos;s calibration</translation>
     </message>
     <message>
         <source>项目</source>
@@ -191,7 +191,7 @@ Telephone numbers of the prefecture examination offices:</translation>
     </message>
     <message>
         <source>今日照片（{n}）</source>
-        <translation>Today's photos ({n})</translation>
+        <translation>Today&apos;s photos ({n})</translation>
     </message>
 </context>
 <context>
@@ -254,6 +254,10 @@ Telephone numbers of the prefecture examination offices:</translation>
     <message>
         <source>无法生成照片：{why}</source>
         <translation>The photo could not be made: {why}</translation>
+    </message>
+    <message>
+        <source>灯光与校准时不同：{hint}（请检查灯光，必要时重新校准）</source>
+        <translation>The light differs from the calibration: {hint} (check the lights; recalibrate if needed)</translation>
     </message>
     <message>
         <source>拍照失败：相机连接中断，正在重新连接</source>

@@ -65,6 +65,7 @@ class CapturedPhoto:
     face: Face | None  # measured on the final file
     original: tuple[str, bytes] | None = None  # the camera's own file (DSLR)
     taken_at: str = field(default_factory=lambda: dt.datetime.now().astimezone().isoformat())
+    drift: Any = None  # DriftResult: this shot's backdrop against the calibrated one
 
     @property
     def compliant(self) -> bool:
@@ -90,8 +91,23 @@ class CaptureFailure:
     hints_en: list[str]
 
 
+def backdrop_drift(shot: Any, data_dir: Path | None) -> Any:
+    """The shot's backdrop against the station's calibration profile (None: never calibrated
+    or no backdrop visible). A failed light shows here before the photos start to fail."""
+    if data_dir is None or shot.analysis is None or shot.analysis.analysed_rgb is None:
+        return None
+    from capture_station.calibration.backdrop import backdrop_stats
+    from capture_station.calibration.profile import drift, load_latest
+
+    profile = load_latest(data_dir)
+    if profile is None:
+        return None
+    return drift(profile, backdrop_stats(shot.analysis.analysed_rgb, shot.analysis.person_mask))
+
+
 def capture_and_process(camera: Camera, pipeline: Pipeline, candidate_id: str,
-                        name_hint: str = "frame") -> CapturedPhoto | CaptureFailure:
+                        name_hint: str = "frame",
+                        data_dir: Path | None = None) -> CapturedPhoto | CaptureFailure:
     """Take a still (full resolution from a DSLR) and run the pipeline on it, in memory."""
     still = camera.capture_still()
     stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S")
@@ -105,7 +121,7 @@ def capture_and_process(camera: Camera, pipeline: Pipeline, candidate_id: str,
     checks = pipeline.photo_checks(shot, final)
     face = final.analysis.primary if final.analysis is not None else None
     return CapturedPhoto(candidate_id, src.name, enc.data, enc.quality, final.rgb, checks, face,
-                         original)
+                         original, drift=backdrop_drift(shot, data_dir))
 
 
 @dataclass

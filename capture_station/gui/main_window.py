@@ -156,6 +156,8 @@ class MainWindow(QMainWindow):
     def _build_ui(self, name_lookup: Callable[[str], str | None] | None) -> None:
         self.camera_banner = Banner("cameraBanner")
         self.camera_banner.button.clicked.connect(self.cameras.retry)
+        self.drift_banner = Banner("driftBanner")
+        self.drift_banner.button.clicked.connect(self.drift_banner.hide)
         self.store_banner = Banner("storeBanner")
         self.store_banner.button.clicked.connect(self._open_store)
 
@@ -187,6 +189,7 @@ class MainWindow(QMainWindow):
         lay.setContentsMargins(6, 6, 6, 6)
         lay.addWidget(self.camera_banner)
         lay.addWidget(self.store_banner)
+        lay.addWidget(self.drift_banner)
         lay.addWidget(self.stack, 1)
         self.setCentralWidget(central)
         self.status = StationStatusBar()
@@ -406,7 +409,8 @@ class MainWindow(QMainWindow):
         self.capture_note.clear()
         self._update_controls()
         pipeline = self.pipeline
-        self.cameras.run(lambda: capture_and_process(cam, pipeline, cid),
+        data_dir = self.data_path
+        self.cameras.run(lambda: capture_and_process(cam, pipeline, cid, data_dir=data_dir),
                          self._captured, self._capture_error)
 
     def _captured(self, result: CapturedPhoto | CaptureFailure) -> None:
@@ -420,12 +424,26 @@ class MainWindow(QMainWindow):
             self._update_controls()
             self.capture_failed.emit(msg)
             return
+        self._show_drift(result.drift)
         self._phase = Phase.REVIEW
         self.review.show_photo(result)
         self.stack.setCurrentWidget(self.review)
         self.review.setFocus()
         self._update_controls()
         self.review_shown.emit(result)
+
+    def _show_drift(self, drift: object) -> None:
+        """Warn when the backdrop of this shot has moved away from the calibrated one."""
+        if drift is None or not getattr(drift, "drifted", False):
+            self.drift_banner.hide()
+            return
+        lang = "en" if i18n.is_english() else "zh_CN"
+        self.drift_banner.show_message(
+            self.tr("灯光与校准时不同：{hint}（请检查灯光，必要时重新校准）").format(
+                hint=drift.message(lang)  # type: ignore[attr-defined]
+            ),
+            WARNING,
+        )
 
     def _capture_error(self, e: BaseException) -> None:
         self._phase = Phase.LIVE
