@@ -267,7 +267,7 @@ class FaceAnalyzer:
         with self._lock:
             mesh = self._mesh.process(small)
             det = self._detector.process(small) if detect else None
-            tile_dets = self._detect_tiles(small) if (detect and tiles) else []
+            tile_dets: list[tuple[float, float, float, float, float]] = []
             seg = self._segmenter.process(small) if segment else None
         faces: list[Face] = []
         for fl in mesh.multi_face_landmarks or []:
@@ -292,6 +292,9 @@ class FaceAnalyzer:
                         float(d.score[0]) if d.score else 0.0,
                     )
                 )
+        if detect and tiles and _needs_strip_search(small, seg):
+            with self._lock:
+                tile_dets = self._detect_tiles(small)
         for x0, y0, x1, y1, score in tile_dets:
             box = (x0 * factor, y0 * factor, x1 * factor, y1 * factor, score)
             if all(_iou(box, d) < 0.3 for d in detections):
@@ -314,6 +317,29 @@ class FaceAnalyzer:
             analysed_rgb=small,
             analysed_scale=factor,
         )
+
+
+def _needs_strip_search(small: np.ndarray, seg: object) -> bool:
+    """Is there anything but backdrop outside the person? Only then can a second, smaller face
+    be hiding there, and the strip search (three detector runs) is worth its cost. The backdrop
+    is what the standard asks for: light and nearly grey. Without a person mask, search."""
+    mask = getattr(seg, "segmentation_mask", None) if seg is not None else None
+    if mask is None:
+        return True
+    h, w = small.shape[:2]
+    step = 4
+    img = small[::step, ::step].astype(np.int16)
+    person = cv2.resize(np.asarray(mask, dtype=np.float32), (img.shape[1], img.shape[0]),
+                        interpolation=cv2.INTER_AREA) > 0.2
+    person = cv2.dilate(person.astype(np.uint8), np.ones((7, 7), np.uint8)) > 0
+    lo = img.min(axis=2)
+    spread = img.max(axis=2) - lo
+    backdrop = (lo > 150) & (spread < 40)
+    other = (~backdrop & ~person).astype(np.uint8)
+    n, _, stats, _ = cv2.connectedComponentsWithStats(other, connectivity=8)
+    min_area = 0.0015 * other.size
+    del h, w
+    return any(stats[k, cv2.CC_STAT_AREA] >= min_area for k in range(1, n))
 
 
 def _iou(a: tuple[float, ...], b: tuple[float, ...]) -> float:
