@@ -295,8 +295,26 @@ def run() -> dict[str, object]:
     return out
 
 
+README = Path(__file__).resolve().parent.parent / "README.md"
+BEGIN, END = "<!-- eval-table: written by make eval -->", "<!-- /eval-table -->"
+
+
+def update_readme(text: str, readme: Path = README) -> bool:
+    """Put the table between the README's markers, so the README shows what the script made."""
+    doc = readme.read_text(encoding="utf-8")
+    if BEGIN not in doc or END not in doc:
+        return False
+    head, rest = doc.split(BEGIN, 1)
+    _, tail = rest.split(END, 1)
+    table = text.split("\n", 2)[2] if text.startswith("# ") else text  # drop the file's title
+    readme.write_text(f"{head}{BEGIN}\n{table.strip()}\n{END}{tail}", encoding="utf-8")
+    return True
+
+
 def main() -> None:
-    print(write_table())
+    text = write_table()
+    update_readme(text)
+    print(text)
 
 
 if __name__ == "__main__":
