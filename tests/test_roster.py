@@ -234,3 +234,23 @@ def test_cli_roster_import_exit_codes_and_masking(tmp_path):
     r = run_cli("roster", "import", str(junk), data_dir=data)
     assert r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1
     assert "Traceback" not in r.stderr
+
+
+def test_huge_rosters(tmp_path, store, standard):
+    """A file beyond the size limit is refused before it is read; a large real roster (50,000
+    rows, GB18030) imports in one go."""
+    import time
+
+    huge = tmp_path / "huge.csv"
+    with huge.open("wb") as fh:
+        fh.truncate(65 * 1024 * 1024)  # sparse: no disk used
+    with pytest.raises(RosterError, match="too large"):
+        parse_roster(huge, standard)
+    rows = [(f"{6501202400000 + i}", f"考生{i}") for i in range(50_000)]
+    big = tmp_path / "big.csv"
+    big.write_bytes(csv_text(["准考证号", "姓名"], rows).encode("gb18030"))
+    t0 = time.perf_counter()
+    import_roster(store, big)
+    elapsed = time.perf_counter() - t0
+    assert len(candidates(store)) == 50_000
+    assert elapsed < 60, elapsed
