@@ -264,11 +264,18 @@ class FaceAnalyzer:
             )
         small = np.ascontiguousarray(small)
         sh, sw = small.shape[:2]
+        tile_dets: list[tuple[float, float, float, float, float]] = []
         with self._lock:
             mesh = self._mesh.process(small)
-            det = self._detector.process(small) if detect else None
-            tile_dets: list[tuple[float, float, float, float, float]] = []
             seg = self._segmenter.process(small) if segment else None
+            # A still with nothing but backdrop around the person: the face mesh (up to
+            # ``max_faces``) counts the faces; otherwise the full-range detector and the strip
+            # search look for a second, smaller one. Live frames always run the detector.
+            search = bool(detect and tiles and _needs_strip_search(small, seg))
+            run_det = detect and (not tiles or search or not mesh.multi_face_landmarks)
+            det = self._detector.process(small) if run_det else None
+            if search:
+                tile_dets = self._detect_tiles(small)
         faces: list[Face] = []
         for fl in mesh.multi_face_landmarks or []:
             arr = np.array([(p.x * sw, p.y * sh, p.z * sw) for p in fl.landmark], dtype=np.float64)
@@ -292,9 +299,6 @@ class FaceAnalyzer:
                         float(d.score[0]) if d.score else 0.0,
                     )
                 )
-        if detect and tiles and _needs_strip_search(small, seg):
-            with self._lock:
-                tile_dets = self._detect_tiles(small)
         for x0, y0, x1, y1, score in tile_dets:
             box = (x0 * factor, y0 * factor, x1 * factor, y1 * factor, score)
             if all(_iou(box, d) < 0.3 for d in detections):
