@@ -75,16 +75,10 @@ def take_still(spec: str, *, timeout: float = 10.0) -> Still:
         cam.close()
 
 
-def still_to_source(still: Still, name: str) -> tuple[Any, tuple[str, bytes] | None]:
-    """The pipeline source for a still, and the original file to archive (or None)."""
-    return still.to_source(name)
-
-
 def _run_process_command() -> Any:
-    try:
-        from capture_station.pipeline import run_process_command
-    except ImportError:
-        from capture_station.cli import run_process_command
+    """``process``'s reporting, shared by ``capture`` (imported late: cli imports this module)."""
+    from capture_station.cli import run_process_command
+
     return run_process_command
 
 
@@ -115,7 +109,7 @@ def cmd_capture(args: argparse.Namespace) -> int:
     from capture_station.image_source import ImageLoadError
 
     try:
-        source, original = still_to_source(still, f"{args.id} ({args.camera})")
+        source, original = still.to_source(f"{args.id} ({args.camera})")
     except ImageLoadError as e:
         _err(str(e))
         return EXIT_INPUT

@@ -354,16 +354,14 @@ def _iou(a: tuple[float, ...], b: tuple[float, ...]) -> float:
     return inter / union if union > 0 else 0.0
 
 
-_shared: dict[int, FaceAnalyzer] = {}
-_shared_lock = threading.Lock()
+_per_thread = threading.local()
 
 
 def shared_still_analyzer() -> FaceAnalyzer:
-    """One static-mode analyzer per thread, created on first use (model load ~50 ms)."""
-    key = threading.get_ident()
-    with _shared_lock:
-        an = _shared.get(key)
-        if an is None:
-            an = FaceAnalyzer(live=False)
-            _shared[key] = an
-        return an
+    """One static-mode analyzer per thread, created on first use (model load ~50 ms) and
+    released with its thread (MediaPipe graphs are not thread-safe)."""
+    an = getattr(_per_thread, "analyzer", None)
+    if an is None:
+        an = FaceAnalyzer(live=False)
+        _per_thread.analyzer = an
+    return an

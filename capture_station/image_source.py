@@ -50,7 +50,7 @@ class SourceImage:
         coordinates back to full-size ones."""
         try:
             with Image.open(io.BytesIO(self.data)) as im:
-                full_w, full_h = im.size
+                full_w = im.size[0]
                 if min_size is not None and im.format == "JPEG":
                     req = min_size
                     if self.orientation in (6, 8):
@@ -62,7 +62,6 @@ class SourceImage:
                 arr = np.asarray(rgb, dtype=np.uint8)
         except (OSError, ValueError, Image.DecompressionBombError) as e:
             raise ImageLoadError(f"{self.name}: cannot decode image ({_short(e)})") from None
-        del full_h
         return np.ascontiguousarray(arr), factor
 
 

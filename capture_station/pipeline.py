@@ -21,7 +21,7 @@ from capture_station.checks.engine import Status, is_compliant
 from capture_station.crop_solver import CropSolution, CropSolver, HeadMeasurements
 from capture_station.encoder import EncodeError, EncodeResult, JpegEncoder
 from capture_station.face_analysis import Analysis, Face, FaceAnalyzer, shared_still_analyzer
-from capture_station.image_source import ArraySource, ImageLoadError, SourceImage, open_image_bytes
+from capture_station.image_source import ArraySource, ImageLoadError, SourceImage
 from capture_station.jpeg_info import JpegInfo, estimate_quality, parse_jpeg
 from capture_station.standard import Standard, load_standard
 from capture_station.store import Store, sha256_hex
@@ -164,7 +164,7 @@ class Pipeline:
             if hm is not None:
                 crop = self.solver.solve(hm, size)
                 geometry = Geometry(crop.crown_out, crop.eyes_out, crop.face_width_out,
-                                    crop.centre_out, crop_clipped_flag(face))
+                                    crop.centre_out, face.crown_clipped)
         ctx = CheckContext(self.standard, mode, rgb=rgb, analysis=an, crop=crop, geometry=geometry)
         checks = run_checks(ctx, check_ids)
         return ShotAnalysis(size, an, face, crop, geometry, checks)
@@ -328,19 +328,10 @@ class Pipeline:
         return res
 
 
-def crop_clipped_flag(face: Face) -> bool:
-    return bool(face.crown_clipped)
-
-
-def source_from_bytes(data: bytes, name: str) -> SourceImage:
-    return open_image_bytes(data, name)
-
-
 __all__ = [
     "ImageLoadError",
     "Pipeline",
     "ProcessResult",
     "ShotAnalysis",
     "FinalVerdict",
-    "source_from_bytes",
 ]
