@@ -26,6 +26,7 @@ import cv2
 import numpy as np
 from PIL import Image
 
+import face_warp
 import imagery
 
 # -- the clean set -------------------------------------------------------------------------------
@@ -353,6 +354,42 @@ def head_tilt(c: Clean, degrees: float = 12.0) -> np.ndarray:
     return out
 
 
+def _mesh(c: Clean) -> np.ndarray:
+    """The clean shot's face mesh (N, 3) in shot pixels: where the warps below take the face
+    from. The checks never see it: they analyse the warped pixels afresh."""
+    return _face(c.shot).landmarks
+
+
+def head_turned(c: Clean, degrees: float = 20.0) -> np.ndarray:
+    """The sitter turns the head to one side (the side alternates with the base): the face mesh
+    rotated in 3-D about the face centre and the face warped onto it (``face_warp``)."""
+    return face_warp.turn_head(c.raw, _mesh(c), yaw_deg=_side(c) * degrees)
+
+
+def head_raised_or_lowered(c: Clean, degrees: float = 25.0) -> np.ndarray:
+    """The chin raised (or lowered, alternating with the base): the mesh rotated about the
+    horizontal axis and the face warped onto it."""
+    return face_warp.turn_head(c.raw, _mesh(c), pitch_deg=_side(c) * degrees)
+
+
+def eyes_closed(c: Clean) -> np.ndarray:
+    """A blink at the shutter: both eye openings filled in from the lid skin around them, with
+    a lash line where the lids meet."""
+    return face_warp.close_eyes(c.raw, _mesh(c))
+
+
+def looking_aside(c: Clean, fraction: float = 0.35) -> np.ndarray:
+    """The sitter looks past the camera: both irises moved sideways by ``fraction`` of the eye
+    width (side alternating with the base), hidden where the lids cover them."""
+    return face_warp.shift_gaze(c.raw, _mesh(c), _side(c) * fraction)
+
+
+def closed_smile(c: Clean) -> np.ndarray:
+    """A smile with closed lips: the mouth corners raised and widened, the cheeks beside them
+    carried along."""
+    return face_warp.smile(c.raw, _mesh(c))
+
+
 # -- degradations of the finished file -----------------------------------------------------------
 
 
@@ -511,6 +548,11 @@ DEGRADATIONS: tuple[Degradation, ...] = (
     Degradation("head tilt", "pose.roll", "shot", head_tilt,
                 related=("pose.shoulders",),
                 note="a leaning sitter tilts the shoulders with the head"),
+    Degradation("head turned", "pose.yaw", "shot", head_turned),
+    Degradation("head raised / lowered", "pose.pitch", "shot", head_raised_or_lowered),
+    Degradation("eyes closed", "expression.eyes_open", "shot", eyes_closed),
+    Degradation("looking aside", "expression.gaze", "shot", looking_aside),
+    Degradation("closed-lip smile", "expression.neutral", "shot", closed_smile),
     Degradation("mouth open", "expression.mouth_closed", "file", open_mouth),
     Degradation("hot spot", "lighting.highlights", "file", hot_spot),
     Degradation("lens glare", "glasses.glare", "file", lens_glare, needs_glasses=True),
@@ -554,6 +596,15 @@ def degraded_sample(c: Clean, d: Degradation) -> tuple[Sample, bytes | None]:
     return Sample(c.name, d.name, d.target, _statuses(verdict)), data
 
 
+def applies(d: Degradation, c: Clean) -> bool:
+    """A fault is made only where it can show: the glasses fault on sitters with glasses, and
+    no fault on a base whose clean photo already fails the aimed check (the smiling astronaut
+    gets no smile)."""
+    if d.needs_glasses and not c.spec.glasses:
+        return False
+    return d.target not in c.spec.excluded
+
+
 @lru_cache(maxsize=1)
 def evaluation_set() -> tuple[tuple[Sample, ...], tuple[Sample, ...]]:
     """(clean samples, degraded samples) of every base / applicable degradation."""
@@ -564,9 +615,8 @@ def evaluation_set() -> tuple[tuple[Sample, ...], tuple[Sample, ...]]:
         if not c.spec.degrade:
             continue
         for d in DEGRADATIONS:
-            if d.needs_glasses and not c.spec.glasses:
-                continue
-            degraded.append(degraded_sample(c, d)[0])
+            if applies(d, c):
+                degraded.append(degraded_sample(c, d)[0])
     return clean_samples, tuple(degraded)
 
 

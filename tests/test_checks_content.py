@@ -7,7 +7,6 @@ import dataclasses
 import io
 
 import cv2
-import degrade
 import numpy as np
 import pytest
 from PIL import Image
@@ -20,6 +19,8 @@ from capture_station.checks.measures import (
     face_view,
     scene,
 )
+
+import degrade
 
 CONTENT = {
     "background.white", "background.uniform", "background.shadow", "background.clutter",

@@ -8,8 +8,9 @@ file). ``benchmarks/evaluate_checks.py`` prints the same numbers as a table.
 
 from __future__ import annotations
 
-import degrade
 import pytest
+
+import degrade
 
 NAMES = [d.name for d in degrade.DEGRADATIONS]
 
@@ -34,7 +35,7 @@ def test_the_set_covers_every_fault_on_several_bases(evaluation):
     for d in degrade.DEGRADATIONS:
         got = _samples(evaluation, d.name)
         assert len(got) >= 2, d.name
-        if not d.needs_glasses:
+        if not d.needs_glasses and d.target not in degrade.ASTRONAUT_EXCLUDED:
             assert {degrade.BASES[0].sitter, "astronaut"} <= {
                 next(b.sitter for b in degrade.BASES if b.name == s.base) for s in got}
 

@@ -135,7 +135,13 @@ def face_sharpness(ctx: CheckContext) -> float | None:
     The face is resampled to a fixed width first, so the value does not depend on the distance
     to the camera; the division makes it independent of the face's contrast (a dark or a flat
     exposure scales both alike) and leaves what blur changes: how steep the edges are for their
-    height (the ratio falls with the square of the edge width)."""
+    height (the ratio falls with the square of the edge width). Cached in ``ctx.cache``."""
+    if "face_sharpness" not in ctx.cache:
+        ctx.cache["face_sharpness"] = _face_sharpness(ctx)
+    return ctx.cache["face_sharpness"]
+
+
+def _face_sharpness(ctx: CheckContext) -> float | None:
     fp = face_patch(ctx)
     if fp is None:
         return None

@@ -161,11 +161,15 @@ def _iris(fv_pts: np.ndarray, ring: tuple[int, ...], centre: int) -> tuple[np.nd
 
 @check("lighting.red_eye", STILL, "无红眼", "no red eye")
 def lighting_red_eye(ctx: CheckContext, lim: CheckLimits) -> CheckResult:
-    """Share of the pupil disc (0.5 x the iris radius) that is strongly red, worst eye."""
+    """Share of the pupil disc (0.5 x the iris radius) that is strongly and purely red, worst
+    eye. The hue gate keeps skin out: a closed lid under the iris landmarks is red-dominant too,
+    but orange-red."""
     fv = face_view(ctx)
     if fv is None:
         return _no_face(ctx, lim)
     worst = 0.0
+    min_redness = float(lim.extra.get("min_redness", 0.45))
+    hue_lo, hue_hi = (float(h) for h in lim.extra.get("hue_range", (-20.0, 7.0)))
     for ring, centre in ((IRIS_RING_IMAGE_LEFT, IRIS_CENTRES[0]),
                          (IRIS_RING_IMAGE_RIGHT, IRIS_CENTRES[1])):
         c, r = _iris(fv.pts, ring, centre)
@@ -183,8 +187,12 @@ def lighting_red_eye(ctx: CheckContext, lim: CheckLimits) -> CheckResult:
         if disc.sum() < 3:
             continue
         R, G, B = patch[..., 0], patch[..., 1], patch[..., 2]
+        low = np.minimum(G, B)
         redness = (R - np.maximum(G, B)) / np.maximum(R, 1.0)
-        red = (redness > 0.45) & (R > 90) & disc
+        # hue in degrees when red dominates: a flash-lit retina is pure red to magenta-red
+        # (G about B), skin -- even through amber lenses, or on a closed lid -- is orange-red
+        hue = 60.0 * (G - B) / np.maximum(R - low, 1.0)
+        red = (redness > min_redness) & (R > 90) & (hue >= hue_lo) & (hue <= hue_hi) & disc
         worst = max(worst, float(red.sum()) / float(disc.sum()))
     pct = 100.0 * worst
     st = band_status(pct, lim)

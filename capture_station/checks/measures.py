@@ -49,6 +49,11 @@ BROW_IMAGE_RIGHT = (300, 293, 334, 296, 336, 285, 295, 282, 283, 276)
 # image-left eye (the subject's right eye) first.
 LID_PAIRS_IMAGE_LEFT = ((160, 144), (159, 145), (158, 153))
 LID_PAIRS_IMAGE_RIGHT = ((387, 373), (386, 374), (385, 380))
+# The eye opening's outline (upper lid outer to inner corner, then the lower lid back).
+EYE_OPENING_IMAGE_LEFT = (33, 246, 161, 160, 159, 158, 157, 173, 133, 155, 154, 153, 145, 144,
+                          163, 7)
+EYE_OPENING_IMAGE_RIGHT = (263, 466, 388, 387, 386, 385, 384, 398, 362, 382, 381, 380, 374, 373,
+                           390, 249)
 CORNERS_IMAGE_LEFT = (33, 133)
 CORNERS_IMAGE_RIGHT = (263, 362)
 # Inner-lip landmark pairs (upper, lower) across the mouth opening.

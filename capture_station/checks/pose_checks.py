@@ -28,6 +28,8 @@ from capture_station.checks.measures import (
     CHIN,
     CORNERS_IMAGE_LEFT,
     CORNERS_IMAGE_RIGHT,
+    EYE_OPENING_IMAGE_LEFT,
+    EYE_OPENING_IMAGE_RIGHT,
     INNER_LIP_PAIRS,
     IRIS_CENTRES,
     LID_PAIRS_IMAGE_LEFT,
@@ -80,11 +82,25 @@ def _abs_band(ctx: CheckContext, lim: CheckLimits, signed: float, what_zh: str, 
                   f"{what_en} {mag:.1f}{unit}, {word_en} (max {limit:g}{unit})", hz, he)
 
 
-def roll_degrees(fv: FaceView) -> float:
-    """Angle of the line through the eye corners (positive: the image-right eye is lower)."""
-    a = (fv.p(CORNERS_IMAGE_LEFT[0]) + fv.p(CORNERS_IMAGE_LEFT[1])) / 2
-    b = (fv.p(CORNERS_IMAGE_RIGHT[0]) + fv.p(CORNERS_IMAGE_RIGHT[1])) / 2
+# Left/right landmark pairs whose connecting line tilts with the head: the brows (105, 334);
+# with the eye line and the cheek line (CHEEKS) they give three readings of the roll.
+BROW_PAIR = (105, 334)
+
+
+def _line_angle(a: np.ndarray, b: np.ndarray) -> float:
     return float(np.degrees(np.arctan2(b[1] - a[1], b[0] - a[0])))
+
+
+def roll_degrees(fv: FaceView) -> float:
+    """Head tilt (positive: the image-right side is lower): the median of three left/right
+    lines -- through the eye centres (corner midpoints), the cheeks and the brows. The eye line
+    alone is what the rule names (双眼水平), but its landmarks shift when the lids close or the
+    eyes look aside; the median keeps one wandering line from deciding."""
+    eyes = _line_angle((fv.p(CORNERS_IMAGE_LEFT[0]) + fv.p(CORNERS_IMAGE_LEFT[1])) / 2,
+                       (fv.p(CORNERS_IMAGE_RIGHT[0]) + fv.p(CORNERS_IMAGE_RIGHT[1])) / 2)
+    cheeks = _line_angle(fv.p(CHEEKS[0]), fv.p(CHEEKS[1]))
+    brows = _line_angle(fv.p(BROW_PAIR[0]), fv.p(BROW_PAIR[1]))
+    return float(np.median([eyes, cheeks, brows]))
 
 
 def yaw_degrees(fv: FaceView) -> float:
@@ -119,7 +135,7 @@ def pose_roll(ctx: CheckContext, lim: CheckLimits) -> CheckResult:
     fv = face_view(ctx)
     if fv is None:
         return _no_face(ctx, lim)
-    return _abs_band(ctx, lim, roll_degrees(fv), "双眼连线倾斜", "eye line tilted", "°",
+    return _abs_band(ctx, lim, roll_degrees(fv), "头部倾斜", "head tilted", "°",
                      ("头部向画面左侧歪：请把头摆正", "head tilts towards the image left: straighten it",
                       "头部向画面右侧歪：请把头摆正", "head tilts towards the image right: straighten it"))
 
@@ -252,8 +268,38 @@ def eye_openness(fv: FaceView) -> tuple[float, float]:
     return out[0], out[1]
 
 
+def eye_contrast(ctx: CheckContext) -> float:
+    """Lightness spread inside the eye openings (standard deviation of L*, mean of both eyes)
+    as a percentage of the skin's median L*, on the fixed-size face patch; nan when the face is
+    too small. An open eye shows a dark iris against the white of the eye; a closed one only lid
+    skin. The face mesh tends to keep its eyelids apart on a closed eye, which is why the
+    opening's pixels are looked at too. Dividing by the skin's lightness keeps it independent
+    of the exposure."""
+    fp = face_patch(ctx)
+    if fp is None or not np.isfinite(fp.skin_l) or fp.skin_l <= 1.0:
+        return float("nan")
+    spreads = []
+    for idx in (EYE_OPENING_IMAGE_LEFT, EYE_OPENING_IMAGE_RIGHT):
+        m = polygon_mask(fp.lab.shape[:2], fp.pts, idx)
+        if m.sum() < 8:
+            return float("nan")
+        spreads.append(float(np.std(fp.lab[..., 0][m])))
+    return 100.0 * float(np.mean(spreads)) / fp.skin_l
+
+
+def _blurred(ctx: CheckContext) -> bool:
+    """The face fails the focus rule (sharpness.focus), so its fine contrast is not evidence."""
+    from capture_station.checks.appearance_checks import face_sharpness
+
+    s = face_sharpness(ctx)
+    focus_min = ctx.standard.limits("sharpness.focus").min
+    return s is not None and focus_min is not None and s < float(focus_min)
+
+
 @check("expression.eyes_open", ALL, "双眼自然睁开", "eyes open")
 def expression_eyes_open(ctx: CheckContext, lim: CheckLimits) -> CheckResult:
+    """Two readings, both must hold: the eyelid gap (landmark ratio, worst eye) and the
+    contrast inside the openings (:func:`eye_contrast`, limit ``min_contrast``)."""
     fv = face_view(ctx)
     if fv is None:
         return _no_face(ctx, lim)
@@ -262,14 +308,33 @@ def expression_eyes_open(ctx: CheckContext, lim: CheckLimits) -> CheckResult:
     if not np.isfinite(v):
         return _no_face(ctx, lim)
     st = band_status(v, lim)
-    value = fmt(v, 3)
-    if st == Status.PASS:
-        return result(ctx, lim, st, value, "双眼睁开", "eyes open")
+    contrast = eye_contrast(ctx)
+    c_min = float(lim.extra.get("min_contrast", 0.0))
+    c_warn = float(lim.extra.get("contrast_warn_margin", 0.0))
+    c_st = Status.PASS
+    if np.isfinite(contrast):
+        if contrast < c_min:
+            c_st = Status.FAIL
+        elif contrast < c_min + c_warn:
+            c_st = Status.WARN
+    if c_st != Status.PASS and ctx.mode != Mode.LIVE and _blurred(ctx):
+        # blur washes out the iris too; the focus check reports that, the lid gap still counts
+        c_st = Status.PASS
+    value = {"aspect": fmt(v, 3), "contrast": fmt(contrast, 1) if np.isfinite(contrast) else None}
+    limits = {**lim.as_dict(), "min_contrast": c_min}
+    worst = max((st, c_st), key=lambda s: (Status.PASS, Status.WARN, Status.FAIL).index(s))
+    if worst == Status.PASS:
+        return result(ctx, lim, worst, value, "双眼睁开", "eyes open", limits=limits)
     lo = float(lim.min) if lim.min is not None else 0.0
-    return result(ctx, lim, st, value,
-                  f"眼睛睁得不够（开合比{v:.2f}，应≥{lo:.2f}）",
-                  f"eyes not open enough (aspect ratio {v:.2f}, needs >= {lo:.2f})",
-                  "请自然睁开双眼，不要眯眼或眨眼", "open the eyes naturally; do not squint or blink")
+    if st == worst:
+        zh = f"眼睛睁得不够（开合比{v:.2f}，应≥{lo:.2f}）"
+        en = f"eyes not open enough (aspect ratio {v:.2f}, needs >= {lo:.2f})"
+    else:
+        zh = f"看不清眼珠，可能闭眼或眯眼（眼内对比度{contrast:.0f}，应≥{c_min:g}）"
+        en = f"no iris visible: eyes closed or squinting (contrast {contrast:.0f}, needs >= {c_min:g})"
+    return result(ctx, lim, worst, value, zh, en,
+                  "请自然睁开双眼，不要眯眼或眨眼", "open the eyes naturally; do not squint or blink",
+                  limits)
 
 
 def gaze_offsets(fv: FaceView) -> tuple[float, float]:
@@ -374,6 +439,12 @@ def expression_neutral(ctx: CheckContext, lim: CheckLimits) -> CheckResult:
     if fv is None:
         return _no_face(ctx, lim)
     m = smile_measures(ctx, fv)
+    # the mouth is curved: its corners sit behind the lip centre, so a lowered head lifts them
+    # in the picture and a raised one drops them; take that out using the measured pitch
+    pitch = pitch_degrees(fv)
+    if np.isfinite(pitch):
+        k = float(lim.extra.get("lift_per_pitch_sine", 0.0))
+        m["lift"] -= k * float(np.sin(np.radians(pitch)))
     teeth_seen = m["teeth"] >= float(lim.extra.get("min_teeth_share", 0.3))
     limit = float(lim.max) if lim.max is not None else 0.1
     if teeth_seen:
