@@ -62,7 +62,6 @@ def glasses_glare(ctx: CheckContext, lim: CheckLimits) -> CheckResult:
     min_l = float(lim.extra.get("min_lightness", 90.0))
     max_c = float(lim.extra.get("max_chroma", 16.0))
     lab = fp.lab
-    bright = (lab[..., 0] >= min_l) & (np.hypot(lab[..., 1], lab[..., 2]) <= max_c)
     worst = 0.0
     for side, (ring, centre) in enumerate(((IRIS_RING_IMAGE_LEFT, IRIS_CENTRES[0]),
                                            (IRIS_RING_IMAGE_RIGHT, IRIS_CENTRES[1]))):
@@ -70,7 +69,10 @@ def glasses_glare(ctx: CheckContext, lim: CheckLimits) -> CheckResult:
         if box is None:
             continue
         x0, y0, x1, y1 = box
-        sel = bright[y0:y1, x0:x1].astype(np.uint8)
+        part = lab[y0:y1, x0:x1]
+        sel = ((part[..., 0] >= min_l)
+               & (part[..., 1] * part[..., 1] + part[..., 2] * part[..., 2] <= max_c * max_c)
+               ).astype(np.uint8)
         n, labels, stats, cents = cv2.connectedComponentsWithStats(sel, connectivity=8)
         c = fp.pts[centre]
         r = float(np.mean([np.hypot(*(fp.pts[i] - c)) for i in ring]))

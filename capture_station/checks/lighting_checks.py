@@ -33,6 +33,7 @@ from capture_station.checks.measures import (
     face_patch,
     face_view,
     fmt,
+    median,
 )
 from capture_station.standard import CheckLimits
 
@@ -89,7 +90,7 @@ def lighting_symmetry(ctx: CheckContext, lim: CheckLimits) -> CheckResult:
         sel = fp.skin[y0:y1, x0:x1]
         L = fp.lab[y0:y1, x0:x1, 0]
         vals = L[sel] if sel.sum() >= 0.5 * sel.size else L.ravel()
-        stats.append(float(np.median(vals)))
+        stats.append(median(vals))
         h = np.bincount(np.clip((vals * 0.5).astype(np.int32), 0, 49), minlength=50)
         hists.append(h / max(1, h.sum()))  # L* histogram, 2-unit bins
     diff = abs(stats[0] - stats[1])

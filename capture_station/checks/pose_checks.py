@@ -12,6 +12,7 @@ estimates to within a few degrees, which is why the limits are generous and have
 
 from __future__ import annotations
 
+import cv2
 import numpy as np
 
 from capture_station.checks.engine import (
@@ -43,6 +44,7 @@ from capture_station.checks.measures import (
     face_patch,
     face_view,
     fmt,
+    median,
     polygon_mask,
     scene,
 )
@@ -100,7 +102,7 @@ def roll_degrees(fv: FaceView) -> float:
                        (fv.p(CORNERS_IMAGE_RIGHT[0]) + fv.p(CORNERS_IMAGE_RIGHT[1])) / 2)
     cheeks = _line_angle(fv.p(CHEEKS[0]), fv.p(CHEEKS[1]))
     brows = _line_angle(fv.p(BROW_PAIR[0]), fv.p(BROW_PAIR[1]))
-    return float(np.median([eyes, cheeks, brows]))
+    return sorted((eyes, cheeks, brows))[1]
 
 
 def yaw_degrees(fv: FaceView) -> float:
@@ -233,7 +235,7 @@ def _outline(tops_all: np.ndarray, de: np.ndarray, x: float, start: int, fw: flo
     tops = tops_all[xi - half: xi + half + 1].astype(np.float64)
     if (tops < 0).any():
         return None
-    top = float(np.median(tops))
+    top = median(tops)
     if top >= gh - 3 or top <= start + 1:
         return None
     xs = np.arange(tops.size, dtype=np.float64) - (tops.size - 1) / 2
@@ -243,7 +245,7 @@ def _outline(tops_all: np.ndarray, de: np.ndarray, x: float, start: int, fw: flo
     t = int(round(top))
     # 8-24 output pixels above the outline
     above = de[max(0, t - max(2, 24 // step)): max(1, t - max(1, 8 // step)), xi - half: xi + half + 1]
-    if above.size == 0 or float(np.median(above)) > BACKDROP_ABOVE_DELTA_E:
+    if above.size == 0 or median(above) > BACKDROP_ABOVE_DELTA_E:
         return None
     return float(xi), top
 
@@ -279,11 +281,20 @@ def eye_contrast(ctx: CheckContext) -> float:
     if fp is None or not np.isfinite(fp.skin_l) or fp.skin_l <= 1.0:
         return float("nan")
     spreads = []
+    h, w = fp.lab.shape[:2]
     for idx in (EYE_OPENING_IMAGE_LEFT, EYE_OPENING_IMAGE_RIGHT):
-        m = polygon_mask(fp.lab.shape[:2], fp.pts, idx)
-        if m.sum() < 8:
+        pts = fp.pts[list(idx)]
+        x0, y0 = (max(0, int(v)) for v in pts.min(axis=0))
+        x1, y1 = min(w, int(pts[:, 0].max()) + 2), min(h, int(pts[:, 1].max()) + 2)
+        if x1 - x0 < 3 or y1 - y0 < 2:
             return float("nan")
-        spreads.append(float(np.std(fp.lab[..., 0][m])))
+        m = np.zeros((y1 - y0, x1 - x0), np.uint8)
+        cv2.fillPoly(m, [np.round((pts - (x0, y0)) * 4).astype(np.int32)], 1,
+                     lineType=cv2.LINE_8, shift=2)
+        if cv2.countNonZero(m) < 8:
+            return float("nan")
+        L = np.ascontiguousarray(fp.lab[y0:y1, x0:x1, 0])
+        spreads.append(float(cv2.meanStdDev(L, mask=m)[1][0, 0]))
     return 100.0 * float(np.mean(spreads)) / fp.skin_l
 
 
