@@ -21,6 +21,7 @@ Why it works this way:
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import datetime as dt
 import errno
@@ -31,12 +32,13 @@ import secrets
 import shutil
 import sys
 import time
+import types
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from capture_station.atomic_io import DIR_MODE, FILE_MODE, TMP_PREFIX, fsync_dir
 from capture_station.candidate_id import validate_candidate_id
@@ -44,6 +46,9 @@ from capture_station.csv_safe import DecodeError, csv_bytes, decode_text, outsid
 from capture_station.roster import show_id
 from capture_station.standard import Standard
 from capture_station.store import PhotoRecord, Store, sha256_hex
+
+if TYPE_CHECKING:
+    from capture_station.checks.engine import CheckResult
 
 MANIFEST = "manifest.csv"
 MISSING = "missing.csv"
@@ -79,6 +84,12 @@ class VerifyOutcome:
     compliant: bool
     failures: list[tuple[str, str, str]]  # (check id, message en, message zh) that exclude
     checks: list[dict[str, Any]]
+    # The photo's pixels were decoded (a JPEG within the size limit): ``check --report`` shows a
+    # thumbnail exactly when the in-process verdict had pixels.
+    decoded: bool = False
+    # The CheckResult objects themselves, only with ``keep_results``: the ``check`` command needs
+    # the messages and hints in both languages, and ~40 small dataclasses pickle in ~0.1 ms.
+    results: list[CheckResult] | None = None
 
     @property
     def ok(self) -> bool:
@@ -106,7 +117,8 @@ def export_check_ids() -> list[str]:
             if Mode.FINAL in d.modes and (k.startswith(("file.", "geometry.")) or k == "face.count")]
 
 
-def verify_export_rules(pipe: Any, data: bytes, file_name: str) -> Any:
+def verify_export_rules(pipe: Any, data: bytes, file_name: str,
+                        capture_date: str | None = None) -> Any:
     """:meth:`Pipeline.verify_bytes` restricted to :func:`export_check_ids`.
 
     Without the content checks (light, background, pose ...), which cost several times the face
@@ -114,16 +126,68 @@ def verify_export_rules(pipe: Any, data: bytes, file_name: str) -> Any:
     search: the bytes were searched for a second face when they were saved, and the export has
     already compared them with the recorded SHA-256.
     """
-    return pipe.verify_bytes(data, file_name, check_ids=export_check_ids(), tiles=False)
+    return pipe.verify_bytes(data, file_name, capture_date, check_ids=export_check_ids(), tiles=False)
 
 
-def _outcome(pipe: Any, key: str, data: bytes, file_name: str, full: bool) -> VerifyOutcome:
-    v = pipe.verify_bytes(data, file_name) if full else verify_export_rules(pipe, data, file_name)
+def exif_capture_date(data: bytes, file_name: str) -> str | None:
+    """The EXIF capture date of a file, or None (no EXIF, or not an image Pillow opens).
+
+    ``check`` judges photos brought from elsewhere, so ``file.date`` needs the camera's date;
+    the station's own files carry no EXIF, and the export and merge never ask for it.
+    """
+    from capture_station.image_source import ImageLoadError, open_image_bytes
+
+    try:
+        return open_image_bytes(data, file_name).capture_date
+    except ImageLoadError:
+        return None
+
+
+def _outcome(pipe: Any, key: str, data: bytes, file_name: str, full: bool,
+             exif_date: bool = False, keep_results: bool = False) -> VerifyOutcome:
+    date = exif_capture_date(data, file_name) if exif_date else None
+    v = (pipe.verify_bytes(data, file_name, date) if full
+         else verify_export_rules(pipe, data, file_name, date))
     return VerifyOutcome(key, v.quality, v.compliant, excluding_failures(v.checks),
-                         [c.as_json("en") for c in v.checks])
+                         [c.as_json("en") for c in v.checks], decoded=v.rgb is not None,
+                         results=list(v.checks) if keep_results else None)
 
 
 _worker_pipe: Any = None
+
+
+class _DeferredPyplot(types.ModuleType):
+    """Stands in for ``matplotlib.pyplot`` while a worker imports MediaPipe; loads the real
+    module on first use (see :func:`_import_mediapipe_without_pyplot`)."""
+
+    def __getattr__(self, name: str) -> Any:
+        import importlib
+
+        if sys.modules.get(self.__name__) is self:
+            del sys.modules[self.__name__]
+        return getattr(importlib.import_module(self.__name__), name)
+
+
+def _import_mediapipe_without_pyplot() -> None:
+    """Import MediaPipe in a fresh worker without importing ``matplotlib.pyplot``.
+
+    MediaPipe's ``solutions`` package imports pyplot for a landmark-plotting helper that a
+    worker never calls; that is ~0.5 s of CPU in every worker's start, which a ``check`` of a
+    hundred photos feels. While MediaPipe is imported a stand-in takes pyplot's place in
+    ``sys.modules``; MediaPipe keeps a reference to it, and it would load the real pyplot if
+    anything used it. Only for a worker: it is single-threaded while it starts, and nothing
+    else in it wants pyplot.
+    """
+    name = "matplotlib.pyplot"
+    if "mediapipe" in sys.modules or name in sys.modules:
+        return
+    stand_in = _DeferredPyplot(name)
+    sys.modules[name] = stand_in
+    try:
+        import mediapipe  # noqa: F401
+    finally:
+        if sys.modules.get(name) is stand_in:
+            del sys.modules[name]
 
 
 def _worker_init(standard: Standard) -> None:
@@ -136,13 +200,21 @@ def _worker_init(standard: Standard) -> None:
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, 2)
             os.close(devnull)
+    with contextlib.suppress(ImportError):  # without MediaPipe, the first photo says so
+        _import_mediapipe_without_pyplot()
     from capture_station.pipeline import Pipeline
 
     _worker_pipe = Pipeline(standard)
+    # At exit the interpreter would tear down the MediaPipe graphs (~0.35 s) while the parent
+    # waits for its workers; a worker has nothing to keep (its results went to the parent as
+    # they were made, it writes no file), so it leaves without that teardown.
+    atexit.register(os._exit, 0)
 
 
-def _worker_run(batch: list[tuple[int, bytes, str]], full: bool) -> list[tuple[int, VerifyOutcome]]:
-    return [(i, _outcome(_worker_pipe, str(i), data, name, full)) for i, data, name in batch]
+def _worker_run(batch: list[tuple[int, bytes, str]], full: bool, exif_date: bool = False,
+                keep_results: bool = False) -> list[tuple[int, VerifyOutcome]]:
+    return [(i, _outcome(_worker_pipe, str(i), data, name, full, exif_date, keep_results))
+            for i, data, name in batch]
 
 
 def worker_count(n: int) -> int:
@@ -159,19 +231,28 @@ def verify_stream(
     on_result: Callable[[VerifyJob, VerifyOutcome], None],
     workers: int = 0,
     full: bool = False,
+    *,
+    exif_date: bool = False,
+    keep_results: bool = False,
 ) -> None:
     """Verify every job and call ``on_result`` in this process as each one finishes.
 
     ``full`` runs every check (:meth:`Pipeline.verify_bytes`), otherwise only the export rules.
     ``workers`` > 0 uses that many spawned processes; at most a few chunks per worker are in
-    flight, so photos are read from disk only shortly before they are checked.
+    flight, so photos are read from disk only shortly before they are checked (``jobs`` is
+    pulled lazily; a generator that reads each file when it is pulled keeps memory flat).
+    ``exif_date`` passes each file's EXIF capture date to ``file.date`` (read where the file is
+    checked, so the parent never parses the bytes); ``keep_results`` returns the CheckResult
+    objects in :attr:`VerifyOutcome.results`. Both are for ``check``; the export and the merge
+    leave them off.
     """
     if workers <= 0:
         from capture_station.pipeline import Pipeline
 
         pipe = Pipeline(standard)
         for job in jobs:
-            on_result(job, _outcome(pipe, job.key, job.data, job.file_name, full))
+            on_result(job, _outcome(pipe, job.key, job.data, job.file_name, full, exif_date,
+                                    keep_results))
         return
     import multiprocessing
 
@@ -196,12 +277,14 @@ def verify_stream(
             for job in jobs:
                 batch.append(job)
                 if len(batch) >= CHUNK:
-                    fut = ex.submit(_worker_run, [(i, j.data, j.file_name) for i, j in enumerate(batch)], full)
+                    fut = ex.submit(_worker_run, [(i, j.data, j.file_name) for i, j in enumerate(batch)],
+                                    full, exif_date, keep_results)
                     inflight[fut] = batch
                     batch = []
                     drain(max_inflight - 1)
             if batch:
-                fut = ex.submit(_worker_run, [(i, j.data, j.file_name) for i, j in enumerate(batch)], full)
+                fut = ex.submit(_worker_run, [(i, j.data, j.file_name) for i, j in enumerate(batch)],
+                                full, exif_date, keep_results)
                 inflight[fut] = batch
             drain(0)
         except BaseException:

@@ -9,11 +9,12 @@ import json
 import os
 import re
 
-import degrade
 import pytest
 
 from capture_station import report
 from capture_station.checks.engine import Mode, registry
+
+import degrade
 
 
 @pytest.fixture(scope="module")
