@@ -28,6 +28,7 @@ import errno
 import hashlib
 import json
 import os
+import re
 import secrets
 import shutil
 import sys
@@ -355,11 +356,80 @@ def _write_file(path: Path, data: bytes) -> None:
         os.close(fd)
 
 
+# An export's temporary folder or ZIP beside its destination: ``.tmp-<12 hex>-<name>``.
+_EXPORT_TMP = re.compile(r"^" + re.escape(TMP_PREFIX) + r"[0-9a-f]{12}-.+$")
+# Without flock (Windows) a leftover is recognised by age: no export runs this long.
+_STALE_WITHOUT_LOCKS_S = 12 * 3600
+
+
+def _hold(fd: int) -> bool:
+    """Take a non-blocking exclusive flock on ``fd``; False if another process holds it. Where
+    flock does not exist, True (nothing to hold)."""
+    try:
+        import fcntl
+    except ImportError:
+        return True
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return False
+    return True
+
+
+def remove_interrupted_exports(folder: Path) -> list[str]:
+    """Remove what a killed export left in ``folder``: its temporary folder or ZIP.
+
+    A running export holds an flock on its temporary entry for its whole life and the kernel
+    drops it when the process dies, so an entry whose lock can be taken is a leftover and one
+    whose lock is held belongs to an export still running (it is left alone). Without flock, an
+    entry older than 12 hours counts as left over. Returns the names removed.
+    """
+    removed: list[str] = []
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return removed
+    have_flock = True
+    try:
+        import fcntl  # noqa: F401
+    except ImportError:
+        have_flock = False
+    for e in entries:
+        if not _EXPORT_TMP.match(e.name) or e.is_symlink():
+            continue
+        path = Path(e.path)
+        if not have_flock:
+            with contextlib.suppress(OSError):
+                if time.time() - e.stat(follow_symlinks=False).st_mtime < _STALE_WITHOUT_LOCKS_S:
+                    continue
+        fd = None
+        try:
+            fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+            if not _hold(fd):
+                continue  # an export in progress
+            if e.is_dir(follow_symlinks=False):
+                shutil.rmtree(path)
+            else:
+                os.unlink(path)
+            removed.append(e.name)
+        except OSError:
+            continue
+        finally:
+            if fd is not None:
+                os.close(fd)
+    if removed:
+        fsync_dir(folder)
+    return removed
+
+
 class _FolderSink(_Sink):
     def __init__(self, out: Path) -> None:
         self.out = out
         self.tmp = out.parent / f"{TMP_PREFIX}{secrets.token_hex(6)}-{out.name}"
         os.mkdir(self.tmp, DIR_MODE)
+        # held until this process ends: a later export sees the folder is not a leftover
+        self.lock_fd = os.open(self.tmp, os.O_RDONLY)
+        _hold(self.lock_fd)
 
     def add(self, name: str, data: bytes) -> None:
         _write_file(self.tmp / name, data)
@@ -371,9 +441,17 @@ class _FolderSink(_Sink):
             raise ExportError(f"{self.out} appeared while exporting; nothing was overwritten")
         os.rename(self.tmp, self.out)
         fsync_dir(self.out.parent)
+        self._unlock()
 
     def discard(self) -> None:
         shutil.rmtree(self.tmp, ignore_errors=True)
+        self._unlock()
+
+    def _unlock(self) -> None:
+        if self.lock_fd is not None:
+            with contextlib.suppress(OSError):
+                os.close(self.lock_fd)
+            self.lock_fd = None
 
 
 class _ZipSink(_Sink):
@@ -382,6 +460,7 @@ class _ZipSink(_Sink):
         self.tmp = out.parent / f"{TMP_PREFIX}{secrets.token_hex(6)}-{out.name}"
         fd = os.open(self.tmp, os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0),
                      FILE_MODE)
+        _hold(fd)  # released when the file is closed (published or discarded) or we die
         self.fh = os.fdopen(fd, "w+b")
         self.zf = zipfile.ZipFile(self.fh, "w")
         self.stamp = time.localtime()[:6]
@@ -624,6 +703,8 @@ def run_export(store: Store, opts: ExportOptions) -> ExportReport:
     missing = [cid for cid in scope if cid not in with_photo]
 
     rep = ExportReport(out=str(out), as_zip=opts.as_zip, encoding=enc, missing=missing)
+    for name in remove_interrupted_exports(out.parent):
+        rep.notes.append(f"removed {name}, left by an interrupted export")
     workers = opts.workers if opts.workers is not None else worker_count(len(selected))
     rep.workers = workers
     manifest_rows: list[tuple[Any, ...]] = []
