@@ -8,9 +8,11 @@ a one-line reason (:class:`ImageLoadError`), never a traceback.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import warnings
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -49,7 +51,7 @@ class SourceImage:
         while staying at least that large. Returns the array and the factor that maps its pixel
         coordinates back to full-size ones."""
         try:
-            with Image.open(io.BytesIO(self.data)) as im:
+            with quiet_pillow(), Image.open(io.BytesIO(self.data)) as im:
                 full_w = im.size[0]
                 if min_size is not None and im.format == "JPEG":
                     req = min_size
@@ -63,6 +65,15 @@ class SourceImage:
         except (OSError, ValueError, Image.DecompressionBombError) as e:
             raise ImageLoadError(f"{self.name}: cannot decode image ({_short(e)})") from None
         return np.ascontiguousarray(arr), factor
+
+
+@contextlib.contextmanager
+def quiet_pillow() -> Iterator[None]:
+    """Pillow warns (on stderr) about damaged EXIF blocks it skips; a file's damage is reported
+    by the checks as one line, so the warnings would only be noise in front of the operator."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        yield
 
 
 def _short(e: BaseException) -> str:
