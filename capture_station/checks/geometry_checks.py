@@ -125,13 +125,24 @@ def geometry_crop_fits(ctx: CheckContext, lim: CheckLimits) -> CheckResult:
 
 @check("geometry.resolution", SHOT, "分辨率足够", "enough pixels")
 def geometry_resolution(ctx: CheckContext, lim: CheckLimits) -> CheckResult:
+    """The enlargement the photo needs from this picture: the larger of the crop's own scale,
+    what the narrowest allowed face (face_width_min) needs from the face as photographed, and
+    what the 480x640 output needs from the whole picture. The crop solver never enlarges beyond
+    the limit (it reports the crop as not fitting instead), so this check is what says *why*:
+    too few pixels on the face."""
     c = ctx.crop
-    if c is None:
+    an = ctx.analysis
+    face = an.primary if an is not None else None
+    if c is None or face is None or an is None:
         return _no_face(ctx, lim)
-    limit = float(lim.max if lim.max is not None else ctx.standard.geometry.max_upscale)
-    v = round(c.scale, 3)
-    if c.scale > limit + 1e-6:
-        return result(ctx, lim, Status.FAIL, v, f"需放大{c.scale:.2f}倍，像素不足",
-                      f"needs {c.scale:.2f}x upscaling: too few pixels", "请靠近一些或放大焦距",
+    g = ctx.standard.geometry
+    limit = float(lim.max if lim.max is not None else g.max_upscale)
+    w, h = an.size
+    needs = max(c.scale, g.face_width_min / max(face.face_width, 1e-6),
+                ctx.standard.file.width / max(w, 1), ctx.standard.file.height / max(h, 1))
+    v = round(needs, 3)
+    if needs > limit + 1e-6:
+        return result(ctx, lim, Status.FAIL, v, f"需放大{needs:.2f}倍，像素不足",
+                      f"needs {needs:.2f}x upscaling: too few pixels", "请靠近一些或放大焦距",
                       "move the camera closer or zoom in")
-    return result(ctx, lim, Status.PASS, v, f"缩放{c.scale:.2f}", f"scale {c.scale:.2f}")
+    return result(ctx, lim, Status.PASS, v, f"缩放{needs:.2f}", f"scale {needs:.2f}")
