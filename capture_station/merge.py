@@ -40,7 +40,7 @@ from capture_station.export import (
     worker_count,
 )
 from capture_station.roster import show_id
-from capture_station.store import Store, sha256_hex
+from capture_station.store import PhotoRecord, Store, sha256_hex
 
 MAX_MANIFEST_BYTES = 32 * 1024 * 1024
 REQUIRED = ("candidate_id", "file", "sha256", "captured_at", "station")
@@ -216,9 +216,11 @@ def merge_export(store: Store, path: Path, workers: int | None = None,
         rep.stations = sorted({i.station for i in incoming if i.station})
         bar = Progress(len(incoming), "import-export", min_total=20 if progress else 10**12)
 
-        def local_state(inc: _Incoming) -> str:
+        def local_state(inc: _Incoming, cur: PhotoRecord | None = None,
+                        looked: bool = False) -> str:
             """'new' | 'same' | 'older' (incoming is not newer than the local photo)."""
-            cur = store.current(inc.candidate_id)
+            if not looked:
+                cur = store.current(inc.candidate_id)
             if cur is None:
                 return "new"
             if cur.sha256 == inc.sha256:
@@ -260,16 +262,22 @@ def merge_export(store: Store, path: Path, workers: int | None = None,
                 rep.rejected.append(Rejected(inc.candidate_id, inc.line, "; ".join(
                     f"{i}: {en}" for i, en, _ in res.failures)))
                 return
-            # Checked again right before saving: the station may have taken a retake meanwhile.
-            state = local_state(inc)
-            if state != "new":
-                (rep.unchanged if state == "same" else rep.skipped_older).append(inc.candidate_id)
-                return
-            store.save_photo(
-                inc.candidate_id, job.data, quality=res.quality, compliant=res.compliant,
-                checks=res.checks, source=f"import-export:{path.name}",
+            # Checked again inside the store's save lock: the station may have taken a retake
+            # since the first look, and none can be saved between this look and the save.
+            seen: list[str] = []
+
+            def still_newer(cur: PhotoRecord | None) -> bool:
+                seen.append(local_state(inc, cur, looked=True))
+                return seen[-1] == "new"
+
+            saved = store.save_photo_if(
+                still_newer, inc.candidate_id, job.data, quality=res.quality,
+                compliant=res.compliant, checks=res.checks, source=f"import-export:{path.name}",
                 captured_at=inc.captured_raw, origin_station=inc.station or None,
             )
+            if saved is None:
+                (rep.unchanged if seen[-1] == "same" else rep.skipped_older).append(inc.candidate_id)
+                return
             rep.imported.append(inc.candidate_id)
 
         n_work = workers if workers is not None else worker_count(len(incoming))

@@ -24,7 +24,8 @@ import os
 import shutil
 import socket
 import sqlite3
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -194,6 +195,7 @@ class Store:
         if first:
             self.recovered = self._recover_pending()
         self._lock.share()
+        self._save_lock = _SaveLock(self.root / "save.lock")
 
     # -- database ---------------------------------------------------------------------------
     def _connect(self) -> sqlite3.Connection:
@@ -310,14 +312,68 @@ class Store:
         captured_at: str | None = None,
         origin_station: str | None = None,
     ) -> PhotoRecord:
-        """Save an accepted photo; a previous one for the same ID is kept in history.
+        """Save an accepted photo; a previous one for the same ID is kept in history (see
+        :meth:`save_photo_if`)."""
+        rec = self.save_photo_if(
+            None, candidate_id, data, quality=quality, compliant=compliant, checks=checks,
+            override_reason=override_reason, source=source, original=original,
+            captured_at=captured_at, origin_station=origin_station,
+        )
+        assert rec is not None
+        return rec
+
+    def save_photo_if(
+        self,
+        condition: Callable[[PhotoRecord | None], bool] | None,
+        candidate_id: str,
+        data: bytes,
+        *,
+        quality: int | None,
+        compliant: bool,
+        checks: list[dict[str, Any]],
+        override_reason: str | None = None,
+        source: str | None = None,
+        original: tuple[str, bytes] | None = None,
+        captured_at: str | None = None,
+        origin_station: str | None = None,
+    ) -> PhotoRecord | None:
+        """Save an accepted photo if ``condition`` (given the current record, or None) holds;
+        returns the new record, or None when the condition said no.
+
+        Saves are serialised across threads and processes (``save.lock``), and ``condition``
+        is evaluated inside that lock: a merge's "only if newer than the local photo" cannot be
+        overtaken by a retake saved between its look and its save.
+        """
+        cid = require_valid_id(candidate_id, self.standard)
+        with self._save_lock:
+            if condition is not None and not condition(self.current(cid)):
+                return None
+            return self._save_locked(cid, data, quality=quality, compliant=compliant, checks=checks,
+                                     override_reason=override_reason, source=source,
+                                     original=original, captured_at=captured_at,
+                                     origin_station=origin_station)
+
+    def _save_locked(
+        self,
+        cid: str,
+        data: bytes,
+        *,
+        quality: int | None,
+        compliant: bool,
+        checks: list[dict[str, Any]],
+        override_reason: str | None,
+        source: str | None,
+        original: tuple[str, bytes] | None,
+        captured_at: str | None,
+        origin_station: str | None,
+    ) -> PhotoRecord:
+        """:meth:`save_photo_if` once the save lock is held.
 
         Order: intent row (committed) -> new file fsynced under a temporary name -> old file
         hard-linked into history -> rename over the final name -> record + intent removal in one
         transaction. A crash at any point leaves the old or the new photo under the final name,
         and :meth:`_recover_pending` finishes a save whose file was already in place.
         """
-        cid = require_valid_id(candidate_id, self.standard)
         final = self.photo_path(cid)
         now = _now()
         stamp = now.strftime("%Y%m%dT%H%M%S%f")
@@ -469,6 +525,42 @@ class Store:
             if sha256_hex(p.read_bytes()) != rec.sha256:
                 problems.append(f"{rec.candidate_id}: file differs from its record")
         return problems
+
+
+class _SaveLock:
+    """``save.lock``: one save at a time, across threads (a lock) and processes (POSIX
+    ``flock``; elsewhere the thread lock alone, a single station per Windows PC). A save takes
+    tens of milliseconds, so waiting for another is short."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._thread = threading.Lock()
+
+    def __enter__(self) -> _SaveLock:
+        self._thread.acquire()
+        self._fd: int | None = None
+        try:
+            import fcntl
+        except ImportError:
+            return self
+        try:
+            self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+            fcntl.flock(self._fd, fcntl.LOCK_EX)
+        except OSError as e:
+            if self._fd is not None:
+                os.close(self._fd)
+                self._fd = None
+            self._thread.release()
+            raise _as_store_error(e, "take the save lock in the data folder") from None
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        try:
+            if self._fd is not None:
+                os.close(self._fd)  # closing drops the flock
+                self._fd = None
+        finally:
+            self._thread.release()
 
 
 class _StoreLock:

@@ -127,3 +127,56 @@ def test_a_second_process_does_not_clean_up_the_first_ones_saves(tmp_path, stand
     assert not inflight.exists()
     assert c.recovered and "dropped" in c.recovered[0]
     c.close()
+
+
+@pytest.mark.skipif(os.name != "posix", reason="saves of two processes are serialised by flock")
+def test_a_conditional_save_cannot_be_overtaken_by_another_process(tmp_path, standard):
+    """A merge saves "only if newer than the local photo". The condition is judged inside the
+    save lock: a retake that another process starts meanwhile waits, then lands after it, so
+    the retake stays the current photo and the merged one goes to history."""
+    import subprocess
+    import sys
+    import textwrap
+    import time
+
+    cid = "650101202400007"
+    s = Store(tmp_path, standard)
+    _save(s, cid, b"\xff\xd8old\xff\xd9", captured_at="2026-01-01T10:00:00")
+    go = tmp_path / "go"
+    retaker = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
+        import pathlib, time
+        from capture_station.store import Store
+        go = pathlib.Path({str(go)!r})
+        while not go.exists():
+            time.sleep(0.005)
+        s = Store(pathlib.Path({str(tmp_path)!r}))
+        t = time.monotonic()
+        s.save_photo({cid!r}, b"\\xff\\xd8retake\\xff\\xd9", quality=80, compliant=True, checks=[])
+        print(round(time.monotonic() - t, 3), flush=True)
+        s.close()
+    """)], stdout=subprocess.PIPE, text=True)
+    looked: list[str | None] = []
+
+    def newer(cur):  # type: ignore[no-untyped-def]
+        looked.append(cur.sha256 if cur else None)
+        go.write_text("now")  # the other process starts its retake ...
+        time.sleep(0.8)  # ... and must still be waiting when we decide and save
+        assert retaker.poll() is None
+        return True
+
+    rec = s.save_photo_if(newer, cid, b"\xff\xd8merged\xff\xd9", quality=80, compliant=True,
+                          checks=[], captured_at="2026-06-01T10:00:00")
+    assert rec is not None and looked == [sha256_hex(b"\xff\xd8old\xff\xd9")]
+    out, _ = retaker.communicate(timeout=60)
+    assert retaker.returncode == 0
+    assert float(out.strip()) >= 0.3  # it waited for our save
+    cur = s.current(cid)
+    assert cur is not None and cur.sha256 == sha256_hex(b"\xff\xd8retake\xff\xd9")
+    assert (tmp_path / "photos" / f"{cid}.jpg").read_bytes() == b"\xff\xd8retake\xff\xd9"
+    history = sorted(p.read_bytes() for p in (tmp_path / "history" / cid).iterdir())
+    assert history == sorted([b"\xff\xd8old\xff\xd9", b"\xff\xd8merged\xff\xd9"])
+    # and a condition that says no saves nothing
+    assert s.save_photo_if(lambda cur: False, cid, b"\xff\xd8no\xff\xd9", quality=80,
+                           compliant=True, checks=[]) is None
+    assert s.current(cid).sha256 == sha256_hex(b"\xff\xd8retake\xff\xd9")  # type: ignore[union-attr]
+    s.close()
