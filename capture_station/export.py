@@ -33,7 +33,6 @@ import secrets
 import shutil
 import sys
 import time
-import types
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -44,6 +43,7 @@ from typing import IO, TYPE_CHECKING, Any
 from capture_station.atomic_io import DIR_MODE, FILE_MODE, TMP_PREFIX, fsync_dir
 from capture_station.candidate_id import validate_candidate_id
 from capture_station.csv_safe import DecodeError, csv_bytes, decode_text, outside_gbk
+from capture_station.lean_import import import_mediapipe_lean
 from capture_station.roster import show_id
 from capture_station.standard import Standard
 from capture_station.store import PhotoRecord, Store, sha256_hex
@@ -157,40 +157,6 @@ def _outcome(pipe: Any, key: str, data: bytes, file_name: str, full: bool,
 _worker_pipe: Any = None
 
 
-class _DeferredPyplot(types.ModuleType):
-    """Stands in for ``matplotlib.pyplot`` while a worker imports MediaPipe; loads the real
-    module on first use (see :func:`_import_mediapipe_without_pyplot`)."""
-
-    def __getattr__(self, name: str) -> Any:
-        import importlib
-
-        if sys.modules.get(self.__name__) is self:
-            del sys.modules[self.__name__]
-        return getattr(importlib.import_module(self.__name__), name)
-
-
-def _import_mediapipe_without_pyplot() -> None:
-    """Import MediaPipe in a fresh worker without importing ``matplotlib.pyplot``.
-
-    MediaPipe's ``solutions`` package imports pyplot for a landmark-plotting helper that a
-    worker never calls; that is ~0.5 s of CPU in every worker's start, which a ``check`` of a
-    hundred photos feels. While MediaPipe is imported a stand-in takes pyplot's place in
-    ``sys.modules``; MediaPipe keeps a reference to it, and it would load the real pyplot if
-    anything used it. Only for a worker: it is single-threaded while it starts, and nothing
-    else in it wants pyplot.
-    """
-    name = "matplotlib.pyplot"
-    if "mediapipe" in sys.modules or name in sys.modules:
-        return
-    stand_in = _DeferredPyplot(name)
-    sys.modules[name] = stand_in
-    try:
-        import mediapipe  # noqa: F401
-    finally:
-        if sys.modules.get(name) is stand_in:
-            del sys.modules[name]
-
-
 def _worker_init(standard: Standard) -> None:
     global _worker_pipe
     os.environ.setdefault("GLOG_minloglevel", "2")
@@ -202,7 +168,7 @@ def _worker_init(standard: Standard) -> None:
             os.dup2(devnull, 2)
             os.close(devnull)
     with contextlib.suppress(ImportError):  # without MediaPipe, the first photo says so
-        _import_mediapipe_without_pyplot()
+        import_mediapipe_lean()
     from capture_station.pipeline import Pipeline
 
     _worker_pipe = Pipeline(standard)

@@ -88,6 +88,9 @@ def _person_mask(rgb: np.ndarray) -> np.ndarray:
     """Soft person mask (float32 0..1) from MediaPipe selfie segmentation."""
     os.environ.setdefault("GLOG_minloglevel", "2")
     try:
+        from capture_station.lean_import import import_mediapipe_lean
+
+        import_mediapipe_lean()  # without matplotlib and sounddevice
         import mediapipe as mp
     except ImportError as e:
         raise CameraError(f"demo: cannot build the built-in scene (mediapipe: {e})") from None
