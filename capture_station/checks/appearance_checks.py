@@ -75,7 +75,7 @@ def glasses_glare(ctx: CheckContext, lim: CheckLimits) -> CheckResult:
                ).astype(np.uint8)
         n, labels, stats, cents = cv2.connectedComponentsWithStats(sel, connectivity=8)
         c = fp.pts[centre]
-        r = float(np.mean([np.hypot(*(fp.pts[i] - c)) for i in ring]))
+        r = float(np.hypot(*(fp.pts[list(ring)] - c).T).mean())
         catch = float(lim.extra.get("max_catchlight", 0.15)) * np.pi * r * r
         area = 0
         for i in range(1, n):

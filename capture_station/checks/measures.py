@@ -20,6 +20,7 @@ Results are cached in ``ctx.cache`` so a run of checks converts and resamples on
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -101,7 +102,8 @@ class FaceView:
         return self.pts[i]
 
     def dist(self, i: int, j: int) -> float:
-        return float(np.hypot(*(self.pts[i] - self.pts[j])))
+        a, b = self.pts[i], self.pts[j]
+        return math.hypot(float(a[0]) - float(b[0]), float(a[1]) - float(b[1]))
 
     @property
     def face_width(self) -> float:

@@ -44,7 +44,6 @@ from capture_station.checks.measures import (
     face_patch,
     face_view,
     fmt,
-    median,
     polygon_mask,
     scene,
 )
@@ -232,22 +231,32 @@ def _outline(tops_all: np.ndarray, de: np.ndarray, x: float, start: int, fw: flo
     xi = int(round(x))
     if xi - half < 0 or xi + half >= gw:
         return None
-    tops = tops_all[xi - half: xi + half + 1].astype(np.float64)
-    if (tops < 0).any():
+    # a handful of grid columns: plain Python beats numpy's per-call cost at this size
+    tops = [float(v) for v in tops_all[xi - half: xi + half + 1].tolist()]
+    if min(tops) < 0:
         return None
-    top = median(tops)
+    top = _small_median(tops)
     if top >= gh - 3 or top <= start + 1:
         return None
-    xs = np.arange(tops.size, dtype=np.float64) - (tops.size - 1) / 2
-    slope = float(np.dot(xs, tops - tops.mean()) / np.dot(xs, xs))
+    n = len(tops)
+    mid = (n - 1) / 2
+    mean = sum(tops) / n
+    xs = [i - mid for i in range(n)]
+    slope = sum(a * (b - mean) for a, b in zip(xs, tops, strict=True)) / sum(a * a for a in xs)
     if abs(slope) > max_slope:
         return None
     t = int(round(top))
     # 8-24 output pixels above the outline
     above = de[max(0, t - max(2, 24 // step)): max(1, t - max(1, 8 // step)), xi - half: xi + half + 1]
-    if above.size == 0 or median(above) > BACKDROP_ABOVE_DELTA_E:
+    if above.size == 0 or _small_median(above.ravel().tolist()) > BACKDROP_ABOVE_DELTA_E:
         return None
     return float(xi), top
+
+
+def _small_median(values: list[float]) -> float:
+    v = sorted(values)
+    n = len(v)
+    return float(v[n // 2]) if n % 2 else 0.5 * (float(v[n // 2 - 1]) + float(v[n // 2]))
 
 
 def _undetermined_shoulders(ctx: CheckContext, lim: CheckLimits) -> CheckResult:
