@@ -390,6 +390,23 @@ def closed_smile(c: Clean) -> np.ndarray:
     return face_warp.smile(c.raw, _mesh(c))
 
 
+# -- tone variations that are not faults ----------------------------------------------------------
+
+
+def tone_gamma(raw: np.ndarray, g: float) -> np.ndarray:
+    """A brighter (g < 1) or darker (g > 1) rendering of the mid-tones, as another camera's
+    tone curve or exposure setting would give."""
+    x = raw.astype(np.float32) / 255.0
+    return _to_u8(255.0 * np.power(x, g))
+
+
+def tone_flat(raw: np.ndarray, k: float) -> np.ndarray:
+    """A flat, slightly hazy rendering: contrast scaled by ``k`` about mid-grey and lifted (soft
+    light, a dusty lens, a camera's low-contrast picture style)."""
+    x = raw.astype(np.float32)
+    return _to_u8((x - 128.0) * k + 128.0 + (1.0 - k) * 60.0)
+
+
 # -- degradations of the finished file -----------------------------------------------------------
 
 

@@ -80,3 +80,31 @@ def test_the_evaluation_table_reports_what_the_tests_check(evaluation, tmp_path)
     text = write_table(tmp_path / "eval.md")
     assert text.count("\n| `") == len(rows)
     assert "astronaut" in text and "excluded" in text
+
+
+TONES = {
+    "flat 0.7": lambda raw: degrade.tone_flat(raw, 0.7),
+    "bright": lambda raw: degrade.tone_gamma(raw, 0.65),
+    "dark": lambda raw: degrade.tone_gamma(raw, 1.3),
+}
+
+
+@pytest.mark.parametrize("tone", list(TONES))
+@pytest.mark.parametrize("base", ["hopper", "astronaut"])
+def test_open_eyes_stay_open_under_other_tone_curves(base, tone):
+    """Eyes-open reads the contrast inside the eye openings; a flat, bright or dark rendering of
+    open eyes must not read as closed."""
+    c = next(x for x in degrade.clean_set() if x.name == base)
+    _, data, final, reason = degrade.make_final(TONES[tone](c.raw))
+    assert data is not None, reason
+    eyes = next(x for x in final.checks if x.id == "expression.eyes_open")
+    assert eyes.status.value in ("pass", "warn"), (eyes.value, eyes.message_en)
+
+
+@pytest.mark.parametrize("base", ["hopper", "astronaut"])
+def test_closed_eyes_stay_closed_on_a_flat_picture(base):
+    c = next(x for x in degrade.clean_set() if x.name == base)
+    _, data, final, reason = degrade.make_final(degrade.tone_flat(degrade.eyes_closed(c), 0.8))
+    assert data is not None, reason
+    eyes = next(x for x in final.checks if x.id == "expression.eyes_open")
+    assert eyes.status.value == "fail", eyes.value

@@ -279,16 +279,21 @@ def eye_openness(fv: FaceView) -> tuple[float, float]:
     return out[0], out[1]
 
 
-def eye_contrast(ctx: CheckContext) -> float:
-    """Lightness spread inside the eye openings (standard deviation of L*, mean of both eyes)
-    as a percentage of the skin's median L*, on the fixed-size face patch; nan when the face is
-    too small. An open eye shows a dark iris against the white of the eye; a closed one only lid
+def eye_contrast(ctx: CheckContext) -> tuple[float, float]:
+    """How much is going on inside the eye openings, on the fixed-size face patch: the spread of
+    L* there (standard deviation, mean of both eyes) as a percentage of the skin's median L*,
+    and as a ratio to the spread of L* over the facial skin; (nan, nan) when the face is too
+    small. An open eye shows a dark iris against the white of the eye; a closed one only lid
     skin. The face mesh tends to keep its eyelids apart on a closed eye, which is why the
-    opening's pixels are looked at too. Dividing by the skin's lightness keeps it independent
-    of the exposure."""
+    opening's pixels are looked at too.
+
+    The two normalisations fail differently: the first does not change with the exposure but
+    falls on a flat, hazy picture; the second does not change with the picture's contrast but
+    falls where the skin itself is strongly textured or shaded. A closed eye is low on both."""
     fp = face_patch(ctx)
+    nan = (float("nan"), float("nan"))
     if fp is None or not np.isfinite(fp.skin_l) or fp.skin_l <= 1.0:
-        return float("nan")
+        return nan
     spreads = []
     h, w = fp.lab.shape[:2]
     for idx in (EYE_OPENING_IMAGE_LEFT, EYE_OPENING_IMAGE_RIGHT):
@@ -296,15 +301,18 @@ def eye_contrast(ctx: CheckContext) -> float:
         x0, y0 = (max(0, int(v)) for v in pts.min(axis=0))
         x1, y1 = min(w, int(pts[:, 0].max()) + 2), min(h, int(pts[:, 1].max()) + 2)
         if x1 - x0 < 3 or y1 - y0 < 2:
-            return float("nan")
+            return nan
         m = np.zeros((y1 - y0, x1 - x0), np.uint8)
         cv2.fillPoly(m, [np.round((pts - (x0, y0)) * 4).astype(np.int32)], 1,
                      lineType=cv2.LINE_8, shift=2)
         if cv2.countNonZero(m) < 8:
-            return float("nan")
+            return nan
         L = np.ascontiguousarray(fp.lab[y0:y1, x0:x1, 0])
         spreads.append(float(cv2.meanStdDev(L, mask=m)[1][0, 0]))
-    return 100.0 * float(np.mean(spreads)) / fp.skin_l
+    eye = float(np.mean(spreads))
+    skin_sd = float(cv2.meanStdDev(np.ascontiguousarray(fp.lab[..., 0]),
+                                   mask=fp.skin.astype(np.uint8))[1][0, 0])
+    return 100.0 * eye / fp.skin_l, (eye / skin_sd if skin_sd > 1e-6 else float("inf"))
 
 
 def _blurred(ctx: CheckContext) -> bool:
@@ -318,8 +326,9 @@ def _blurred(ctx: CheckContext) -> bool:
 
 @check("expression.eyes_open", ALL, "双眼自然睁开", "eyes open")
 def expression_eyes_open(ctx: CheckContext, lim: CheckLimits) -> CheckResult:
-    """Two readings, both must hold: the eyelid gap (landmark ratio, worst eye) and the
-    contrast inside the openings (:func:`eye_contrast`, limit ``min_contrast``)."""
+    """Two findings, both must hold: the eyelid gap (landmark ratio, worst eye) and something
+    to see inside the openings (:func:`eye_contrast`: fails when both of its readings are under
+    ``min_contrast`` and ``min_texture_ratio``)."""
     fv = face_view(ctx)
     if fv is None:
         return _no_face(ctx, lim)
@@ -328,20 +337,24 @@ def expression_eyes_open(ctx: CheckContext, lim: CheckLimits) -> CheckResult:
     if not np.isfinite(v):
         return _no_face(ctx, lim)
     st = band_status(v, lim)
-    contrast = eye_contrast(ctx)
+    contrast, ratio = eye_contrast(ctx)
     c_min = float(lim.extra.get("min_contrast", 0.0))
     c_warn = float(lim.extra.get("contrast_warn_margin", 0.0))
+    r_min = float(lim.extra.get("min_texture_ratio", 0.0))
+    r_warn = float(lim.extra.get("texture_ratio_warn_margin", 0.0))
     c_st = Status.PASS
     if np.isfinite(contrast):
-        if contrast < c_min:
+        # closed only when both readings say so (see eye_contrast)
+        if contrast < c_min and ratio < r_min:
             c_st = Status.FAIL
-        elif contrast < c_min + c_warn:
+        elif contrast < c_min + c_warn and ratio < r_min + r_warn:
             c_st = Status.WARN
     if c_st != Status.PASS and ctx.mode != Mode.LIVE and _blurred(ctx):
         # blur washes out the iris too; the focus check reports that, the lid gap still counts
         c_st = Status.PASS
-    value = {"aspect": fmt(v, 3), "contrast": fmt(contrast, 1) if np.isfinite(contrast) else None}
-    limits = {**lim.as_dict(), "min_contrast": c_min}
+    value = {"aspect": fmt(v, 3), "contrast": fmt(contrast, 1) if np.isfinite(contrast) else None,
+             "texture_ratio": fmt(ratio, 2) if np.isfinite(ratio) else None}
+    limits = {**lim.as_dict(), "min_contrast": c_min, "min_texture_ratio": r_min}
     worst = max((st, c_st), key=lambda s: (Status.PASS, Status.WARN, Status.FAIL).index(s))
     if worst == Status.PASS:
         return result(ctx, lim, worst, value, "双眼睁开", "eyes open", limits=limits)
