@@ -19,18 +19,25 @@ import cv2
 import numpy as np
 from scipy.spatial import Delaunay
 
-# Eye contours of the canonical mesh (image-left eye = the subject's right eye): upper and lower
-# lid from the outer corner to the inner one.
-UPPER_LID_IMAGE_LEFT = (33, 246, 161, 160, 159, 158, 157, 173, 133)
-LOWER_LID_IMAGE_LEFT = (33, 7, 163, 144, 145, 153, 154, 155, 133)
-UPPER_LID_IMAGE_RIGHT = (263, 466, 388, 387, 386, 385, 384, 398, 362)
-LOWER_LID_IMAGE_RIGHT = (263, 249, 390, 373, 374, 380, 381, 382, 362)
-IRIS_IMAGE_LEFT = (468, 469, 470, 471, 472)
-IRIS_IMAGE_RIGHT = (473, 474, 475, 476, 477)
-MOUTH_CORNERS = (61, 291)
-FACE_OVAL = (10, 338, 297, 332, 284, 251, 389, 356, 454, 323, 361, 288, 397, 365, 379, 378,
-             400, 377, 152, 148, 176, 149, 150, 136, 172, 58, 132, 93, 234, 127, 162, 21, 54,
-             103, 67, 109)
+from capture_station.checks.measures import (
+    EYE_OPENING_IMAGE_LEFT,
+    EYE_OPENING_IMAGE_RIGHT,
+    FACE_OVAL,
+    IRIS_CENTRES,
+    IRIS_RING_IMAGE_LEFT,
+    IRIS_RING_IMAGE_RIGHT,
+    MOUTH_CORNERS,
+)
+
+
+def _lids(opening: tuple[int, ...]) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """(upper, lower) lid of an eye-opening outline, both from the outer corner to the inner."""
+    upper = opening[:9]
+    return upper, (opening[0], *opening[9:][::-1], opening[8])
+
+
+IRIS_IMAGE_LEFT = (IRIS_CENTRES[0], *IRIS_RING_IMAGE_LEFT)
+IRIS_IMAGE_RIGHT = (IRIS_CENTRES[1], *IRIS_RING_IMAGE_RIGHT)
 # Points of the mesh that are too close to each other for a stable triangulation are dropped.
 _MIN_SPACING = 0.6
 
@@ -129,10 +136,6 @@ def turn_head(rgb: np.ndarray, lm: np.ndarray, yaw_deg: float = 0.0,
     return warp(rgb, lm[:, :2], dst, depth=z2, rings=((1.35, 0.55), (1.8, 0.2), (2.5, 0.0)))
 
 
-def _eye_polygon(lm: np.ndarray, upper: tuple[int, ...], lower: tuple[int, ...]) -> np.ndarray:
-    return np.concatenate([lm[list(upper), :2], lm[list(lower[::-1]), :2]])
-
-
 def _fill(shape: tuple[int, int], poly: np.ndarray, grow: float = 0.0) -> np.ndarray:
     """A 0/255 mask of ``poly``, dilated by ``grow`` pixels."""
     m = np.zeros(shape, np.uint8)
@@ -148,9 +151,9 @@ def close_eyes(rgb: np.ndarray, lm: np.ndarray) -> np.ndarray:
     soft lash line is drawn where the lids meet, along the lower lid."""
     out = rgb.copy()
     h, w = rgb.shape[:2]
-    for upper, lower in ((UPPER_LID_IMAGE_LEFT, LOWER_LID_IMAGE_LEFT),
-                         (UPPER_LID_IMAGE_RIGHT, LOWER_LID_IMAGE_RIGHT)):
-        poly = _eye_polygon(lm, upper, lower)
+    for opening in (EYE_OPENING_IMAGE_LEFT, EYE_OPENING_IMAGE_RIGHT):
+        upper, lower = _lids(opening)
+        poly = lm[list(opening), :2]
         ew = float(np.hypot(*(lm[upper[0], :2] - lm[upper[-1], :2])))
         x0, y0 = np.floor(poly.min(axis=0) - 0.6 * ew).astype(int)
         x1, y1 = np.ceil(poly.max(axis=0) + 0.6 * ew).astype(int)
@@ -176,9 +179,10 @@ def shift_gaze(rgb: np.ndarray, lm: np.ndarray, fraction: float = 0.25) -> np.nd
     the image right), showing only where the lids leave the eye open."""
     out = rgb.copy()
     h, w = rgb.shape[:2]
-    for upper, lower, iris in ((UPPER_LID_IMAGE_LEFT, LOWER_LID_IMAGE_LEFT, IRIS_IMAGE_LEFT),
-                               (UPPER_LID_IMAGE_RIGHT, LOWER_LID_IMAGE_RIGHT, IRIS_IMAGE_RIGHT)):
-        poly = _eye_polygon(lm, upper, lower)
+    for opening, iris in ((EYE_OPENING_IMAGE_LEFT, IRIS_IMAGE_LEFT),
+                          (EYE_OPENING_IMAGE_RIGHT, IRIS_IMAGE_RIGHT)):
+        upper = _lids(opening)[0]
+        poly = lm[list(opening), :2]
         ew = float(np.hypot(*(lm[upper[0], :2] - lm[upper[-1], :2])))
         c = lm[iris[0], :2]
         r = float(np.mean([np.hypot(*(lm[j, :2] - c)) for j in iris[1:]])) * 1.08

@@ -44,6 +44,7 @@ from capture_station.checks.measures import (
     face_patch,
     face_view,
     fmt,
+    median,
     polygon_mask,
     scene,
 )
@@ -235,7 +236,7 @@ def _outline(tops_all: np.ndarray, de: np.ndarray, x: float, start: int, fw: flo
     tops = [float(v) for v in tops_all[xi - half: xi + half + 1].tolist()]
     if min(tops) < 0:
         return None
-    top = _small_median(tops)
+    top = median(tops)
     if top >= gh - 3 or top <= start + 1:
         return None
     n = len(tops)
@@ -248,15 +249,9 @@ def _outline(tops_all: np.ndarray, de: np.ndarray, x: float, start: int, fw: flo
     t = int(round(top))
     # 8-24 output pixels above the outline
     above = de[max(0, t - max(2, 24 // step)): max(1, t - max(1, 8 // step)), xi - half: xi + half + 1]
-    if above.size == 0 or _small_median(above.ravel().tolist()) > BACKDROP_ABOVE_DELTA_E:
+    if above.size == 0 or median(above.ravel().tolist()) > BACKDROP_ABOVE_DELTA_E:
         return None
     return float(xi), top
-
-
-def _small_median(values: list[float]) -> float:
-    v = sorted(values)
-    n = len(v)
-    return float(v[n // 2]) if n % 2 else 0.5 * (float(v[n // 2 - 1]) + float(v[n // 2]))
 
 
 def _undetermined_shoulders(ctx: CheckContext, lim: CheckLimits) -> CheckResult:
@@ -302,9 +297,7 @@ def eye_contrast(ctx: CheckContext) -> tuple[float, float]:
         x1, y1 = min(w, int(pts[:, 0].max()) + 2), min(h, int(pts[:, 1].max()) + 2)
         if x1 - x0 < 3 or y1 - y0 < 2:
             return nan
-        m = np.zeros((y1 - y0, x1 - x0), np.uint8)
-        cv2.fillPoly(m, [np.round((pts - (x0, y0)) * 4).astype(np.int32)], 1,
-                     lineType=cv2.LINE_8, shift=2)
+        m = polygon_mask((y1 - y0, x1 - x0), fp.pts, idx, offset=(x0, y0)).view(np.uint8)
         if cv2.countNonZero(m) < 8:
             return nan
         L = np.ascontiguousarray(fp.lab[y0:y1, x0:x1, 0])
