@@ -86,7 +86,6 @@ def bench_live_analysis(frames: int = 60) -> dict[str, object]:
         s.close()
     pipe = Pipeline()
     ours: list[float] = []
-    checks_only: list[float] = []
     with FaceAnalyzer(live=True) as an:
         for i in range(frames):
             f = seq[i % len(seq)]
@@ -94,16 +93,6 @@ def bench_live_analysis(frames: int = 60) -> dict[str, object]:
             shot = pipe.analyse_rgb(f, 1.0, Mode.LIVE, analyzer=an)
             ours.append(time.perf_counter() - t0)
             del shot
-        # the live checks alone, on the last analysis
-        from capture_station.checks import CheckContext, run_checks
-
-        shot = pipe.analyse_rgb(seq[0], 1.0, Mode.LIVE, analyzer=an)
-        for _ in range(frames):
-            ctx = CheckContext(pipe.standard, Mode.LIVE, rgb=seq[0], analysis=shot.analysis,
-                               crop=shot.crop, geometry=shot.geometry)
-            t0 = time.perf_counter()
-            run_checks(ctx)
-            checks_only.append(time.perf_counter() - t0)
     b = statistics.median(bare_all)
     o = statistics.median(ours)
     return {
@@ -112,7 +101,6 @@ def bench_live_analysis(frames: int = 60) -> dict[str, object]:
         "bare_mediapipe_all_three_ms": _median_ms(bare_all),
         "station_analysis_ms": _median_ms(ours),
         "station_vs_bare_ratio": round(o / b, 2),
-        "live_checks_ms": _median_ms(checks_only),
     }
 
 

@@ -49,7 +49,7 @@ def _roster_csv(path: Path, n: int) -> None:
     path.write_bytes(("\r\n".join(lines) + "\r\n").encode("gbk"))
 
 
-def _cpu_seconds() -> float:
+def cpu_seconds() -> float:
     """CPU seconds of this process and its finished children (the export's worker pool)."""
     try:
         import resource
@@ -77,11 +77,11 @@ def run() -> dict[str, object]:
             store.save_photo(f"65010120{i:07d}", photos[i % len(photos)], quality=80,
                              compliant=True, checks=[])
         save_s = time.perf_counter() - t0
-        cpu0 = _cpu_seconds()
+        cpu0 = cpu_seconds()
         t0 = time.perf_counter()
         exp = run_export(store, ExportOptions(out=root / "export.zip", as_zip=True, progress=False))
         export_s = time.perf_counter() - t0
-        export_cpu = _cpu_seconds() - cpu0
+        export_cpu = cpu_seconds() - cpu0
         if len(exp.exported) != N_PHOTOS or exp.excluded:
             raise RuntimeError(f"export: {len(exp.exported)} exported, {exp.excluded[:3]}")
         with zipfile.ZipFile(root / "export.zip") as zf:

@@ -25,6 +25,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
+from benchmarks.bench_store import cpu_seconds  # noqa: E402
+
 import degrade  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -231,16 +233,6 @@ def live_overhead(repeats: int = 60, rounds: int = 5) -> dict[str, float]:
     }
 
 
-def _cpu_seconds() -> float:
-    try:
-        import resource
-    except ImportError:  # Windows
-        return time.process_time()
-    me = resource.getrusage(resource.RUSAGE_SELF)
-    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
-
-
 def check_throughput(n_photos: int = 120, repeats: int = 3) -> dict[str, float]:
     """Photos per second of the ``check`` command end to end: ``n_photos`` finished 480x640
     files in a folder, ``capture-station check FOLDER --json`` started as a new process (Python
@@ -260,13 +252,13 @@ def check_throughput(n_photos: int = 120, repeats: int = 3) -> dict[str, float]:
         ``capture-station check FOLDER --json`` run as a new process, start-up included."""
         env = dict(os.environ)
         env.pop("CAPTURE_STATION_DEBUG", None)
-        cpu0 = _cpu_seconds()
+        cpu0 = cpu_seconds()
         t0 = time.perf_counter()
         r = subprocess.run([sys.executable, "-m", "capture_station", "check", str(folder), "--json"],
                            capture_output=True, text=True, env=env, timeout=600,
                            cwd=Path(__file__).resolve().parent.parent)
         wall = time.perf_counter() - t0
-        cpu = _cpu_seconds() - cpu0  # the workers are reaped by the command, so they count too
+        cpu = cpu_seconds() - cpu0  # the workers are reaped by the command, so they count too
         if r.returncode not in (0, 1):
             raise RuntimeError(f"check exited with {r.returncode}: {r.stderr.strip()[-500:]}")
         return wall, cpu, json.loads(r.stdout)

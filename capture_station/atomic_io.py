@@ -16,6 +16,28 @@ TMP_PREFIX = ".tmp-"
 FILE_MODE = 0o600
 DIR_MODE = 0o700
 
+try:
+    import fcntl as _fcntl
+except ImportError:  # Windows: one station per PC, no other process to keep out
+    _fcntl = None  # type: ignore[assignment]
+
+HAVE_FLOCK = _fcntl is not None
+
+
+def flock(fd: int, *, shared: bool = False, wait: bool = True) -> bool:
+    """Take (or convert) an ``flock`` on ``fd``: exclusive or shared, waiting or not. False when
+    ``wait`` is off and another open file holds a conflicting lock; True where flock does not
+    exist. The kernel drops the lock when the file is closed or the process dies, which is what
+    the store's and the export's locks rely on."""
+    if _fcntl is None:
+        return True
+    op = _fcntl.LOCK_SH if shared else _fcntl.LOCK_EX
+    try:
+        _fcntl.flock(fd, op if wait else op | _fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    return True
+
 
 def ensure_private_dir(path: Path) -> Path:
     """Create a folder readable by its owner only (personal data lives in it)."""

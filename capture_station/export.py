@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from capture_station.atomic_io import DIR_MODE, FILE_MODE, TMP_PREFIX, fsync_dir
+from capture_station.atomic_io import DIR_MODE, FILE_MODE, HAVE_FLOCK, TMP_PREFIX, flock, fsync_dir
 from capture_station.candidate_id import validate_candidate_id
 from capture_station.csv_safe import DecodeError, csv_bytes, decode_text, outside_gbk
 from capture_station.lean_import import import_mediapipe_lean
@@ -328,20 +328,6 @@ _EXPORT_TMP = re.compile(r"^" + re.escape(TMP_PREFIX) + r"[0-9a-f]{12}-.+$")
 _STALE_WITHOUT_LOCKS_S = 12 * 3600
 
 
-def _hold(fd: int) -> bool:
-    """Take a non-blocking exclusive flock on ``fd``; False if another process holds it. Where
-    flock does not exist, True (nothing to hold)."""
-    try:
-        import fcntl
-    except ImportError:
-        return True
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError:
-        return False
-    return True
-
-
 def remove_interrupted_exports(folder: Path) -> list[str]:
     """Remove what a killed export left in ``folder``: its temporary folder or ZIP.
 
@@ -355,23 +341,18 @@ def remove_interrupted_exports(folder: Path) -> list[str]:
         entries = list(os.scandir(folder))
     except OSError:
         return removed
-    have_flock = True
-    try:
-        import fcntl  # noqa: F401
-    except ImportError:
-        have_flock = False
     for e in entries:
         if not _EXPORT_TMP.match(e.name) or e.is_symlink():
             continue
         path = Path(e.path)
-        if not have_flock:
+        if not HAVE_FLOCK:
             with contextlib.suppress(OSError):
                 if time.time() - e.stat(follow_symlinks=False).st_mtime < _STALE_WITHOUT_LOCKS_S:
                     continue
         fd = None
         try:
             fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
-            if not _hold(fd):
+            if not flock(fd, wait=False):
                 continue  # an export in progress
             if e.is_dir(follow_symlinks=False):
                 shutil.rmtree(path)
@@ -395,7 +376,8 @@ class _FolderSink(_Sink):
         os.mkdir(self.tmp, DIR_MODE)
         # held until this process ends: a later export sees the folder is not a leftover
         self.lock_fd = os.open(self.tmp, os.O_RDONLY)
-        _hold(self.lock_fd)
+        with contextlib.suppress(OSError):  # a file system without locks: no marker, no harm
+            flock(self.lock_fd, wait=False)
 
     def add(self, name: str, data: bytes) -> None:
         _write_file(self.tmp / name, data)
@@ -426,7 +408,8 @@ class _ZipSink(_Sink):
         self.tmp = out.parent / f"{TMP_PREFIX}{secrets.token_hex(6)}-{out.name}"
         fd = os.open(self.tmp, os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0),
                      FILE_MODE)
-        _hold(fd)  # released when the file is closed (published or discarded) or we die
+        with contextlib.suppress(OSError):
+            flock(fd, wait=False)  # released when the file is closed (published or discarded) or we die
         self.fh = os.fdopen(fd, "w+b")
         self.zf = zipfile.ZipFile(self.fh, "w")
         self.stamp = time.localtime()[:6]

@@ -111,8 +111,7 @@ def open_image_bytes(data: bytes, name: str = "<image>") -> SourceImage:
     if not data:
         raise ImageLoadError(f"{name}: file is empty")
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", UserWarning)  # corrupt EXIF: we only read the date
+        with quiet_pillow(), warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(io.BytesIO(data)) as im:
                 w, h = im.size

@@ -31,9 +31,11 @@ from pathlib import Path
 from typing import Any
 
 from capture_station.atomic_io import (
+    HAVE_FLOCK,
     atomic_write,
     clean_temp_files,
     ensure_private_dir,
+    flock,
     fsync_dir,
     write_temp,
 )
@@ -539,13 +541,11 @@ class _SaveLock:
     def __enter__(self) -> _SaveLock:
         self._thread.acquire()
         self._fd: int | None = None
-        try:
-            import fcntl
-        except ImportError:
+        if not HAVE_FLOCK:
             return self
         try:
             self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
-            fcntl.flock(self._fd, fcntl.LOCK_EX)
+            flock(self._fd)
         except OSError as e:
             if self._fd is not None:
                 os.close(self._fd)
@@ -576,24 +576,17 @@ class _StoreLock:
         self.fd: int | None = None
 
     def acquire_first(self) -> bool:
-        try:
-            import fcntl
-        except ImportError:
+        if not HAVE_FLOCK:
             return True
         self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
-        try:
-            fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        if flock(self.fd, wait=False):
             return True
-        except OSError:
-            fcntl.flock(self.fd, fcntl.LOCK_SH)
-            return False
+        flock(self.fd, shared=True)
+        return False
 
     def share(self) -> None:
-        if self.fd is None:
-            return
-        import fcntl
-
-        fcntl.flock(self.fd, fcntl.LOCK_SH)
+        if self.fd is not None:
+            flock(self.fd, shared=True)
 
     def release(self) -> None:
         if self.fd is not None:

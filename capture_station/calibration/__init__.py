@@ -120,8 +120,8 @@ class CalibrationResult:
         out += [i.hint(lang) for i in self.by_status(Status.WARN) if i.hint(lang)]
         return out
 
-    def as_json(self, lang: str = "en") -> dict[str, Any]:
-        """One language (command line ``--json``)."""
+    def _head(self) -> dict[str, Any]:
+        """The fields both forms share, in their order."""
         return {
             "status": self.status.value,
             "passed": self.passed,
@@ -131,30 +131,33 @@ class CalibrationResult:
             "station": self.station,
             "camera": self.camera,
             "standard": self.standard_id,
+        }
+
+    def _measured(self) -> dict[str, Any]:
+        return {
+            "backdrop": self.backdrop.to_dict(),
+            "subject": None if self.subject is None else self.subject.to_dict(),
+        }
+
+    def as_json(self, lang: str = "en") -> dict[str, Any]:
+        """One language (command line ``--json``)."""
+        return {
+            **self._head(),
             "white_balance": self.white_balance.to_dict(),
             "items": [i.as_json(lang) for i in self.items],
             "hints": self.hints(lang),
-            "backdrop": self.backdrop.to_dict(),
-            "subject": None if self.subject is None else self.subject.to_dict(),
+            **self._measured(),
             **self.extra,
         }
 
     def to_dict(self) -> dict[str, Any]:
         """Both languages (the stored profile)."""
         return {
-            "status": self.status.value,
-            "passed": self.passed,
-            "complete": self.complete,
-            "created_at": self.created_at.isoformat(timespec="seconds"),
-            "office": self.office,
-            "station": self.station,
-            "camera": self.camera,
-            "standard": self.standard_id,
+            **self._head(),
             "reference_version": self.reference_version,
             "white_balance": self.white_balance.to_dict(),
             "items": [i.to_dict() for i in self.items],
-            "backdrop": self.backdrop.to_dict(),
-            "subject": None if self.subject is None else self.subject.to_dict(),
+            **self._measured(),
             "drift_reference": self.backdrop.stats.to_dict(),
         }
 

@@ -13,9 +13,11 @@ import cv2
 import numpy as np
 
 from capture_station.checks.engine import (
+    ALL,
+    FINAL,
+    STILL,
     CheckContext,
     CheckResult,
-    Mode,
     Status,
     band_status,
     check,
@@ -36,10 +38,6 @@ from capture_station.checks.measures import (
     sq_distance,
 )
 from capture_station.standard import CheckLimits
-
-ALL = (Mode.LIVE, Mode.RAW, Mode.FINAL)
-STILL = (Mode.RAW, Mode.FINAL)
-FINAL = (Mode.FINAL,)
 
 
 def _no_face(ctx: CheckContext, lim: CheckLimits) -> CheckResult:

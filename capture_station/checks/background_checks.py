@@ -21,9 +21,10 @@ import cv2
 import numpy as np
 
 from capture_station.checks.engine import (
+    ALL,
+    STILL,
     CheckContext,
     CheckResult,
-    Mode,
     Status,
     band_status,
     check,
@@ -44,11 +45,9 @@ from capture_station.checks.measures import (
 )
 from capture_station.standard import CheckLimits
 
-ALL = (Mode.LIVE, Mode.RAW, Mode.FINAL)
 # The backdrop's evenness, shadows and clutter belong to the station's set-up: they are judged
-# on every shot before cropping and on the file, and kept off the live frames (frame budget).
-STILL = (Mode.RAW, Mode.FINAL)
-
+# on every shot before cropping and on the file (STILL), and kept off the live frames (frame
+# budget).
 # Fewer backdrop pixels than this share of the picture: the backdrop cannot be judged.
 MIN_BACKDROP_FRACTION = 0.04
 # A shadow on a lit white backdrop keeps the backdrop's hue (chroma shift <= 8), is not black

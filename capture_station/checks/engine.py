@@ -38,6 +38,13 @@ class Mode(StrEnum):
     FINAL = "final"  # the encoded 480x640 file
 
 
+# Where a check runs (the ``modes`` of :func:`check`).
+ALL = (Mode.LIVE, Mode.RAW, Mode.FINAL)
+STILL = (Mode.RAW, Mode.FINAL)  # shots and files, not live frames (frame budget)
+SHOT = (Mode.LIVE, Mode.RAW)  # before cropping: crop rules
+FINAL = (Mode.FINAL,)  # the file itself
+
+
 @dataclass
 class CheckResult:
     id: str

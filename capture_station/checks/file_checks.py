@@ -7,11 +7,9 @@ from pathlib import PurePath
 
 import numpy as np
 
-from capture_station.checks.engine import CheckContext, CheckResult, Mode, Status, check, result
+from capture_station.checks.engine import FINAL, CheckContext, CheckResult, Status, check, result
 from capture_station.jpeg_info import estimate_quality
 from capture_station.standard import CheckLimits
-
-FINAL = (Mode.FINAL,)
 
 
 def _no_file(ctx: CheckContext, lim: CheckLimits) -> CheckResult:

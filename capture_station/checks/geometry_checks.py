@@ -7,18 +7,16 @@ the positions the crop solver predicts for the crop it would take now.
 from __future__ import annotations
 
 from capture_station.checks.engine import (
+    ALL,
+    SHOT,
     CheckContext,
     CheckResult,
-    Mode,
     Status,
     band_status,
     check,
     result,
 )
 from capture_station.standard import CheckLimits
-
-ALL = (Mode.LIVE, Mode.RAW, Mode.FINAL)
-SHOT = (Mode.LIVE, Mode.RAW)
 
 
 def _no_face(ctx: CheckContext, lim: CheckLimits) -> CheckResult:

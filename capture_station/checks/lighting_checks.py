@@ -13,9 +13,10 @@ import cv2
 import numpy as np
 
 from capture_station.checks.engine import (
+    ALL,
+    STILL,
     CheckContext,
     CheckResult,
-    Mode,
     Status,
     band_status,
     check,
@@ -36,9 +37,6 @@ from capture_station.checks.measures import (
     median,
 )
 from capture_station.standard import CheckLimits
-
-ALL = (Mode.LIVE, Mode.RAW, Mode.FINAL)
-STILL = (Mode.RAW, Mode.FINAL)
 
 
 def _no_face(ctx: CheckContext, lim: CheckLimits) -> CheckResult:

@@ -16,6 +16,7 @@ import cv2
 import numpy as np
 
 from capture_station.checks.engine import (
+    ALL,
     CheckContext,
     CheckResult,
     Mode,
@@ -49,8 +50,6 @@ from capture_station.checks.measures import (
     scene,
 )
 from capture_station.standard import CheckLimits
-
-ALL = (Mode.LIVE, Mode.RAW, Mode.FINAL)
 
 # Head model: the nose tip sits this many half face-widths (cheek landmark 234 to 454) in front
 # of the cheek points -- the median of the face mesh's depth output on frontal portraits (1.38).
