@@ -43,7 +43,6 @@ from typing import IO, TYPE_CHECKING, Any
 from capture_station.atomic_io import DIR_MODE, FILE_MODE, HAVE_FLOCK, TMP_PREFIX, flock, fsync_dir
 from capture_station.candidate_id import validate_candidate_id
 from capture_station.csv_safe import DecodeError, csv_bytes, decode_text, outside_gbk
-from capture_station.lean_import import import_mediapipe_lean
 from capture_station.roster import show_id
 from capture_station.standard import Standard
 from capture_station.store import PhotoRecord, Store, sha256_hex
@@ -167,8 +166,6 @@ def _worker_init(standard: Standard) -> None:
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, 2)
             os.close(devnull)
-    with contextlib.suppress(ImportError):  # without MediaPipe, the first photo says so
-        import_mediapipe_lean()
     from capture_station.pipeline import Pipeline
 
     _worker_pipe = Pipeline(standard)

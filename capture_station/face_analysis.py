@@ -188,10 +188,9 @@ class FaceAnalyzer:
 
     def __init__(self, live: bool = False, max_faces: int = 4,
                  analysis_size: int = DEFAULT_ANALYSIS_SIZE) -> None:
-        from capture_station.lean_import import import_mediapipe_lean
+        from capture_station.lean_import import mediapipe
 
-        import_mediapipe_lean()  # without matplotlib and sounddevice
-        import mediapipe as mp  # imported here: slow to import, and only the analyzer needs it
+        mp = mediapipe()  # imported here: slow to import, and only the analyzer needs it
 
         self._lock = threading.Lock()
         self.live = live

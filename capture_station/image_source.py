@@ -51,7 +51,7 @@ class SourceImage:
         while staying at least that large. Returns the array and the factor that maps its pixel
         coordinates back to full-size ones."""
         try:
-            with quiet_pillow(), Image.open(io.BytesIO(self.data)) as im:
+            with pillow_open(self.data) as im:
                 full_w = im.size[0]
                 if min_size is not None and im.format == "JPEG":
                     req = min_size
@@ -68,12 +68,17 @@ class SourceImage:
 
 
 @contextlib.contextmanager
-def quiet_pillow() -> Iterator[None]:
-    """Pillow warns (on stderr) about damaged EXIF blocks it skips; a file's damage is reported
-    by the checks as one line, so the warnings would only be noise in front of the operator."""
+def pillow_open(data: bytes, bomb_is_error: bool = False) -> Iterator[Image.Image]:
+    """``Image.open`` on bytes, without Pillow's warnings about damaged EXIF blocks it skips: a
+    file's damage is reported by the checks as one line, so the warnings would only be noise in
+    front of the operator. ``bomb_is_error`` turns Pillow's decompression-bomb warning into its
+    error (where the declared size is not checked first)."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
-        yield
+        if bomb_is_error:
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+        with Image.open(io.BytesIO(data)) as im:
+            yield im
 
 
 def _short(e: BaseException) -> str:
@@ -111,25 +116,23 @@ def open_image_bytes(data: bytes, name: str = "<image>") -> SourceImage:
     if not data:
         raise ImageLoadError(f"{name}: file is empty")
     try:
-        with quiet_pillow(), warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(io.BytesIO(data)) as im:
-                w, h = im.size
-                fmt = im.format or "unknown"
-                if w <= 0 or h <= 0:
-                    raise ImageLoadError(f"{name}: image has no pixels")
-                if w * h > MAX_PIXELS:
-                    raise ImageLoadError(
-                        f"{name}: image too large ({w}x{h} pixels, limit {MAX_PIXELS // 1_000_000} MP)"
-                    )
-                exif = im.getexif()
-                orientation = int(exif.get(_EXIF_ORIENTATION, 1) or 1)
+        with pillow_open(data, bomb_is_error=True) as im:
+            w, h = im.size
+            fmt = im.format or "unknown"
+            if w <= 0 or h <= 0:
+                raise ImageLoadError(f"{name}: image has no pixels")
+            if w * h > MAX_PIXELS:
+                raise ImageLoadError(
+                    f"{name}: image too large ({w}x{h} pixels, limit {MAX_PIXELS // 1_000_000} MP)"
+                )
+            exif = im.getexif()
+            orientation = int(exif.get(_EXIF_ORIENTATION, 1) or 1)
+            date = None
+            try:
+                sub = exif.get_ifd(0x8769)
+                date = sub.get(_EXIF_DATETIME_ORIGINAL) or exif.get(_EXIF_DATETIME)
+            except Exception:  # noqa: BLE001 - EXIF is optional, a bad block means no date
                 date = None
-                try:
-                    sub = exif.get_ifd(0x8769)
-                    date = sub.get(_EXIF_DATETIME_ORIGINAL) or exif.get(_EXIF_DATETIME)
-                except Exception:  # noqa: BLE001 - EXIF is optional, a bad block means no date
-                    date = None
     except ImageLoadError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):

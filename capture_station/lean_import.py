@@ -33,6 +33,15 @@ class _Deferred(types.ModuleType):
         return getattr(importlib.import_module(self.__name__), name)
 
 
+def mediapipe() -> types.ModuleType:
+    """The ``mediapipe`` module, imported the lean way the first time (the station's one way
+    to get it)."""
+    import_mediapipe_lean()
+    import mediapipe as mp
+
+    return mp
+
+
 def import_mediapipe_lean() -> None:
     """``import mediapipe`` without matplotlib and sounddevice (see the module docstring).
     Does nothing if MediaPipe or any of those modules is already imported."""

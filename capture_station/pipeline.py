@@ -7,7 +7,6 @@ and compared with them before the pipeline says it is saved.
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,7 +20,7 @@ from capture_station.checks.engine import Status, is_compliant
 from capture_station.crop_solver import CropSolution, CropSolver, HeadMeasurements
 from capture_station.encoder import EncodeError, EncodeResult, JpegEncoder
 from capture_station.face_analysis import Analysis, Face, FaceAnalyzer, shared_still_analyzer
-from capture_station.image_source import ArraySource, ImageLoadError, SourceImage, quiet_pillow
+from capture_station.image_source import ArraySource, ImageLoadError, SourceImage, pillow_open
 from capture_station.jpeg_info import JpegInfo, estimate_quality, parse_jpeg
 from capture_station.standard import Standard, load_standard
 from capture_station.store import Store, sha256_hex
@@ -219,7 +218,7 @@ class Pipeline:
         declared = info.width * info.height
         if info.is_jpeg and info.error is None and 0 < declared <= MAX_VERIFY_PIXELS:
             try:
-                with quiet_pillow(), Image.open(io.BytesIO(data)) as im:
+                with pillow_open(data) as im:
                     if im.mode == "RGB":
                         rgb = np.asarray(im, dtype=np.uint8)
                     elif im.mode in ("L", "CMYK", "YCbCr"):

@@ -88,10 +88,9 @@ def _person_mask(rgb: np.ndarray) -> np.ndarray:
     """Soft person mask (float32 0..1) from MediaPipe selfie segmentation."""
     os.environ.setdefault("GLOG_minloglevel", "2")
     try:
-        from capture_station.lean_import import import_mediapipe_lean
+        from capture_station.lean_import import mediapipe
 
-        import_mediapipe_lean()  # without matplotlib and sounddevice
-        import mediapipe as mp
+        mp = mediapipe()
     except ImportError as e:
         raise CameraError(f"demo: cannot build the built-in scene (mediapipe: {e})") from None
     with mp.solutions.selfie_segmentation.SelfieSegmentation(model_selection=0) as seg:
