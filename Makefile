@@ -19,10 +19,12 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(PY) -m ruff check capture_station tests benchmarks
+	$(VENV)/bin/lint-imports
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
 
 lint: $(STAMP)
 	$(PY) -m ruff check capture_station tests benchmarks
+	$(VENV)/bin/lint-imports
 
 bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m benchmarks.run

@@ -14,9 +14,10 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
 from capture_station.checks import Mode  # noqa: E402
-from capture_station.face_analysis import FaceAnalyzer  # noqa: E402
-from capture_station.image_source import open_image_bytes  # noqa: E402
-from capture_station.pipeline import Pipeline  # noqa: E402
+from capture_station.imaging.face_analysis import FaceAnalyzer  # noqa: E402
+from capture_station.imaging.image_source import open_image_bytes  # noqa: E402
+from capture_station.photo.pipeline import Pipeline  # noqa: E402
+from capture_station.records.filing import file_photo  # noqa: E402
 
 import imagery  # noqa: E402
 
@@ -37,11 +38,11 @@ def bench_process(runs: int = 9) -> dict[str, object]:
     times: list[float] = []
     encodes: list[int] = []
     with tempfile.TemporaryDirectory() as d:
-        pipe.process(open_image_bytes(data, "warm.jpg"), "1234567890", out_dir=Path(d))
+        file_photo(pipe, open_image_bytes(data, "warm.jpg"), "1234567890", out_dir=Path(d))
         pipe.encoder.last_quality = None
         for i in range(runs):
             t0 = time.perf_counter()
-            res = pipe.process(open_image_bytes(data, "dslr.jpg"), f"12345678{i:02d}", out_dir=Path(d))
+            res = file_photo(pipe, open_image_bytes(data, "dslr.jpg"), f"12345678{i:02d}", out_dir=Path(d))
             times.append(time.perf_counter() - t0)
             if not res.saved:
                 raise RuntimeError(f"benchmark photo not saved: {res.reason}")

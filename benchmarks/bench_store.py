@@ -17,12 +17,16 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
-from capture_station.candidate_id import resident_id_check_char  # noqa: E402
-from capture_station.export import ExportOptions, run_export, worker_count  # noqa: E402
-from capture_station.image_source import ArraySource  # noqa: E402
-from capture_station.pipeline import Pipeline  # noqa: E402
-from capture_station.roster import import_roster  # noqa: E402
-from capture_station.store import Store  # noqa: E402
+from capture_station.imaging.image_source import ArraySource  # noqa: E402
+from capture_station.photo.pipeline import Pipeline  # noqa: E402
+from capture_station.photo.verify_pool import worker_count  # noqa: E402
+from capture_station.records.candidate_id import resident_id_check_char  # noqa: E402
+from capture_station.records.export import ExportOptions, run_export  # noqa: E402
+from capture_station.records.roster import import_roster  # noqa: E402
+from capture_station.records.store import (
+    PhotoToSave,
+    Store,  # noqa: E402
+)
 
 import imagery  # noqa: E402
 
@@ -74,8 +78,8 @@ def run() -> dict[str, object]:
             raise RuntimeError(f"roster import added {len(rep.added)}, bad {rep.bad[:3]}")
         t0 = time.perf_counter()
         for i in range(N_PHOTOS):
-            store.save_photo(f"65010120{i:07d}", photos[i % len(photos)], quality=80,
-                             compliant=True, checks=[])
+            store.save(PhotoToSave(f"65010120{i:07d}", photos[i % len(photos)], quality=80,
+                             compliant=True, checks=[]))
         save_s = time.perf_counter() - t0
         cpu0 = cpu_seconds()
         t0 = time.perf_counter()

@@ -187,8 +187,8 @@ def live_overhead(repeats: int = 60, rounds: int = 5) -> dict[str, float]:
     ``rounds`` rounds of ``repeats`` frames; the median over all of them, and the range of the
     rounds' medians (a shared virtual machine's speed drifts by a third from minute to minute)."""
     from capture_station.checks.engine import CheckContext, Geometry, Mode, registry, run_checks
-    from capture_station.face_analysis import FaceAnalyzer
-    from capture_station.pipeline import head_measurements
+    from capture_station.imaging.face_analysis import FaceAnalyzer
+    from capture_station.photo.pipeline import head_measurements
 
     pipe = degrade.pipeline()
     frame = _live_frame()
@@ -245,7 +245,7 @@ def check_throughput(n_photos: int = 120, repeats: int = 3) -> dict[str, float]:
     import subprocess
     import tempfile
 
-    from capture_station.export import worker_count
+    from capture_station.photo.verify_pool import worker_count
 
     def run_check_command(folder: Path) -> tuple[float, float, list[dict[str, Any]]]:
         """Wall seconds, CPU seconds (the command and its workers) and the rows of

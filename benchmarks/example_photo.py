@@ -10,9 +10,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
 from PIL import Image  # noqa: E402
 
-from capture_station.annotate import draw_bands  # noqa: E402
-from capture_station.image_source import ArraySource  # noqa: E402
-from capture_station.pipeline import Pipeline  # noqa: E402
+from capture_station.imaging.annotate import draw_bands  # noqa: E402
+from capture_station.imaging.image_source import ArraySource  # noqa: E402
+from capture_station.photo.pipeline import Pipeline  # noqa: E402
 
 import imagery  # noqa: E402
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from capture_station.cli import main
+from capture_station.cli.main import main
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -79,7 +79,7 @@ def main() -> int:
         _persistent_mplconfigdir()
     if os.environ.get("CAPTURE_STATION_STARTUP_PROBE"):
         _startup_probe()
-    from capture_station.cli import main as cli_main
+    from capture_station.cli.main import main as cli_main
 
     return cli_main()
 

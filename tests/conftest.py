@@ -26,7 +26,7 @@ def standard():
 
 @pytest.fixture(scope="session")
 def pipeline(standard):
-    from capture_station.pipeline import Pipeline
+    from capture_station.photo.pipeline import Pipeline
 
     return Pipeline(standard)
 

@@ -110,14 +110,14 @@ class Clean:
 
 @lru_cache(maxsize=1)
 def pipeline():  # type: ignore[no-untyped-def]
-    from capture_station.pipeline import Pipeline
+    from capture_station.photo.pipeline import Pipeline
 
     return Pipeline()
 
 
 def make_final(raw: np.ndarray):  # type: ignore[no-untyped-def]
     """Run the station pipeline on a shot: (shot, encoded bytes or None, verdict, reason)."""
-    from capture_station.image_source import ArraySource
+    from capture_station.imaging.image_source import ArraySource
 
     shot, enc, final, reason = pipeline().make_photo(ArraySource(raw), raw_checks=True)
     return shot, (enc.data if enc else None), final, reason
@@ -155,7 +155,7 @@ def _to_u8(a: np.ndarray) -> np.ndarray:
 
 def encode_station(rgb: np.ndarray) -> bytes:
     """Encode edited pixels the way the station does (so the file rules still hold)."""
-    from capture_station.encoder import JpegEncoder
+    from capture_station.imaging.encoder import JpegEncoder
 
     return JpegEncoder(pipeline().standard).encode(rgb).data
 
@@ -259,7 +259,7 @@ def second_person(c: Clean) -> np.ndarray:
     other = "astronaut" if c.spec.sitter == "hopper" else "hopper"
     src, mask = _cutout(other)
     # the other portrait's face width in its own pixels, from the analysis of that portrait
-    from capture_station.face_analysis import shared_still_analyzer
+    from capture_station.imaging.face_analysis import shared_still_analyzer
 
     of = shared_still_analyzer().analyse(np.ascontiguousarray(src)).primary
     k = 0.42 * f.face_width / of.face_width
@@ -502,7 +502,7 @@ def low_quality(c: Clean) -> bytes:
 
 def padded(c: Clean) -> bytes:
     """Re-encoded at quality 75 and padded with zero bytes after the end of the image."""
-    from capture_station.encoder import encode_once
+    from capture_station.imaging.encoder import encode_once
 
     data = encode_once(Image.fromarray(_final_rgb(c)), 75, 300)
     room = 39_000 - len(data)

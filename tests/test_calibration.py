@@ -72,7 +72,7 @@ def ref():
 
 @pytest.fixture(scope="module")
 def analyzer():
-    from capture_station.face_analysis import FaceAnalyzer
+    from capture_station.imaging.face_analysis import FaceAnalyzer
 
     an = FaceAnalyzer()
     yield an
@@ -540,7 +540,7 @@ def test_cli_input_errors_exit_2_with_one_line(args, words, cli_files, tmp_path)
 
 
 def test_core_calibration_imports_no_qt():
-    code = ("import sys; import capture_station.calibration, capture_station.cli_calibrate; "
+    code = ("import sys; import capture_station.calibration, capture_station.cli.calibrate_command; "
             "bad = [m for m in sys.modules if m.startswith('PySide6')]; assert not bad, bad")
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     subprocess.run([sys.executable, "-c", code], check=True, env=env, timeout=120)

@@ -14,7 +14,6 @@ import numpy as np
 import pytest
 from conftest_cameras import real_images, wait_until, write_image_folder, write_mjpg_video
 
-from capture_station import cli_cameras
 from capture_station.cameras import (
     CameraError,
     ConnectionState,
@@ -24,6 +23,7 @@ from capture_station.cameras import (
     parse_spec,
 )
 from capture_station.cameras.demo import BACKDROP_RGB, DemoCamera, default_scene
+from capture_station.cli import camera_commands
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -344,7 +344,7 @@ def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="capture-station")
     p.add_argument("--data-dir", default=None)
     p.add_argument("--standard", default=None)
-    cli_cameras.register(p.add_subparsers(dest="command"))
+    camera_commands.register(p.add_subparsers(dest="command"))
     return p
 
 
@@ -373,14 +373,14 @@ def test_cli_capture_hands_the_frame_to_the_pipeline(monkeypatch, tmp_path, fold
         calls.append((source, args))
         return 0
 
-    monkeypatch.setattr(cli_cameras, "_run_process_command", lambda: fake)
+    monkeypatch.setattr(camera_commands, "run_process_command", fake)
     code, _, err = _run(
         ["--data-dir", str(tmp_path), "capture", "--camera", f"demo:{folder}", "--id", "012345678901",
          "--force", "--json"]
     )
     assert code == 0, err
     (source, args), = calls
-    from capture_station.image_source import ArraySource
+    from capture_station.imaging.image_source import ArraySource
 
     assert isinstance(source, ArraySource)
     assert source.rgb.shape == (240, 320, 3)
@@ -396,14 +396,14 @@ def test_cli_capture_camera_error_is_one_line_exit_2():
 
 
 def test_cli_capture_refuses_a_bad_id_before_shooting(monkeypatch):
-    monkeypatch.setattr(cli_cameras, "take_still", lambda *a, **k: pytest.fail("shot anyway"))
+    monkeypatch.setattr(camera_commands, "take_still", lambda *a, **k: pytest.fail("shot anyway"))
     code, _, err = _run(["capture", "--camera", "demo", "--id", "12"])
     assert code == 2 and "candidate ID" in err
 
 
 def test_cli_capture_demo_end_to_end(tmp_path):
     """The built-in scene goes through the real pipeline to a compliant 480x640 photo."""
-    pytest.importorskip("capture_station.pipeline")
+    pytest.importorskip("capture_station.photo.pipeline")
     code, out, err = _run(
         ["capture", "--camera", "demo", "--id", "012345678901", "--out", str(tmp_path)]
     )

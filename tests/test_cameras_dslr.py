@@ -34,7 +34,6 @@ from conftest_cameras import (
     wait_until,
 )
 
-from capture_station import cli_cameras
 from capture_station.cameras import (
     CameraDisconnected,
     CameraError,
@@ -44,6 +43,7 @@ from capture_station.cameras import (
     open_camera,
 )
 from capture_station.cameras.dslr import CLAIM_MESSAGE, GPhoto2Camera
+from capture_station.cli import camera_commands
 
 gp = pytest.importorskip("gphoto2")
 
@@ -173,17 +173,17 @@ def test_no_camera_found_is_a_clear_error(monkeypatch):
 def test_cli_capture_passes_the_original_jpeg(vcam, monkeypatch):
     calls = []
     monkeypatch.setattr(
-        cli_cameras, "_run_process_command",
-        lambda: lambda source, args: calls.append((source, args)) or 1,
+        camera_commands, "run_process_command",
+        lambda source, args: calls.append((source, args)) or 1,
     )
     parser = argparse.ArgumentParser()
-    cli_cameras.register(parser.add_subparsers(dest="command"))
+    camera_commands.register(parser.add_subparsers(dest="command"))
     args = parser.parse_args(["capture", "--camera", "gphoto2", "--id", "012345678901"])
     err = io.StringIO()
     with redirect_stdout(io.StringIO()), redirect_stderr(err):
         assert args.func(args) == 1, err.getvalue()
     (source, got), = calls
-    from capture_station.image_source import SourceImage
+    from capture_station.imaging.image_source import SourceImage
 
     assert isinstance(source, SourceImage)
     assert source.data == vcam and source.size == (512, 512)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from capture_station.candidate_id import (
+from capture_station.records.candidate_id import (
     is_valid_resident_id,
     mask_resident_id,
     resident_id_check_char,

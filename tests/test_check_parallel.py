@@ -15,9 +15,9 @@ from typing import Any
 import pytest
 from PIL import Image
 
-from capture_station import export
 from capture_station.checks import top_hints
-from capture_station.image_source import ArraySource, ImageLoadError, open_image_bytes
+from capture_station.imaging.image_source import ArraySource, ImageLoadError, open_image_bytes
+from capture_station.photo import verify_pool
 
 import imagery
 
@@ -65,7 +65,7 @@ def photos(pipeline) -> dict[str, bytes]:
 @pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="one CPU: check stays in one process")
 def test_pooled_check_matches_in_process_rows_in_input_order(tmp_path, photos, pipeline, monkeypatch,
                                                             capsys):
-    from capture_station.cli import main
+    from capture_station.cli.main import main
 
     d = tmp_path / "photos"
     d.mkdir()
@@ -78,20 +78,20 @@ def test_pooled_check_matches_in_process_rows_in_input_order(tmp_path, photos, p
     # Named one by one in an order that is not the folder's, with a missing file in the middle:
     # the rows must come back in exactly this order, whichever worker finished first.
     order = files[1::2][::-1] + [tmp_path / "missing.jpg"] + files[0::2]
-    assert export.worker_count(len(order)) >= 1, "the folder must be big enough for the pool"
+    assert verify_pool.worker_count(len(order)) >= 1, "the folder must be big enough for the pool"
 
     used: list[int] = []
-    real = export.verify_stream
+    real = verify_pool.verify_stream
 
     def spy(jobs, standard, on_result, workers=0, full=False, **kw):  # type: ignore[no-untyped-def]
         used.append(workers)
         return real(jobs, standard, on_result, workers, full, **kw)
 
-    monkeypatch.setattr(export, "verify_stream", spy)
+    monkeypatch.setattr(verify_pool, "verify_stream", spy)
     html_path, csv_path = tmp_path / "r.html", tmp_path / "r.csv"
     code = main(["check", *map(str, order), "--json", "--report", str(html_path), "--csv", str(csv_path)])
     out, err = capsys.readouterr()
-    assert used == [export.worker_count(len(order))] and used[0] >= 1
+    assert used == [verify_pool.worker_count(len(order))] and used[0] >= 1
     assert code == 2, err  # the missing file is an input error; the rest is still checked
     assert "Traceback" not in err and "internal error" not in err, err
     rows = json.loads(out)
@@ -131,7 +131,7 @@ def test_pooled_check_matches_in_process_rows_in_input_order(tmp_path, photos, p
 def test_report_thumbnail_from_bytes_is_120_px_wide(photos):
     import base64
 
-    from capture_station import report
+    from capture_station.cli import check_report as report
 
     uri = report.thumbnail_from_bytes(photos["good"])
     assert uri is not None and uri.startswith("data:image/jpeg;base64,")

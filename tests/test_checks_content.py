@@ -193,7 +193,7 @@ def test_the_shot_before_cropping_reads_like_the_final_photo(name):
 
 
 def test_a_live_frame_reads_like_the_photo_made_from_it(pipeline):
-    from capture_station.face_analysis import FaceAnalyzer
+    from capture_station.imaging.face_analysis import FaceAnalyzer
 
     c = _clean("astronaut-webcam")
     assert c.raw.shape[:2] == (720, 1280)

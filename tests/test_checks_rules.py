@@ -16,8 +16,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from capture_station.encoder import encode_once
-from capture_station.image_source import ArraySource
+from capture_station.imaging.encoder import encode_once
+from capture_station.imaging.image_source import ArraySource
 
 import imagery
 
@@ -92,7 +92,7 @@ def test_an_old_capture_date_warns_and_a_recent_one_passes(pipeline, clean):
 
 def test_an_old_exif_date_in_the_file_reaches_the_check(pipeline, clean):
     """Through the decoder: the EXIF DateTimeOriginal of a file brought from elsewhere."""
-    from capture_station.image_source import open_image_bytes
+    from capture_station.imaging.image_source import open_image_bytes
 
     _, rgb, q, _ = clean
     exif = Image.Exif()
@@ -143,7 +143,7 @@ def _recrop(rgb: np.ndarray, box: tuple[float, float, float, float]) -> np.ndarr
 
 
 def _final(pipeline, rgb: np.ndarray) -> dict[str, object]:  # type: ignore[no-untyped-def]
-    from capture_station.encoder import JpegEncoder
+    from capture_station.imaging.encoder import JpegEncoder
 
     data = JpegEncoder(pipeline.standard).encode(rgb).data
     return {c.id: c for c in pipeline.verify_bytes(data, "photo.jpg").checks}

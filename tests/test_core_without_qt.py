@@ -1,4 +1,6 @@
-"""The core (everything but capture_station.gui) imports and works with PySide6 absent."""
+"""The core (everything but capture_station.gui) imports and works with PySide6 absent.
+
+The import contracts in pyproject.toml forbid Qt in the core statically; this runs it."""
 
 from __future__ import annotations
 
@@ -8,16 +10,26 @@ import textwrap
 
 CORE_MODULES = [
     "capture_station.standard",
-    "capture_station.candidate_id",
-    "capture_station.image_source",
-    "capture_station.face_analysis",
-    "capture_station.crop_solver",
-    "capture_station.encoder",
-    "capture_station.jpeg_info",
+    "capture_station.records.candidate_id",
+    "capture_station.imaging.image_source",
+    "capture_station.imaging.face_analysis",
+    "capture_station.imaging.crop_solver",
+    "capture_station.imaging.encoder",
+    "capture_station.imaging.jpeg_info",
     "capture_station.checks",
-    "capture_station.store",
-    "capture_station.pipeline",
-    "capture_station.cli",
+    "capture_station.records.store",
+    "capture_station.records.roster",
+    "capture_station.records.export",
+    "capture_station.records.merge",
+    "capture_station.records.filing",
+    "capture_station.photo.pipeline",
+    "capture_station.photo.verify_pool",
+    "capture_station.calibration",
+    "capture_station.settings",
+    "capture_station.cli.main",
+    "capture_station.cli.photo_commands",
+    "capture_station.cli.record_commands",
+    "capture_station.cli.calibrate_command",
 ]
 
 

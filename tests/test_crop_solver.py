@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from capture_station.crop_solver import CropSolver, HeadMeasurements
+from capture_station.imaging.crop_solver import CropSolver, HeadMeasurements
 
 TOL = 1e-6
 

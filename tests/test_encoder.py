@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from capture_station.encoder import EncodeError, JpegEncoder
-from capture_station.jpeg_info import estimate_quality, parse_jpeg
+from capture_station.imaging.encoder import EncodeError, JpegEncoder
+from capture_station.imaging.jpeg_info import estimate_quality, parse_jpeg
 
 import imagery
 

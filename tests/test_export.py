@@ -19,17 +19,17 @@ from pathlib import Path
 
 import pytest
 
-from capture_station.csv_safe import decode_text
-from capture_station.export import (
+from capture_station.photo.verify_pool import excluding_failures
+from capture_station.records.csv_safe import decode_text
+from capture_station.records.export import (
     ExportError,
     ExportOptions,
     Progress,
-    excluding_failures,
     parse_date,
     run_export,
 )
-from capture_station.roster import import_roster
-from capture_station.store import Store, sha256_hex
+from capture_station.records.roster import import_roster
+from capture_station.records.store import PhotoToSave, Store, sha256_hex
 
 import imagery
 
@@ -40,8 +40,8 @@ INJECTION = "=cmd|' /C calc'!A0"
 @lru_cache(maxsize=1)
 def real_photos() -> tuple[bytes, bytes]:
     """Two compliant 480x640 photos made by the real pipeline, once per test session."""
-    from capture_station.image_source import ArraySource
-    from capture_station.pipeline import Pipeline
+    from capture_station.imaging.image_source import ArraySource
+    from capture_station.photo.pipeline import Pipeline
 
     pipe = Pipeline()
     out = []
@@ -56,7 +56,7 @@ def real_photos() -> tuple[bytes, bytes]:
 
 
 def save(store: Store, cid: str, data: bytes, captured_at: str | None = None) -> None:
-    store.save_photo(cid, data, quality=80, compliant=True, checks=[], captured_at=captured_at)
+    store.save(PhotoToSave(cid, data, quality=80, compliant=True, checks=[], captured_at=captured_at))
 
 
 def add_candidates(store: Store, rows: list[tuple[str, str, str]]) -> None:
@@ -236,7 +236,7 @@ def test_parallel_reverification_matches_serial(tmp_path, standard):
 
 
 def test_failed_export_leaves_nothing(tmp_path, station, monkeypatch):
-    import capture_station.export as export
+    import capture_station.records.export as export
 
     def boom(*a, **k):
         raise RuntimeError("simulated failure")
@@ -314,16 +314,16 @@ def test_cli_export_exit_codes(tmp_path, station):
 WRITER = textwrap.dedent("""
     import sys, time
     from pathlib import Path
-    from capture_station.store import Store
+    from capture_station.records.store import PhotoToSave, Store
     root, stop = Path(sys.argv[1]), Path(sys.argv[2])
     photos = [Path(p).read_bytes() for p in sys.argv[3:5]]
-    from capture_station.store import StoreError
+    from capture_station.records.store import StoreError
     s = Store(root, station="writer")
     n = failed = 0
     while not stop.exists():
         cid = f"65010120249{n % 12:04d}"
         try:
-            s.save_photo(cid, photos[n % 2], quality=80, compliant=True, checks=[])
+            s.save(PhotoToSave(cid, photos[n % 2], quality=80, compliant=True, checks=[]))
         except StoreError as e:  # a refused save is reported, not a corruption
             failed += 1
             print(e, file=sys.stderr)
@@ -385,7 +385,7 @@ def test_two_processes_saving_and_exporting(tmp_path, standard):
 
 def test_export_rules_agree_with_verify_bytes(pipeline):
     """The export's restricted re-check gives the same verdicts as the full one on its checks."""
-    from capture_station.export import export_check_ids, verify_export_rules
+    from capture_station.photo.verify_pool import export_check_ids, verify_export_rules
 
     a, b = real_photos()
     damaged = bytearray(a)
@@ -404,7 +404,7 @@ def test_leftovers_of_killed_exports_are_removed_and_running_ones_kept(tmp_path)
     held (an export running in another process) is left alone; other names are never touched."""
     import fcntl
 
-    from capture_station.export import remove_interrupted_exports
+    from capture_station.records.export import remove_interrupted_exports
 
     dead_dir = tmp_path / ".tmp-0123456789ab-export1"
     dead_dir.mkdir()
@@ -447,7 +447,7 @@ def test_leftovers_of_killed_exports_are_removed_and_running_ones_kept(tmp_path)
 def test_an_export_holds_its_temporary_folder_until_published(tmp_path, station, monkeypatch):
     """While an export writes, a second export into the same folder does not take its
     temporary folder for a leftover."""
-    import capture_station.export as export_mod
+    import capture_station.records.export as export_mod
 
     seen: list[list[str]] = []
     real_add = export_mod._FolderSink.add

@@ -5,7 +5,7 @@ from __future__ import annotations
 import cv2
 import pytest
 
-from capture_station.face_analysis import FaceAnalyzer
+from capture_station.imaging.face_analysis import FaceAnalyzer
 
 import imagery
 

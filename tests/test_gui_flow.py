@@ -18,8 +18,8 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from capture_station.gui import i18n  # noqa: E402
 from capture_station.gui.main_window import MainWindow, Phase  # noqa: E402
+from capture_station.records.store import StoreError  # noqa: E402
 from capture_station.settings import Settings  # noqa: E402
-from capture_station.store import StoreError  # noqa: E402
 
 import imagery  # noqa: E402
 
@@ -340,8 +340,8 @@ def test_run_gui_first_run_then_quit(qapp, qtbot, tmp_path, monkeypatch):
 
 
 def test_roster_name_is_shown_for_a_known_id(make_window, qtbot, tmp_path):
-    from capture_station.roster import import_roster
-    from capture_station.store import Store
+    from capture_station.records.roster import import_roster
+    from capture_station.records.store import Store
 
     roster = tmp_path / "roster.csv"
     roster.write_bytes(f"准考证号,姓名\n{ID},阿依古丽\n".encode("gb18030"))

@@ -16,15 +16,15 @@ pytest.importorskip("pytestqt")
 from PySide6.QtCore import Qt  # noqa: E402
 from PySide6.QtWidgets import QDialogButtonBox  # noqa: E402
 
-from capture_station.face_analysis import (  # noqa: E402
+from capture_station.gui import i18n  # noqa: E402
+from capture_station.gui.overlay import overlay_model  # noqa: E402
+from capture_station.imaging.face_analysis import (  # noqa: E402
     CHEEK_IMAGE_LEFT,
     CHEEK_IMAGE_RIGHT,
     IRIS_IMAGE_LEFT,
     IRIS_IMAGE_RIGHT,
     Face,
 )
-from capture_station.gui import i18n  # noqa: E402
-from capture_station.gui.overlay import overlay_model  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -13,8 +13,8 @@ from fuzz_corpus import seed_files, with_huge_sof, write_corpus
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from capture_station.cli import main as cli_main
-from capture_station.image_source import ImageLoadError, open_image_bytes
+from capture_station.cli.main import main as cli_main
+from capture_station.imaging.image_source import ImageLoadError, open_image_bytes
 
 FUZZ_EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "2500"))
 
@@ -85,7 +85,7 @@ def test_unreadable_file(tmp_path):
 
     p = tmp_path / "secret.jpg"
     p.write_bytes(seed_files()["valid.jpg"])
-    code = "import sys\nfrom capture_station.cli import main\nsys.exit(main(['check', sys.argv[1]]))\n"
+    code = "import sys\nfrom capture_station.cli.main import main\nsys.exit(main(['check', sys.argv[1]]))\n"
     cmd = [sys.executable, "-c", code, str(p)]
     if os.geteuid() == 0:
         if not shutil.which("unshare"):

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from test_export import add_candidates, real_photos, run_cli, save
 
-from capture_station.export import ExportOptions, run_export
-from capture_station.merge import MergeError, merge_export
-from capture_station.store import Store, sha256_hex
+from capture_station.records.export import ExportOptions, run_export
+from capture_station.records.merge import MergeError, merge_export
+from capture_station.records.store import Store, sha256_hex
 
 X, Y, Z = "650101202400001", "650101202400002", "650101202400003"
 T_OLD, T_NEW, T_NEWER = ("2024-05-01T09:00:00+08:00", "2024-05-02T09:00:00+08:00",

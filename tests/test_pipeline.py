@@ -9,9 +9,10 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from capture_station.image_source import ArraySource, open_image_bytes
-from capture_station.jpeg_info import estimate_quality, parse_jpeg
-from capture_station.store import Store
+from capture_station.imaging.image_source import ArraySource, open_image_bytes
+from capture_station.imaging.jpeg_info import estimate_quality, parse_jpeg
+from capture_station.records.filing import file_photo
+from capture_station.records.store import Store
 
 import imagery
 
@@ -41,7 +42,7 @@ def _independent_crown_row(rgb: np.ndarray) -> int:
 def test_process_writes_a_compliant_photo(request, tmp_path, pipeline, standard, fixture, smiles):
     shot = request.getfixturevalue(fixture)
     store = Store(tmp_path / "store", standard)
-    res = pipeline.process(open_image_bytes(shot, f"{fixture}.jpg"), "650101202400123", store=store,
+    res = file_photo(pipeline, open_image_bytes(shot, f"{fixture}.jpg"), "650101202400123", store=store,
                            force=smiles, override_reason="test" if smiles else None)
     assert res.saved, res.reason
     failing = {c.id for c in res.checks if c.status.value == "fail"}
@@ -79,7 +80,7 @@ def test_process_writes_a_compliant_photo(request, tmp_path, pipeline, standard,
 
 def test_raw_small_portrait_is_not_feasible_with_a_hint(pipeline, shots_dir, tmp_path):
     src = open_image_bytes((shots_dir / "hopper_raw.jpg").read_bytes(), "hopper_raw.jpg")
-    res = pipeline.process(src, "1234567890", out_dir=tmp_path)
+    res = file_photo(pipeline, src, "1234567890", out_dir=tmp_path)
     assert not res.compliant and not res.saved
     assert "full resolution" in res.reason or "closer" in res.reason
     assert not list(tmp_path.iterdir())
@@ -90,7 +91,7 @@ def test_head_at_top_edge_asks_to_raise_the_camera(pipeline, tmp_path):
     # Cut the shot so the head sits just under the top edge: crown visible, no room above.
     face_top = 830
     tight = np.ascontiguousarray(shot[face_top:, :])
-    res = pipeline.process(ArraySource(tight, "tight"), "1234567890", out_dir=tmp_path)
+    res = file_photo(pipeline, ArraySource(tight, "tight"), "1234567890", out_dir=tmp_path)
     assert not res.saved
     crop = res.shot.crop
     assert crop is not None and not crop.feasible
@@ -101,14 +102,14 @@ def test_head_at_top_edge_asks_to_raise_the_camera(pipeline, tmp_path):
 def test_subject_off_to_the_side_asks_to_pan(pipeline, tmp_path):
     shot = imagery.station_shot_hopper()
     side = np.ascontiguousarray(shot[:, 1000:])  # subject near the left edge of the picture
-    res = pipeline.process(ArraySource(side, "side"), "1234567890", out_dir=tmp_path)
+    res = file_photo(pipeline, ArraySource(side, "side"), "1234567890", out_dir=tmp_path)
     assert not res.saved
     assert "pan_left" in [p.code for p in res.shot.crop.problems]
 
 
 def test_no_face_is_refused(pipeline, tmp_path):
     blank = np.full((1200, 900, 3), 248, np.uint8)
-    res = pipeline.process(ArraySource(blank, "blank"), "1234567890", out_dir=tmp_path)
+    res = file_photo(pipeline, ArraySource(blank, "blank"), "1234567890", out_dir=tmp_path)
     assert not res.compliant and res.reason == "no face found"
     assert not list(tmp_path.iterdir())
 
@@ -116,7 +117,7 @@ def test_no_face_is_refused(pipeline, tmp_path):
 def test_analysis_of_a_24_megapixel_jpeg_uses_reduced_decoding(pipeline, tmp_path):
     big = np.asarray(Image.fromarray(imagery.station_shot_hopper()).resize((4240, 4593)))
     data = imagery.jpeg_bytes(big, quality=90)
-    res = pipeline.process(open_image_bytes(data, "big.jpg"), "1234567890", out_dir=tmp_path)
+    res = file_photo(pipeline, open_image_bytes(data, "big.jpg"), "1234567890", out_dir=tmp_path)
     assert res.saved and res.compliant, res.reason
     # crop expressed in full-size coordinates
     assert res.shot.crop.width > 1500

@@ -18,7 +18,7 @@ NO_NETWORK = textwrap.dedent(
         if event == "socket.__new__":
             events.append(event)
     sys.addaudithook(hook)
-    from capture_station.cli import main
+    from capture_station.cli.main import main
     codes = [main(argv) for argv in ARGVS]
     print("codes", codes)
     print("events", sorted(set(events)))

@@ -45,7 +45,7 @@ def test_write_limit_then_retry(tmp_path, shots_dir):
     # space returns: the retake succeeds and the first photo is in history
     ok = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=120)
     assert ok.returncode == 0, ok.stderr
-    from capture_station.store import Store
+    from capture_station.records.store import Store
 
     s = Store(root)
     hist = s.history(CID)
@@ -60,10 +60,10 @@ def test_enospc_is_a_clear_store_error(tmp_path, standard, monkeypatch):
     import errno
 
     from capture_station import atomic_io
-    from capture_station.store import Store, StoreError
+    from capture_station.records.store import PhotoToSave, Store, StoreError
 
     s = Store(tmp_path, standard)
-    s.save_photo(CID, b"old-photo", quality=80, compliant=True, checks=[])
+    s.save(PhotoToSave(CID, b"old-photo", quality=80, compliant=True, checks=[]))
     real_write = os.write
 
     def full(fd, data):
@@ -71,17 +71,17 @@ def test_enospc_is_a_clear_store_error(tmp_path, standard, monkeypatch):
 
     monkeypatch.setattr(atomic_io.os, "write", full)
     with pytest.raises(StoreError, match="disk full"):
-        s.save_photo(CID, b"new-photo", quality=80, compliant=True, checks=[])
+        s.save(PhotoToSave(CID, b"new-photo", quality=80, compliant=True, checks=[]))
     monkeypatch.setattr(atomic_io.os, "write", real_write)
     assert (tmp_path / "photos" / f"{CID}.jpg").read_bytes() == b"old-photo"
-    s.save_photo(CID, b"new-photo", quality=80, compliant=True, checks=[])
+    s.save(PhotoToSave(CID, b"new-photo", quality=80, compliant=True, checks=[]))
     assert (tmp_path / "photos" / f"{CID}.jpg").read_bytes() == b"new-photo"
     assert s.consistency_report() == []
     s.close()
 
 
 def test_read_only_folder_is_a_clear_error(tmp_path, standard):
-    from capture_station.store import Store, StoreError
+    from capture_station.records.store import Store, StoreError
 
     if os.geteuid() == 0:
         # root ignores permission bits; a read-only bind is not available everywhere, so use a
@@ -110,8 +110,9 @@ def _mount_tmpfs(path, size_kb: int) -> bool:
 @pytest.mark.skipif(os.name != "posix" or os.geteuid() != 0, reason="needs root to mount tmpfs")
 def test_small_filesystem_really_full(tmp_path, hopper_shot, astronaut_shot, pipeline, standard):
     """A real, nearly full filesystem: the retake fails with "disk full" and nothing is lost."""
-    from capture_station.image_source import open_image_bytes
-    from capture_station.store import Store, StoreError
+    from capture_station.imaging.image_source import open_image_bytes
+    from capture_station.records.filing import file_photo
+    from capture_station.records.store import PhotoToSave, Store, StoreError
 
     mnt = tmp_path / "mnt"
     if not _mount_tmpfs(mnt, 600):
@@ -120,7 +121,7 @@ def test_small_filesystem_really_full(tmp_path, hopper_shot, astronaut_shot, pip
         root = mnt / "store"
         s = Store(root, standard)
         src = open_image_bytes(hopper_shot, "hopper.jpg")
-        res = pipeline.process(src, CID, store=s)
+        res = file_photo(pipeline, src, CID, store=s)
         assert res.saved
         before = (root / "photos" / f"{CID}.jpg").read_bytes()
         free = os.statvfs(mnt).f_bavail * os.statvfs(mnt).f_frsize
@@ -129,10 +130,10 @@ def test_small_filesystem_really_full(tmp_path, hopper_shot, astronaut_shot, pip
         _, enc, _, _ = pipeline.make_photo(open_image_bytes(astronaut_shot, "retake.jpg"))
         assert enc.data != before
         with pytest.raises(StoreError, match="disk full"):
-            s.save_photo(CID, enc.data, quality=enc.quality, compliant=True, checks=[])
+            s.save(PhotoToSave(CID, enc.data, quality=enc.quality, compliant=True, checks=[]))
         assert (root / "photos" / f"{CID}.jpg").read_bytes() == before
         filler.unlink()
-        rec = s.save_photo(CID, enc.data, quality=enc.quality, compliant=True, checks=[])
+        rec = s.save(PhotoToSave(CID, enc.data, quality=enc.quality, compliant=True, checks=[]))
         assert (root / rec.path).read_bytes() == enc.data
         assert len(s.history(CID)) == 2 and s.consistency_report() == []
         s.close()

@@ -11,8 +11,8 @@ import re
 
 import pytest
 
-from capture_station import report
 from capture_station.checks.engine import Mode, registry
+from capture_station.cli import check_report as report
 
 import degrade
 
@@ -20,7 +20,7 @@ import degrade
 @pytest.fixture(scope="module")
 def checked(tmp_path_factory):
     """A folder of photos checked through the command line, with both reports written."""
-    from capture_station.cli import main
+    from capture_station.cli.main import main
 
     d = tmp_path_factory.mktemp("photos")
     clean = {c.name: c for c in degrade.clean_set()}
@@ -130,7 +130,7 @@ def test_a_path_that_is_a_formula_gets_an_apostrophe(tmp_path):
 
 
 def test_json_output_matches_the_reports(checked, capsys):
-    from capture_station.cli import main
+    from capture_station.cli.main import main
 
     main(["check", str(checked["dir"] / "hopper.jpg"), "--json"])
     data = json.loads(capsys.readouterr().out)

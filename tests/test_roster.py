@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from capture_station.candidate_id import mask_resident_id, resident_id_check_char
-from capture_station.csv_safe import decode_text, escape_cell, unescape_cell
-from capture_station.roster import RosterError, import_roster, parse_roster
-from capture_station.store import Store
+from capture_station.records.candidate_id import mask_resident_id, resident_id_check_char
+from capture_station.records.csv_safe import decode_text, escape_cell, unescape_cell
+from capture_station.records.roster import RosterError, import_roster, parse_roster
+from capture_station.records.store import Store
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -34,8 +34,8 @@ def test_soak_live_view_with_analysis(standard):
     from capture_station.cameras import open_camera
     from capture_station.cameras.worker import LatestWinsWorker
     from capture_station.checks import Mode
-    from capture_station.face_analysis import FaceAnalyzer
-    from capture_station.pipeline import Pipeline
+    from capture_station.imaging.face_analysis import FaceAnalyzer
+    from capture_station.photo.pipeline import Pipeline
 
     pipe = Pipeline(standard)
     local = threading.local()

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from capture_station.crop_solver import CropSolver, HeadMeasurements
+from capture_station.imaging.crop_solver import CropSolver, HeadMeasurements
 from capture_station.standard import StandardError, load_standard
 
 

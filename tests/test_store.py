@@ -7,12 +7,12 @@ import stat
 
 import pytest
 
-from capture_station.candidate_id import InvalidCandidateId
-from capture_station.store import Store, sha256_hex
+from capture_station.records.candidate_id import InvalidCandidateId
+from capture_station.records.store import PhotoToSave, Store, sha256_hex
 
 
 def _save(store, cid, data, **kw):
-    return store.save_photo(cid, data, quality=80, compliant=True, checks=[], **kw)
+    return store.save(PhotoToSave(cid, data, quality=80, compliant=True, checks=[], **kw))
 
 
 def test_save_and_retake_keep_every_version(tmp_path, standard):
@@ -85,7 +85,7 @@ def test_two_connections_share_the_store(tmp_path, standard):
 def test_migration_from_the_first_schema_keeps_every_row(tmp_path, standard):
     import sqlite3
 
-    from capture_station.store import MIGRATIONS
+    from capture_station.records.store import MIGRATIONS
 
     db = sqlite3.connect(tmp_path / "station.db", isolation_level=None)
     db.execute("CREATE TABLE schema_version (version INTEGER NOT NULL)")
@@ -145,13 +145,13 @@ def test_a_conditional_save_cannot_be_overtaken_by_another_process(tmp_path, sta
     go = tmp_path / "go"
     retaker = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
         import pathlib, time
-        from capture_station.store import Store
+        from capture_station.records.store import PhotoToSave, Store
         go = pathlib.Path({str(go)!r})
         while not go.exists():
             time.sleep(0.005)
         s = Store(pathlib.Path({str(tmp_path)!r}))
         t = time.monotonic()
-        s.save_photo({cid!r}, b"\\xff\\xd8retake\\xff\\xd9", quality=80, compliant=True, checks=[])
+        s.save(PhotoToSave({cid!r}, b"\\xff\\xd8retake\\xff\\xd9", quality=80, compliant=True, checks=[]))
         print(round(time.monotonic() - t, 3), flush=True)
         s.close()
     """)], stdout=subprocess.PIPE, text=True)
@@ -164,8 +164,8 @@ def test_a_conditional_save_cannot_be_overtaken_by_another_process(tmp_path, sta
         assert retaker.poll() is None
         return True
 
-    rec = s.save_photo_if(newer, cid, b"\xff\xd8merged\xff\xd9", quality=80, compliant=True,
-                          checks=[], captured_at="2026-06-01T10:00:00")
+    rec = s.save(PhotoToSave(cid, b"\xff\xd8merged\xff\xd9", quality=80, compliant=True,
+                          checks=[], captured_at="2026-06-01T10:00:00"), only_if=newer)
     assert rec is not None and looked == [sha256_hex(b"\xff\xd8old\xff\xd9")]
     out, _ = retaker.communicate(timeout=60)
     assert retaker.returncode == 0
@@ -176,7 +176,7 @@ def test_a_conditional_save_cannot_be_overtaken_by_another_process(tmp_path, sta
     history = sorted(p.read_bytes() for p in (tmp_path / "history" / cid).iterdir())
     assert history == sorted([b"\xff\xd8old\xff\xd9", b"\xff\xd8merged\xff\xd9"])
     # and a condition that says no saves nothing
-    assert s.save_photo_if(lambda cur: False, cid, b"\xff\xd8no\xff\xd9", quality=80,
-                           compliant=True, checks=[]) is None
+    assert s.save(PhotoToSave(cid, b"\xff\xd8no\xff\xd9", quality=80,
+                           compliant=True, checks=[]), only_if=lambda cur: False) is None
     assert s.current(cid).sha256 == sha256_hex(b"\xff\xd8retake\xff\xd9")  # type: ignore[union-attr]
     s.close()

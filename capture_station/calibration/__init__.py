@@ -51,7 +51,7 @@ from capture_station.checks.engine import Status
 from capture_station.standard import Standard, load_standard
 
 if TYPE_CHECKING:
-    from capture_station.face_analysis import FaceAnalyzer
+    from capture_station.imaging.face_analysis import FaceAnalyzer
 
 __all__ = [
     "BackdropMeasurement",

@@ -35,7 +35,7 @@ from capture_station.calibration.reference import Reference, load_reference
 from capture_station.checks.engine import Status
 
 if TYPE_CHECKING:
-    from capture_station.face_analysis import FaceAnalyzer
+    from capture_station.imaging.face_analysis import FaceAnalyzer
 
 # Face-mesh cheek points in mirror pairs (image left first = the subject's right cheek), from
 # below the eyes to the jaw, kept clear of the nose, lips and lower rim of glasses. The balance
@@ -202,7 +202,7 @@ def measure_subject(
     check_rgb(rgb, "subject")
     ref = reference or load_reference()
     if analyzer is None:
-        from capture_station.face_analysis import shared_still_analyzer
+        from capture_station.imaging.face_analysis import shared_still_analyzer
 
         analyzer = shared_still_analyzer()
     an = analyzer.analyse(rgb)

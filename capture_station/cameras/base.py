@@ -162,7 +162,7 @@ class Still:
         A camera file (DSLR JPEG) goes through the same decoding as a file on disk, and is kept
         as the original; a frame (webcam, demo) goes in as pixels.
         """
-        from capture_station.image_source import ArraySource, open_image_bytes
+        from capture_station.imaging.image_source import ArraySource, open_image_bytes
 
         if self.data is not None:
             filename = self.filename or f"{name}.jpg"
@@ -221,7 +221,7 @@ class Camera(ABC):
     """
 
     kind: ClassVar[str] = "camera"
-    #: live frames worth waiting for before a still (auto exposure settling), see cli_cameras
+    #: live frames worth waiting for before a still (auto exposure settling), see cli.camera_commands
     warmup_frames: ClassVar[int] = 1
 
     def __init__(

@@ -88,7 +88,7 @@ def _person_mask(rgb: np.ndarray) -> np.ndarray:
     """Soft person mask (float32 0..1) from MediaPipe selfie segmentation."""
     os.environ.setdefault("GLOG_minloglevel", "2")
     try:
-        from capture_station.lean_import import mediapipe
+        from capture_station.imaging.mediapipe_import import mediapipe
 
         mp = mediapipe()
     except ImportError as e:

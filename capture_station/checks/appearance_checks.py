@@ -18,6 +18,7 @@ from capture_station.checks.engine import (
     STILL,
     CheckContext,
     CheckResult,
+    NoFace,
     Status,
     band_status,
     check,
@@ -39,11 +40,8 @@ from capture_station.checks.measures import (
 )
 from capture_station.standard import CheckLimits
 
-
-def _no_face(ctx: CheckContext, lim: CheckLimits) -> CheckResult:
-    return result(ctx, lim, Status.UNDETERMINED, None, "未检测到人脸或人脸太小，无法测量",
-                  "no face found, or too small: not measured",
-                  "请目视检查", "check by eye")
+_no_face = NoFace(Status.UNDETERMINED, "未检测到人脸或人脸太小，无法测量",
+                  "no face found, or too small: not measured", "请目视检查", "check by eye")
 
 
 # -- glasses ------------------------------------------------------------------------------------

@@ -15,9 +15,9 @@ from typing import Any
 
 import numpy as np
 
-from capture_station.crop_solver import CropSolution
-from capture_station.face_analysis import Analysis
-from capture_station.jpeg_info import JpegInfo
+from capture_station.imaging.crop_solver import CropSolution
+from capture_station.imaging.face_analysis import Analysis
+from capture_station.imaging.jpeg_info import JpegInfo
 from capture_station.standard import CheckLimits, Standard
 
 
@@ -182,6 +182,23 @@ def result(
         hint_en=hint_en,
         clause=lim.clause,
     )
+
+
+@dataclass(frozen=True)
+class NoFace:
+    """What a check family reports when there is no face (or too small a one) to measure.
+
+    One shape for every family; the words differ: geometry fails (a photo without a face cannot
+    be placed), the others are undetermined and go to the operator's checklist."""
+
+    status: Status
+    zh: str
+    en: str
+    hint_zh: str
+    hint_en: str
+
+    def __call__(self, ctx: CheckContext, lim: CheckLimits) -> CheckResult:
+        return result(ctx, lim, self.status, None, self.zh, self.en, self.hint_zh, self.hint_en)
 
 
 def band_status(value: float, lim: CheckLimits) -> Status:

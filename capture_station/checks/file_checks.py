@@ -8,7 +8,7 @@ from pathlib import PurePath
 import numpy as np
 
 from capture_station.checks.engine import FINAL, CheckContext, CheckResult, Status, check, result
-from capture_station.jpeg_info import estimate_quality
+from capture_station.imaging.jpeg_info import estimate_quality
 from capture_station.standard import CheckLimits
 
 

@@ -11,6 +11,7 @@ from capture_station.checks.engine import (
     SHOT,
     CheckContext,
     CheckResult,
+    NoFace,
     Status,
     band_status,
     check,
@@ -18,9 +19,7 @@ from capture_station.checks.engine import (
 )
 from capture_station.standard import CheckLimits
 
-
-def _no_face(ctx: CheckContext, lim: CheckLimits) -> CheckResult:
-    return result(ctx, lim, Status.FAIL, None, "未检测到人脸", "no face found", "请正对镜头坐好",
+_no_face = NoFace(Status.FAIL, "未检测到人脸", "no face found", "请正对镜头坐好",
                   "sit facing the camera")
 
 

@@ -17,6 +17,7 @@ from capture_station.checks.engine import (
     STILL,
     CheckContext,
     CheckResult,
+    NoFace,
     Status,
     band_status,
     check,
@@ -38,9 +39,7 @@ from capture_station.checks.measures import (
 )
 from capture_station.standard import CheckLimits
 
-
-def _no_face(ctx: CheckContext, lim: CheckLimits) -> CheckResult:
-    return result(ctx, lim, Status.UNDETERMINED, None, "未检测到人脸或人脸太小，无法判断光线",
+_no_face = NoFace(Status.UNDETERMINED, "未检测到人脸或人脸太小，无法判断光线",
                   "no face found, or too small: lighting cannot be judged", "请目视检查面部光线",
                   "check the light on the face by eye")
 

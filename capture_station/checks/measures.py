@@ -28,7 +28,7 @@ import cv2
 import numpy as np
 
 from capture_station.checks.engine import CheckContext, Mode
-from capture_station.face_analysis import Face
+from capture_station.imaging.face_analysis import Face
 
 # Output pixels per grid pixel of :func:`scene`: the 480x640 photo becomes a 120x160 grid
 # (plenty for backdrop statistics); on live frames a 60x80 grid keeps the checks within the

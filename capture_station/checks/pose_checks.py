@@ -12,6 +12,8 @@ estimates to within a few degrees, which is why the limits are generous and have
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import cv2
 import numpy as np
 
@@ -20,6 +22,7 @@ from capture_station.checks.engine import (
     CheckContext,
     CheckResult,
     Mode,
+    NoFace,
     Status,
     band_status,
     check,
@@ -62,9 +65,8 @@ PITCH_DEPTH_PER_HEIGHT = 0.34
 BACKDROP_ABOVE_DELTA_E = 15.0
 
 
-def _no_face(ctx: CheckContext, lim: CheckLimits) -> CheckResult:
-    return result(ctx, lim, Status.UNDETERMINED, None, "未检测到人脸", "no face found",
-                  "请正对镜头坐好", "sit facing the camera")
+_no_face = NoFace(Status.UNDETERMINED, "未检测到人脸", "no face found", "请正对镜头坐好",
+                  "sit facing the camera")
 
 
 def _abs_band(ctx: CheckContext, lim: CheckLimits, signed: float, what_zh: str, what_en: str,
@@ -133,38 +135,36 @@ def pitch_degrees(fv: FaceView) -> float:
 
 @check("pose.roll", ALL, "头部端正（不歪头）", "head level (roll)")
 def pose_roll(ctx: CheckContext, lim: CheckLimits) -> CheckResult:
+    return _angle(ctx, lim, roll_degrees, "头部倾斜", "head tilted",
+                  ("头部向画面左侧歪：请把头摆正", "head tilts towards the image left: straighten it",
+                   "头部向画面右侧歪：请把头摆正", "head tilts towards the image right: straighten it"))
+
+
+def _angle(ctx: CheckContext, lim: CheckLimits, measure: Callable[[FaceView], float],
+           what_zh: str, what_en: str, fix: tuple[str, str, str, str]) -> CheckResult:
+    """An angle of the head against its band; no face, or an angle the mesh cannot give, is
+    undetermined."""
     fv = face_view(ctx)
     if fv is None:
         return _no_face(ctx, lim)
-    return _abs_band(ctx, lim, roll_degrees(fv), "头部倾斜", "head tilted", "°",
-                     ("头部向画面左侧歪：请把头摆正", "head tilts towards the image left: straighten it",
-                      "头部向画面右侧歪：请把头摆正", "head tilts towards the image right: straighten it"))
+    angle = measure(fv)
+    if not np.isfinite(angle):
+        return _no_face(ctx, lim)
+    return _abs_band(ctx, lim, angle, what_zh, what_en, "°", fix)
 
 
 @check("pose.yaw", ALL, "正面（不转头）", "facing the camera (yaw)")
 def pose_yaw(ctx: CheckContext, lim: CheckLimits) -> CheckResult:
-    fv = face_view(ctx)
-    if fv is None:
-        return _no_face(ctx, lim)
-    yaw = yaw_degrees(fv)
-    if not np.isfinite(yaw):
-        return _no_face(ctx, lim)
-    return _abs_band(ctx, lim, yaw, "头部左右转动", "head turned", "°",
-                     ("脸转向画面左侧：请正对镜头", "face turned to the image left: face the camera",
-                      "脸转向画面右侧：请正对镜头", "face turned to the image right: face the camera"))
+    return _angle(ctx, lim, yaw_degrees, "头部左右转动", "head turned",
+                  ("脸转向画面左侧：请正对镜头", "face turned to the image left: face the camera",
+                   "脸转向画面右侧：请正对镜头", "face turned to the image right: face the camera"))
 
 
 @check("pose.pitch", ALL, "平视（不抬头低头）", "level gaze (pitch)")
 def pose_pitch(ctx: CheckContext, lim: CheckLimits) -> CheckResult:
-    fv = face_view(ctx)
-    if fv is None:
-        return _no_face(ctx, lim)
-    pitch = pitch_degrees(fv)
-    if not np.isfinite(pitch):
-        return _no_face(ctx, lim)
-    return _abs_band(ctx, lim, pitch, "头部俯仰", "head pitched", "°",
-                     ("抬头了：请微收下巴平视镜头", "chin raised: lower it slightly and look level",
-                      "低头了：请抬头平视镜头", "head lowered: raise the chin and look level"))
+    return _angle(ctx, lim, pitch_degrees, "头部俯仰", "head pitched",
+                  ("抬头了：请微收下巴平视镜头", "chin raised: lower it slightly and look level",
+                   "低头了：请抬头平视镜头", "head lowered: raise the chin and look level"))
 
 
 @check("pose.shoulders", ALL, "双肩水平", "shoulders level")

@@ -16,10 +16,10 @@ from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QFont, QKeyEvent
 from PySide6.QtWidgets import QLabel, QLineEdit, QVBoxLayout, QWidget
 
-from capture_station.candidate_id import mask_resident_id, validate_candidate_id
 from capture_station.gui.i18n import pick
+from capture_station.records.candidate_id import mask_resident_id, validate_candidate_id
+from capture_station.records.store import PhotoRecord
 from capture_station.standard import Standard
-from capture_station.store import PhotoRecord
 
 
 def roster_name(candidate_id: str) -> str | None:

@@ -25,15 +25,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from capture_station.candidate_id import mask_resident_id
 from capture_station.checks import Status
-from capture_station.face_analysis import Face
 from capture_station.gui.live_view import rgb_to_qimage
 from capture_station.gui.overlay import status_colour
 from capture_station.gui.photo_view import PhotoView
 from capture_station.gui.review_panel import check_label
+from capture_station.imaging.face_analysis import Face
+from capture_station.records.candidate_id import mask_resident_id
+from capture_station.records.store import PhotoRecord
 from capture_station.standard import Standard
-from capture_station.store import PhotoRecord
 
 THUMB_HEIGHT = 72
 

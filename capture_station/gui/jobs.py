@@ -16,10 +16,10 @@ import numpy as np
 
 from capture_station.cameras.base import Camera
 from capture_station.checks import CheckResult, Status, is_compliant
-from capture_station.face_analysis import Face
-from capture_station.pipeline import Pipeline, ShotAnalysis
+from capture_station.imaging.face_analysis import Face
+from capture_station.photo.pipeline import Pipeline, ShotAnalysis
+from capture_station.records.store import PhotoRecord, PhotoToSave, Store, StoreError
 from capture_station.standard import Standard
-from capture_station.store import PhotoRecord, Store, StoreError
 
 # Checks of the raw shot that the finished file cannot repeat (the crop happened before it):
 # reported together with the final checks, as the pipeline does for a saved photo.
@@ -154,7 +154,7 @@ def save_photo(store: Store, photo: CapturedPhoto, confirmations: list[Confirmat
     compliant = photo.compliant
     if not compliant and not (override_reason and override_reason.strip()):
         raise ValueError("a photo with a failing check needs an override reason")
-    rec = store.save_photo(
+    rec = store.save(PhotoToSave(
         photo.candidate_id,
         photo.data,
         quality=photo.quality,
@@ -163,7 +163,8 @@ def save_photo(store: Store, photo: CapturedPhoto, confirmations: list[Confirmat
         override_reason=override_reason.strip() if (override_reason and not compliant) else None,
         source=photo.source,
         original=photo.original,
-    )
+    ))
+    assert rec is not None
     return rec
 
 

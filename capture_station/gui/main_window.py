@@ -58,10 +58,10 @@ from capture_station.gui.review_panel import AcceptRequest, ReviewPanel
 from capture_station.gui.settings_dialog import SettingsDialog
 from capture_station.gui.status_bar import StationStatusBar
 from capture_station.gui.store_control import HistoryRows, StoreController
-from capture_station.pipeline import Pipeline
+from capture_station.photo.pipeline import Pipeline
+from capture_station.records.store import PhotoRecord, Store
 from capture_station.settings import Settings, office_by_code
 from capture_station.standard import Standard, load_standard
-from capture_station.store import PhotoRecord, Store
 
 _log = logging.getLogger(__name__)
 

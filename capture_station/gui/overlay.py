@@ -17,7 +17,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPainterPath, QPen, QTransform
 
 from capture_station.checks import CheckResult, Status
-from capture_station.face_analysis import Face
+from capture_station.imaging.face_analysis import Face
 from capture_station.standard import Standard
 
 GREEN = QColor(46, 160, 67)

@@ -13,9 +13,9 @@ from PySide6.QtGui import QColor, QImage, QPainter, QPaintEvent, QTransform
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from capture_station.checks import CheckResult
-from capture_station.face_analysis import Face
 from capture_station.gui.live_view import fit_rect, rgb_to_qimage
 from capture_station.gui.overlay import OverlayModel, overlay_model, paint_overlay
+from capture_station.imaging.face_analysis import Face
 from capture_station.standard import Standard
 
 

@@ -29,7 +29,7 @@ from capture_station.cameras.base import Camera, CameraError, ConnectionState
 from capture_station.cameras.frames import Frame
 from capture_station.cameras.worker import LatestWinsWorker
 from capture_station.checks import Mode
-from capture_station.pipeline import Pipeline, ShotAnalysis
+from capture_station.photo.pipeline import Pipeline, ShotAnalysis
 
 _log = logging.getLogger(__name__)
 
@@ -114,7 +114,7 @@ class LiveResult:
 class LiveAnalysis(QObject):
     """Analyse live frames on one worker thread; the newest submitted frame wins.
 
-    The worker owns its :class:`~capture_station.face_analysis.FaceAnalyzer` (MediaPipe graphs
+    The worker owns its :class:`~capture_station.imaging.face_analysis.FaceAnalyzer` (MediaPipe graphs
     are not thread-safe): it is created on the worker's first frame.
     """
 
@@ -142,7 +142,7 @@ class LiveAnalysis(QObject):
 
     def _analyse(self, frame: Frame) -> LiveResult:
         if self._analyzer is None:
-            from capture_station.face_analysis import FaceAnalyzer
+            from capture_station.imaging.face_analysis import FaceAnalyzer
 
             self._analyzer = FaceAnalyzer(live=True)
         t0 = time.perf_counter()

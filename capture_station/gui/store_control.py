@@ -21,9 +21,9 @@ from PySide6.QtCore import QObject, Signal
 
 from capture_station.gui.jobs import StoreHolder, calibration_state, thumbnail
 from capture_station.gui.qt_bridge import JobRunner
+from capture_station.records.store import PhotoRecord, Store
 from capture_station.settings import Settings, save_settings
 from capture_station.standard import Standard
-from capture_station.store import PhotoRecord, Store
 
 _log = logging.getLogger(__name__)
 

@@ -23,6 +23,8 @@ from typing import Any
 
 import numpy as np
 
+from capture_station.cli.common import err
+
 EXIT_OK = 0
 EXIT_FAIL = 1
 EXIT_INPUT = 2
@@ -64,14 +66,10 @@ def register(subparsers: Any) -> None:
     p.set_defaults(func=cmd_calibrate)
 
 
-def _err(msg: str) -> None:
-    print(f"capture-station: {msg}", file=sys.stderr)
-
-
 def _load(path: str) -> tuple[np.ndarray, str | None]:
     """Decode an image file; also the white balance from its EXIF, when recorded."""
     from capture_station.calibration.white_balance import white_balance_from_exif
-    from capture_station.image_source import open_image_file
+    from capture_station.imaging.image_source import open_image_file
 
     src = open_image_file(path)
     rgb, _ = src.decode(min_size=DECODE_SIZE)
@@ -178,9 +176,9 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     try:
         return _run(args)
     except CalibrateError as e:
-        _err(str(e))
+        err(str(e))
     except KeyboardInterrupt:
-        _err("interrupted")
+        err("interrupted")
     return EXIT_INPUT
 
 
@@ -190,7 +188,7 @@ def _run(args: argparse.Namespace) -> int:
     from capture_station.calibration.reference import ReferenceError, load_reference
     from capture_station.calibration.report import render_heatmap, report_html
     from capture_station.cameras import CameraError
-    from capture_station.image_source import ImageLoadError
+    from capture_station.imaging.image_source import ImageLoadError
     from capture_station.standard import StandardError, load_standard
 
     subject_from_camera = args.subject is not None and args.subject.strip().lower() == CAMERA

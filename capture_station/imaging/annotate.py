@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 from PIL import Image, ImageDraw
 
-from capture_station.face_analysis import Face
+from capture_station.imaging.face_analysis import Face
 from capture_station.standard import Standard
 
 GREEN = (0, 170, 60)

@@ -4,20 +4,18 @@
 this machine. ``capture`` takes one still from a camera and hands it to the same processing as
 ``process`` (crop, checks, encode, save), so a station can be driven without the window:
 a DSLR's original JPEG goes in as a file (and is archived with the result), a webcam or demo
-frame as an in-memory image. Kept apart from ``cli.py`` so that the command line core does not
-depend on the camera layer.
+frame as an in-memory image.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import sys
 from typing import Any
 
 from capture_station.cameras import CameraError, Still, list_cameras, open_camera
-
-EXIT_INPUT = 2
+from capture_station.cli.common import EXIT_INPUT, err
+from capture_station.cli.photo_commands import run_process_command
 
 
 def register(subparsers: Any) -> None:
@@ -47,10 +45,6 @@ def register(subparsers: Any) -> None:
     pc.set_defaults(func=cmd_capture)
 
 
-def _err(msg: str) -> None:
-    print(f"capture-station: {msg}", file=sys.stderr)
-
-
 def cmd_cameras(args: argparse.Namespace) -> int:
     infos = list_cameras()
     if getattr(args, "json", False):
@@ -75,17 +69,10 @@ def take_still(spec: str, *, timeout: float = 10.0) -> Still:
         cam.close()
 
 
-def _run_process_command() -> Any:
-    """``process``'s reporting, shared by ``capture`` (imported late: cli imports this module)."""
-    from capture_station.cli import run_process_command
-
-    return run_process_command
-
-
 def _check_id_first(args: argparse.Namespace) -> str | None:
     """Refuse a bad candidate ID before taking a picture; the reason, or None when valid."""
     try:
-        from capture_station.candidate_id import InvalidCandidateId, require_valid_id
+        from capture_station.records.candidate_id import InvalidCandidateId, require_valid_id
         from capture_station.standard import load_standard
     except ImportError:
         return None
@@ -99,19 +86,19 @@ def _check_id_first(args: argparse.Namespace) -> str | None:
 def cmd_capture(args: argparse.Namespace) -> int:
     problem = _check_id_first(args)
     if problem:
-        _err(problem)
+        err(problem)
         return EXIT_INPUT
     try:
         still = take_still(args.camera, timeout=float(getattr(args, "timeout", 10.0) or 10.0))
     except CameraError as e:
-        _err(str(e))
+        err(str(e))
         return EXIT_INPUT
-    from capture_station.image_source import ImageLoadError
+    from capture_station.imaging.image_source import ImageLoadError
 
     try:
         source, original = still.to_source(f"{args.id} ({args.camera})")
     except ImageLoadError as e:
-        _err(str(e))
+        err(str(e))
         return EXIT_INPUT
     args.original = original
-    return int(_run_process_command()(source, args))
+    return int(run_process_command(source, args))

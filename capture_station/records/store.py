@@ -26,7 +26,7 @@ import socket
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -39,7 +39,7 @@ from capture_station.atomic_io import (
     fsync_dir,
     write_temp,
 )
-from capture_station.candidate_id import require_valid_id
+from capture_station.records.candidate_id import require_valid_id
 from capture_station.standard import Standard, load_standard
 
 
@@ -122,6 +122,28 @@ MIGRATIONS: list[str] = [
     );
     """,
 ]
+
+
+@dataclass(frozen=True)
+class PhotoToSave:
+    """A photo on its way into the store: the bytes and what is recorded with them.
+
+    ``checks`` are the verdicts as JSON (``CheckResult.as_json("en")``); ``override_reason`` is
+    required by the callers when a non-compliant photo is saved by force; ``original`` is the
+    camera's file (name, bytes), archived beside the photo; ``captured_at`` and
+    ``origin_station`` are set by a merge of another station's export (default: now, here).
+    """
+
+    candidate_id: str
+    data: bytes
+    quality: int | None
+    compliant: bool
+    checks: list[dict[str, Any]] = field(default_factory=list)
+    override_reason: str | None = None
+    source: str | None = None
+    original: tuple[str, bytes] | None = None
+    captured_at: str | None = None
+    origin_station: str | None = None
 
 
 @dataclass
@@ -300,82 +322,31 @@ class Store:
         ).fetchall()
         return [_record(r) for r in rows]
 
-    def save_photo(
-        self,
-        candidate_id: str,
-        data: bytes,
-        *,
-        quality: int | None,
-        compliant: bool,
-        checks: list[dict[str, Any]],
-        override_reason: str | None = None,
-        source: str | None = None,
-        original: tuple[str, bytes] | None = None,
-        captured_at: str | None = None,
-        origin_station: str | None = None,
-    ) -> PhotoRecord:
-        """Save an accepted photo; a previous one for the same ID is kept in history (see
-        :meth:`save_photo_if`)."""
-        rec = self.save_photo_if(
-            None, candidate_id, data, quality=quality, compliant=compliant, checks=checks,
-            override_reason=override_reason, source=source, original=original,
-            captured_at=captured_at, origin_station=origin_station,
-        )
-        assert rec is not None
-        return rec
+    def save(self, photo: PhotoToSave,
+             only_if: Callable[[PhotoRecord | None], bool] | None = None) -> PhotoRecord | None:
+        """Save an accepted photo; a previous one for the same ID is kept in history.
 
-    def save_photo_if(
-        self,
-        condition: Callable[[PhotoRecord | None], bool] | None,
-        candidate_id: str,
-        data: bytes,
-        *,
-        quality: int | None,
-        compliant: bool,
-        checks: list[dict[str, Any]],
-        override_reason: str | None = None,
-        source: str | None = None,
-        original: tuple[str, bytes] | None = None,
-        captured_at: str | None = None,
-        origin_station: str | None = None,
-    ) -> PhotoRecord | None:
-        """Save an accepted photo if ``condition`` (given the current record, or None) holds;
-        returns the new record, or None when the condition said no.
-
-        Saves are serialised across threads and processes (``save.lock``), and ``condition``
-        is evaluated inside that lock: a merge's "only if newer than the local photo" cannot be
-        overtaken by a retake saved between its look and its save.
+        With ``only_if``, the photo is saved only if it holds for the current record (or None);
+        the result is then None when it said no. Saves are serialised across threads and
+        processes (``save.lock``), and ``only_if`` is evaluated inside that lock: a merge's
+        "only if newer than the local photo" cannot be overtaken by a retake saved between its
+        look and its save.
         """
-        cid = require_valid_id(candidate_id, self.standard)
+        cid = require_valid_id(photo.candidate_id, self.standard)
         with self._save_lock:
-            if condition is not None and not condition(self.current(cid)):
+            if only_if is not None and not only_if(self.current(cid)):
                 return None
-            return self._save_locked(cid, data, quality=quality, compliant=compliant, checks=checks,
-                                     override_reason=override_reason, source=source,
-                                     original=original, captured_at=captured_at,
-                                     origin_station=origin_station)
+            return self._save_locked(cid, photo)
 
-    def _save_locked(
-        self,
-        cid: str,
-        data: bytes,
-        *,
-        quality: int | None,
-        compliant: bool,
-        checks: list[dict[str, Any]],
-        override_reason: str | None,
-        source: str | None,
-        original: tuple[str, bytes] | None,
-        captured_at: str | None,
-        origin_station: str | None,
-    ) -> PhotoRecord:
-        """:meth:`save_photo_if` once the save lock is held.
+    def _save_locked(self, cid: str, photo: PhotoToSave) -> PhotoRecord:
+        """:meth:`save` once the save lock is held and the ID is validated.
 
         Order: intent row (committed) -> new file fsynced under a temporary name -> old file
         hard-linked into history -> rename over the final name -> record + intent removal in one
         transaction. A crash at any point leaves the old or the new photo under the final name,
         and :meth:`_recover_pending` finishes a save whose file was already in place.
         """
+        data, original = photo.data, photo.original
         final = self.photo_path(cid)
         now = _now()
         stamp = now.strftime("%Y%m%dT%H%M%S%f")
@@ -386,17 +357,17 @@ class Store:
             "path": str(final.relative_to(self.root)),
             "sha256": digest,
             "bytes": len(data),
-            "quality": quality,
-            "compliant": int(compliant),
-            "checks_json": json.dumps(checks, ensure_ascii=False),
-            "override_reason": override_reason,
+            "quality": photo.quality,
+            "compliant": int(photo.compliant),
+            "checks_json": json.dumps(photo.checks, ensure_ascii=False),
+            "override_reason": photo.override_reason,
             "station": self.station,
             "operator": self.operator,
-            "source": source,
+            "source": photo.source,
             "original_path": None,
             "created_at": now.isoformat(),
-            "captured_at": captured_at or now.isoformat(),
-            "origin_station": origin_station,
+            "captured_at": photo.captured_at or now.isoformat(),
+            "origin_station": photo.origin_station,
             "history_path": str(hpath.relative_to(self.root)),
         }
         if original is not None:

@@ -32,7 +32,7 @@ import numpy as np
 from PIL import Image
 
 from capture_station.atomic_io import atomic_write
-from capture_station.csv_safe import csv_bytes
+from capture_station.records.csv_safe import csv_bytes
 
 THUMB_WIDTH = 120
 

@@ -29,18 +29,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from capture_station.csv_safe import DecodeError, decode_text, read_csv_rows, unescape_cell
-from capture_station.export import (
-    MANIFEST,
-    MAX_PHOTO_BYTES,
-    Progress,
-    VerifyJob,
-    VerifyOutcome,
-    verify_stream,
-    worker_count,
-)
-from capture_station.roster import show_id
-from capture_station.store import PhotoRecord, Store, sha256_hex
+from capture_station.photo.verify_pool import VerifyJob, VerifyOutcome, verify_stream, worker_count
+from capture_station.records.csv_safe import DecodeError, decode_text, read_csv_rows, unescape_cell
+from capture_station.records.export import MANIFEST, MAX_PHOTO_BYTES, Progress
+from capture_station.records.roster import show_id
+from capture_station.records.store import PhotoRecord, PhotoToSave, Store, sha256_hex
 
 MAX_MANIFEST_BYTES = 32 * 1024 * 1024
 REQUIRED = ("candidate_id", "file", "sha256", "captured_at", "station")
@@ -178,7 +171,7 @@ def read_manifest(src: _Source) -> list[tuple[int, dict[str, str]]]:
 def merge_export(store: Store, path: Path, workers: int | None = None,
                  progress: bool = True) -> MergeReport:
     """Merge the export at ``path`` into ``store`` (see the module docstring)."""
-    from capture_station.candidate_id import validate_candidate_id
+    from capture_station.records.candidate_id import validate_candidate_id
 
     src = _Source(path)
     rep = MergeReport(source=path.name)
@@ -270,11 +263,11 @@ def merge_export(store: Store, path: Path, workers: int | None = None,
                 seen.append(local_state(inc, cur, looked=True))
                 return seen[-1] == "new"
 
-            saved = store.save_photo_if(
-                still_newer, inc.candidate_id, job.data, quality=res.quality,
+            saved = store.save(PhotoToSave(
+                inc.candidate_id, job.data, quality=res.quality,
                 compliant=res.compliant, checks=res.checks, source=f"import-export:{path.name}",
                 captured_at=inc.captured_raw, origin_station=inc.station or None,
-            )
+            ), only_if=still_newer)
             if saved is None:
                 (rep.unchanged if seen[-1] == "same" else rep.skipped_older).append(inc.candidate_id)
                 return
@@ -307,7 +300,7 @@ def merge_export(store: Store, path: Path, workers: int | None = None,
 def _add_roster_rows(db: sqlite3.Connection, store: Store, source: str,
                      rows: list[tuple[int, dict[str, str]]]) -> int:
     """Candidates named in the manifest that this station has no roster row for."""
-    from capture_station.candidate_id import validate_candidate_id
+    from capture_station.records.candidate_id import validate_candidate_id
 
     now = dt.datetime.now().astimezone().isoformat()
     added = 0

@@ -27,14 +27,14 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from capture_station.candidate_id import (
+from capture_station.records.candidate_id import (
     is_valid_resident_id,
     mask_resident_id,
     validate_candidate_id,
 )
-from capture_station.csv_safe import DecodeError, decode_text, read_csv_rows
+from capture_station.records.csv_safe import DecodeError, decode_text, read_csv_rows
+from capture_station.records.store import Store
 from capture_station.standard import Standard
-from capture_station.store import Store
 
 MAX_ROSTER_BYTES = 64 * 1024 * 1024
 MAX_NAME_CHARS = 100

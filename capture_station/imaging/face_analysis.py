@@ -188,7 +188,7 @@ class FaceAnalyzer:
 
     def __init__(self, live: bool = False, max_faces: int = 4,
                  analysis_size: int = DEFAULT_ANALYSIS_SIZE) -> None:
-        from capture_station.lean_import import mediapipe
+        from capture_station.imaging.mediapipe_import import mediapipe
 
         mp = mediapipe()  # imported here: slow to import, and only the analyzer needs it
 

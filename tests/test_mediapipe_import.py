@@ -11,7 +11,7 @@ import textwrap
 def test_mediapipe_without_matplotlib_then_matplotlib_on_demand():
     code = textwrap.dedent("""
         import sys
-        from capture_station.lean_import import import_mediapipe_lean
+        from capture_station.imaging.mediapipe_import import import_mediapipe_lean
         import_mediapipe_lean()
         assert "mediapipe" in sys.modules
         assert "matplotlib" not in sys.modules and "sounddevice" not in sys.modules

@@ -1,7 +1,6 @@
 """Command line for the records: ``roster import``, ``export`` and ``import-export``.
 
-Kept apart from :mod:`capture_station.cli` so the photo commands and the record commands can
-change independently; :func:`register` adds the sub-commands to the main parser.
+:func:`register` adds the subcommands to the main parser.
 
 Exit codes follow the rest of the command line: 0 everything done, 1 done except some rows or
 photos (reported with their reasons), 2 bad input or an export that cannot be written: one line
@@ -12,24 +11,33 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-EXIT_OK = 0
+from capture_station.cli.common import EXIT_INPUT, data_dir_of, err, standard_of
+
 EXIT_SOME_BAD = 1
-EXIT_INPUT = 2
-
-
-def _err(msg: str) -> None:
-    print(f"capture-station: {msg}", file=sys.stderr)
 
 
 def _open_store(args: argparse.Namespace) -> Any:
-    from capture_station import cli
-    from capture_station.store import Store
+    from capture_station.records.store import Store
 
-    return Store(cli._data_dir(args), cli._standard(args))
+    return Store(data_dir_of(args), standard_of(args))
+
+
+def _on_store(args: argparse.Namespace, work: Callable[[Any], Any],
+              refusal: type[Exception]) -> Any:
+    """``work(store)`` on the store of ``args``, closed afterwards; a ``refusal`` is printed as
+    its one line and gives None."""
+    store = _open_store(args)
+    try:
+        return work(store)
+    except refusal as e:
+        err(str(e))
+        return None
+    finally:
+        store.close()
 
 
 def _print_json(obj: dict[str, Any]) -> None:
@@ -37,14 +45,13 @@ def _print_json(obj: dict[str, Any]) -> None:
 
 
 def cmd_roster_import(args: argparse.Namespace) -> int:
-    from capture_station import cli
-    from capture_station.roster import RosterError, import_roster, parse_roster
+    from capture_station.records.roster import RosterError, import_roster, parse_roster
 
     path = Path(args.file)
     try:  # read the file before opening the store: an unreadable roster touches nothing
-        parsed = parse_roster(path, cli._standard(args), args.office)
+        parsed = parse_roster(path, standard_of(args), args.office)
     except RosterError as e:
-        _err(str(e))
+        err(str(e))
         return EXIT_INPUT
     store = _open_store(args)
     try:
@@ -64,8 +71,7 @@ def cmd_roster_import(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from capture_station import cli
-    from capture_station.export import (
+    from capture_station.records.export import (
         ExportError,
         ExportOptions,
         check_out_path,
@@ -81,21 +87,15 @@ def cmd_export(args: argparse.Namespace) -> int:
         until = parse_date(args.until, end=True) if args.until else None
         if since and until and since >= until:
             raise ExportError("--since is after --until")
-        ids = read_ids_file(Path(args.ids), cli._standard(args)) if args.ids else None
+        ids = read_ids_file(Path(args.ids), standard_of(args)) if args.ids else None
     except ExportError as e:
-        _err(str(e))
+        err(str(e))
         return EXIT_INPUT
-    store = _open_store(args)
-    try:
-        rep = run_export(store, ExportOptions(
-            out=out, since=since, until=until, ids=ids, as_zip=args.zip,
-            encoding=args.encoding, workers=args.workers,
-        ))
-    except ExportError as e:
-        _err(str(e))
+    opts = ExportOptions(out=out, since=since, until=until, ids=ids, as_zip=args.zip,
+                         encoding=args.encoding, workers=args.workers)
+    rep = _on_store(args, lambda store: run_export(store, opts), ExportError)
+    if rep is None:
         return EXIT_INPUT
-    finally:
-        store.close()
     if args.json:
         _print_json(rep.as_json())
     else:
@@ -103,7 +103,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         print(f"exported {len(rep.exported)} photos to {kind} {rep.out} in {rep.seconds:.1f} s "
               f"({len(rep.excluded)} excluded, {len(rep.missing)} without a photo)")
         for e in rep.excluded:
-            from capture_station.roster import show_id
+            from capture_station.records.roster import show_id
 
             print(f"  excluded {show_id(e.candidate_id)}: {e.reason}")
         for n in rep.notes:
@@ -112,27 +112,23 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_import_export(args: argparse.Namespace) -> int:
-    from capture_station.merge import MergeError, merge_export
+    from capture_station.records.merge import MergeError, merge_export
 
     path = Path(args.path)
     if not path.exists():
-        _err(f"{path}: no such file or folder")
+        err(f"{path}: no such file or folder")
         return EXIT_INPUT
-    store = _open_store(args)
-    try:
-        rep = merge_export(store, path, workers=args.workers)
-    except MergeError as e:
-        _err(str(e))
+    rep = _on_store(args, lambda store: merge_export(store, path, workers=args.workers),
+                    MergeError)
+    if rep is None:
         return EXIT_INPUT
-    finally:
-        store.close()
     if args.json:
         _print_json(rep.as_json())
     else:
         print(f"{rep.source} (stations: {', '.join(rep.stations) or '-'}): {len(rep.imported)} "
               f"imported, {len(rep.unchanged)} unchanged, {len(rep.skipped_older)} skipped "
               f"(local photo newer), {len(rep.rejected)} rejected")
-        from capture_station.roster import show_id
+        from capture_station.records.roster import show_id
 
         for r in rep.rejected:
             print(f"  line {r.line} {show_id(r.candidate_id)}: {r.reason}")

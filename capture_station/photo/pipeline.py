@@ -7,23 +7,30 @@ and compared with them before the pipeline says it is saved.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 from PIL import Image
 
-from capture_station.candidate_id import require_valid_id
-from capture_station.checks import CheckContext, CheckResult, Geometry, Mode, run_checks, top_hints
-from capture_station.checks.engine import Status, is_compliant
-from capture_station.crop_solver import CropSolution, CropSolver, HeadMeasurements
-from capture_station.encoder import EncodeError, EncodeResult, JpegEncoder
-from capture_station.face_analysis import Analysis, Face, FaceAnalyzer, shared_still_analyzer
-from capture_station.image_source import ArraySource, ImageLoadError, SourceImage, pillow_open
-from capture_station.jpeg_info import JpegInfo, estimate_quality, parse_jpeg
+from capture_station.checks import CheckContext, CheckResult, Geometry, Mode, run_checks
+from capture_station.checks.engine import is_compliant
+from capture_station.imaging.crop_solver import CropSolution, CropSolver, HeadMeasurements
+from capture_station.imaging.encoder import EncodeError, EncodeResult, JpegEncoder
+from capture_station.imaging.face_analysis import (
+    Analysis,
+    Face,
+    FaceAnalyzer,
+    shared_still_analyzer,
+)
+from capture_station.imaging.image_source import (
+    ArraySource,
+    ImageLoadError,
+    SourceImage,
+    pillow_open,
+)
+from capture_station.imaging.jpeg_info import JpegInfo, estimate_quality, parse_jpeg
 from capture_station.standard import Standard, load_standard
-from capture_station.store import Store, sha256_hex
 
 ANALYSIS_SIZE = 1280  # longest side of the copy a shot is analysed on
 RENDER_OVERSAMPLE = 1.5  # decode the crop at >= 1.5x the output size before the final resize
@@ -79,51 +86,6 @@ class FinalVerdict:
     @property
     def compliant(self) -> bool:
         return is_compliant(self.checks)
-
-
-@dataclass
-class ProcessResult:
-    candidate_id: str
-    source: str
-    compliant: bool
-    saved: bool = False
-    path: str | None = None
-    data: bytes | None = None
-    encode: EncodeResult | None = None
-    shot: ShotAnalysis | None = None
-    final: FinalVerdict | None = None
-    checks: list[CheckResult] = field(default_factory=list)
-    reason: str | None = None
-
-    @property
-    def quality(self) -> int | None:
-        return self.encode.quality if self.encode else None
-
-    @property
-    def bytes(self) -> int | None:
-        return len(self.data) if self.data is not None else None
-
-    def hints(self, lang: str = "zh_CN") -> list[str]:
-        hs = top_hints(self.checks, lang, n=5)
-        if self.reason and not hs:
-            hs = [self.reason]
-        return hs
-
-    def as_json(self, lang: str = "en") -> dict[str, Any]:
-        return {
-            "id": self.candidate_id,
-            "source": self.source,
-            "path": self.path,
-            "compliant": self.compliant,
-            "saved": self.saved,
-            "bytes": self.bytes,
-            "quality": self.quality,
-            "encodes": self.encode.encodes if self.encode else None,
-            "crop": self.shot.crop.as_dict() if self.shot and self.shot.crop else None,
-            "reason": self.reason,
-            "checks": [c.as_json(lang) for c in self.checks],
-            "hints": self.hints(lang),
-        }
 
 
 class Pipeline:
@@ -239,7 +201,7 @@ class Pipeline:
         return FinalVerdict(checks, info, est.quality if est else None, rgb, analysis)
 
     def verify_file(self, path: Path) -> FinalVerdict:
-        from capture_station.image_source import open_image_file
+        from capture_station.imaging.image_source import open_image_file
 
         src = open_image_file(path)
         return self.verify_bytes(src.data, path.name, src.capture_date)
@@ -275,62 +237,10 @@ class Pipeline:
         the encoded file."""
         return [c for c in shot.checks if c.id in SHOT_CHECK_IDS] + final.checks
 
-    def process(
-        self,
-        src: Source,
-        candidate_id: str,
-        *,
-        store: Store | None = None,
-        out_dir: Path | None = None,
-        force: bool = False,
-        override_reason: str | None = None,
-        original: tuple[str, bytes] | None = None,
-    ) -> ProcessResult:
-        cid = require_valid_id(candidate_id, self.standard)
-        shot, enc, final, reason = self.make_photo(src)
-        if final is None:
-            checks = shot.checks
-            return ProcessResult(cid, src.name, False, shot=shot, checks=checks, reason=reason,
-                                 encode=enc)
-        checks = self.photo_checks(shot, final)
-        compliant = is_compliant(checks)
-        res = ProcessResult(cid, src.name, compliant, data=enc.data if enc else None, encode=enc,
-                            shot=shot, final=final, checks=checks)
-        if enc is None or (not compliant and not force):
-            if not compliant:
-                res.reason = "not compliant: " + "; ".join(
-                    c.message_en for c in checks if c.status == Status.FAIL
-                )
-            return res
-        if out_dir is not None:
-            from capture_station.atomic_io import atomic_write, ensure_private_dir
-
-            ensure_private_dir(out_dir)
-            path = out_dir / f"{cid}{self.standard.file.write_extension}"
-            atomic_write(path, enc.data)
-        elif store is not None:
-            rec = store.save_photo(
-                cid, enc.data, quality=enc.quality, compliant=compliant,
-                checks=[c.as_json("en") for c in checks],
-                override_reason=override_reason if not compliant else None,
-                source=src.name, original=original,
-            )
-            path = store.root / rec.path  # the store read it back and compared it
-        else:
-            return res
-        if store is None and sha256_hex(path.read_bytes()) != sha256_hex(enc.data):
-            res.compliant = False
-            res.reason = f"the file read back from {path} differs from what was written"
-            return res
-        res.saved = True
-        res.path = str(path)
-        return res
-
 
 __all__ = [
     "ImageLoadError",
     "Pipeline",
-    "ProcessResult",
     "ShotAnalysis",
     "FinalVerdict",
 ]
