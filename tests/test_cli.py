@@ -74,7 +74,7 @@ def test_not_feasible_is_exit_1_and_saves_nothing(tmp_path, shots_dir):
     assert not list((tmp_path / "photos").iterdir())
 
 
-@pytest.mark.parametrize("bad_id", ["../../x", "１２３４５６７８９０", "", "12 34"])
+@pytest.mark.parametrize("bad_id", ["../../x", "١٢٣٤٥٦٧٨٩٠", "", "12 34"])
 def test_bad_id_is_one_line_exit_2(tmp_path, shots_dir, bad_id):
     r = run("process", str(shots_dir / "hopper.jpg"), "--id", bad_id, data_dir=tmp_path / "s")
     assert r.returncode == 2

@@ -126,10 +126,13 @@ def test_every_english_message_is_translated():
 
 def test_candidate_panel_enter_and_space(qtbot, standard):
     from capture_station.gui.candidate_panel import CandidatePanel
+    from capture_station.records.store import Candidate
 
     names = {"2023650100123": "张三"}
-    panel = CandidatePanel(standard, name_lookup=names.get)
+    panel = CandidatePanel(standard)
     qtbot.addWidget(panel)
+    panel.id_changed.connect(lambda cid: cid and panel.set_resolution(
+        cid, Candidate(cid, names.get(cid), None, None), True, None))
     qtbot.keyClicks(panel.edit, "20236501")
     assert panel.candidate_id is None and panel.reason.text()
     with qtbot.assertNotEmitted(panel.capture_requested):

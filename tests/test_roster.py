@@ -102,7 +102,7 @@ def test_bad_rows_reported_with_line_numbers_and_not_imported(tmp_path, store):
         "2024年下半年毕业申请名单\r\n"          # 1: a title above the header
         "准考证号,姓名,身份证号,考区\r\n"       # 2
         f"650101202400001,张伟,{R1},乌鲁木齐\r\n"  # 3 good
-        f"１２３４５６７８９０,李四,{R2},喀什\r\n"  # 4 full-width digits
+        f"١٢٣٤٥٦٧٨٩٠,李四,{R2},喀什\r\n"  # 4 look-alike (Arabic-Indic) digits
         f"650101202400002,,{R2},喀什\r\n"        # 5 missing name
         f"650101202400003,王芳,{BAD_CHECK},伊犁\r\n"  # 6 bad check digit
         f"650101202400001,张伟,{R1},乌鲁木齐\r\n"  # 7 duplicate of line 3
@@ -117,7 +117,7 @@ def test_bad_rows_reported_with_line_numbers_and_not_imported(tmp_path, store):
     rep = import_roster(store, p)
     lines = {b.line: b.reason for b in rep.bad}
     assert sorted(lines) == [4, 5, 6, 7, 11, 12, 13]
-    assert "non-ASCII" in lines[4] or "full-width" in lines[4]
+    assert "not plain digits" in lines[4] or "look-alike" in lines[4]
     assert lines[5] == "missing name"
     assert "check digit" in lines[6]
     assert "duplicate" in lines[7] and "line 3" in lines[7]

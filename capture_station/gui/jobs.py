@@ -154,6 +154,8 @@ def save_photo(store: Store, photo: CapturedPhoto, confirmations: list[Confirmat
     compliant = photo.compliant
     if not compliant and not (override_reason and override_reason.strip()):
         raise ValueError("a photo with a failing check needs an override reason")
+    if any(not c.ticked for c in confirmations):
+        raise ValueError("the operator has not confirmed the checklist")
     rec = store.save(PhotoToSave(
         photo.candidate_id,
         photo.data,

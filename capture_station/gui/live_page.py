@@ -3,8 +3,6 @@ the right. Layout only: the window connects the parts and drives them."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
@@ -19,12 +17,10 @@ SIDE_WIDTH = 380
 
 
 class LivePage(QWidget):
-    def __init__(self, standard: Standard, name_lookup: Callable[[str], str | None] | None = None,
-                 parent: QWidget | None = None) -> None:
+    def __init__(self, standard: Standard, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.live = LiveView(standard)
-        self.candidate = (CandidatePanel(standard, name_lookup=name_lookup) if name_lookup
-                          else CandidatePanel(standard))
+        self.candidate = CandidatePanel(standard)
         self.checks = CheckPanel()
         self.capture_button = QPushButton()
         self.capture_button.setObjectName("captureButton")

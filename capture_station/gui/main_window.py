@@ -21,7 +21,6 @@ import enum
 import logging
 import time
 from collections import deque
-from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -54,12 +53,14 @@ from capture_station.gui.jobs import (
 )
 from capture_station.gui.live_page import LivePage
 from capture_station.gui.qt_bridge import LiveAnalysis, LiveResult
-from capture_station.gui.review_panel import AcceptRequest, ReviewPanel
+from capture_station.gui.review_panel import AcceptRequest, ReviewPanel, Who
+from capture_station.gui.scan_router import ScanRouter
 from capture_station.gui.settings_dialog import SettingsDialog
 from capture_station.gui.status_bar import StationStatusBar
 from capture_station.gui.store_control import HistoryRows, StoreController
 from capture_station.photo.pipeline import Pipeline
-from capture_station.records.store import PhotoRecord, Store
+from capture_station.records.candidate_id import mask_resident_id
+from capture_station.records.store import Candidate, PhotoRecord, Store
 from capture_station.settings import Settings, office_by_code
 from capture_station.standard import Standard, load_standard
 
@@ -67,6 +68,7 @@ _log = logging.getLogger(__name__)
 
 DEFAULT_FRAME_INTERVAL_MS = 16  # until the camera's frame rate is known (half of 30 fps)
 STALE_ANALYSIS_S = 3.0  # lights older than this go grey
+AUTO_RESUME_S = 3  # after Esc, auto-capture waits this long: the sitter gets ready again
 
 
 class Phase(enum.Enum):
@@ -93,7 +95,6 @@ class MainWindow(QMainWindow):
         camera_spec: str | None = None,
         camera_opener: CameraOpener | None = None,
         data_dir: Path | None = None,
-        name_lookup: Callable[[str], str | None] | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -114,6 +115,10 @@ class MainWindow(QMainWindow):
         self._camera_name = ""
         self._error_box: QMessageBox | None = None
         self._dialogs: list[Any] = []
+        self._who: Who | None = None  # who the photo being taken or reviewed belongs to
+        self._queued_scan: str | None = None  # a scan that came while a photo was taken or saved
+        self._scan_box: QMessageBox | None = None
+        self._auto_resume_left = 0
 
         # Background machinery.
         self.stores = StoreController(self)
@@ -129,8 +134,17 @@ class MainWindow(QMainWindow):
         self.analysis.result_ready.connect(self._on_analysis)
         self.analysis.failed.connect(lambda msg: _log.warning("live analysis failed: %s", msg))
 
-        self._build_ui(name_lookup)
+        self._build_ui()
         self._build_menus()
+        self.scans = ScanRouter(
+            self, self.candidate,
+            holding=lambda: self._phase != Phase.LIVE,
+            live=lambda: self._phase == Phase.LIVE and self.stack.currentWidget() is self.live_page)
+        self.scans.held_scan.connect(self._scan_while_busy)
+        self.scans.pending_changed.connect(self.review.set_pending_scan)
+        self.auto_resume_timer = QTimer(self)
+        self.auto_resume_timer.setInterval(1000)
+        self.auto_resume_timer.timeout.connect(self._auto_resume_tick)
 
         self.frame_timer = QTimer(self)
         self.frame_timer.setTimerType(Qt.TimerType.PreciseTimer)
@@ -151,9 +165,10 @@ class MainWindow(QMainWindow):
         self.stats_timer.start()
         self.disk_timer.start()
         self._update_controls()
+        self.focus_id()
 
     # ------------------------------------------------------------------ construction
-    def _build_ui(self, name_lookup: Callable[[str], str | None] | None) -> None:
+    def _build_ui(self) -> None:
         self.camera_banner = Banner("cameraBanner")
         self.camera_banner.button.clicked.connect(self.cameras.retry)
         self.drift_banner = Banner("driftBanner")
@@ -161,7 +176,7 @@ class MainWindow(QMainWindow):
         self.store_banner = Banner("storeBanner")
         self.store_banner.button.clicked.connect(self._open_store)
 
-        self.live_page = LivePage(self.standard, name_lookup)
+        self.live_page = LivePage(self.standard)
         self.live = self.live_page.live
         self.candidate = self.live_page.candidate
         self.candidate.id_changed.connect(self._id_changed)
@@ -227,6 +242,21 @@ class MainWindow(QMainWindow):
         self.act_about.triggered.connect(self.open_about)
         self.menu_help.addAction(self.act_about)
 
+    # ------------------------------------------------------------------ focus
+    def focus_id(self) -> None:
+        """The keyboard focus where the next scan goes: the ID field in the live view, the
+        review while a photo waits (the scan router still catches a scan there)."""
+        if self._phase == Phase.REVIEW:
+            self.review.setFocus()
+            return
+        self.candidate.edit.setFocus()
+        if self.candidate.scanned_id:
+            self.candidate.edit.selectAll()  # the next scan replaces the ID, never extends it
+
+    def showEvent(self, event: Any) -> None:
+        super().showEvent(event)
+        QTimer.singleShot(0, self.focus_id)
+
     # ------------------------------------------------------------------ properties
     @property
     def phase(self) -> Phase:
@@ -255,9 +285,9 @@ class MainWindow(QMainWindow):
         self.store_banner.hide()
         self.refresh_history()
         self.refresh_disk()
-        cid = self.candidate.candidate_id
-        if cid:
-            self._id_changed(cid)
+        scanned = self.candidate.scanned_id
+        if scanned:
+            self._id_changed(scanned)
 
     def _store_failed(self, reason: str) -> None:
         self.store_banner.show_message(
@@ -374,24 +404,35 @@ class MainWindow(QMainWindow):
         self.status.set_analysis_fps(fps_a)
 
     # ------------------------------------------------------------------ candidate
-    def _id_changed(self, cid: str | None) -> None:
+    def _id_changed(self, scanned: str | None) -> None:
+        """A new valid ID (or none): find its roster row on the store thread; until the answer
+        is back no photo can be taken (it might belong under the row's key)."""
         self._auto_armed = True
         self._green_run = 0
+        self.capture_note.clear()  # a refusal about the previous ID no longer holds
         self._update_controls()
-        if cid and self.stores.store is not None:
-            self.stores.run(lambda s: s.current(cid),
-                             lambda rec: self.candidate.set_existing(cid, rec))
-            self.stores.run(lambda s: s.candidate_name(cid),
-                             lambda name: self.candidate.set_name(cid, name))
+        if scanned and self.stores.store is not None:
+            def lookup(s: Store) -> tuple[Candidate | None, bool, PhotoRecord | None]:
+                row = s.find_candidate(scanned)
+                return row, s.roster_size() > 0, s.current(row.key if row else scanned)
+
+            def answered(res: tuple[Candidate | None, bool, PhotoRecord | None]) -> None:
+                if self.candidate.set_resolution(scanned, *res):
+                    self._update_controls()
+
+            self.stores.run(lookup, answered)
 
     def _id_confirmed(self, cid: str) -> None:
-        self.live.setFocus()
+        """Enter on a valid ID: the focus stays in the field (Space takes the photo, the next
+        scan replaces the ID)."""
+        self.candidate.edit.setFocus()
 
     # ------------------------------------------------------------------ capture
     def can_capture(self) -> bool:
         return (
             self._phase == Phase.LIVE
             and self.candidate.candidate_id is not None
+            and self.candidate.resolved
             and self.cameras.camera is not None
             and self._camera_state == "connected"
         )
@@ -404,6 +445,9 @@ class MainWindow(QMainWindow):
         cam = self.cameras.camera
         cid = self.candidate.candidate_id
         assert cam is not None and cid is not None
+        self._who = Who(self.candidate.scanned_id or cid, self.candidate.candidate,
+                        self.candidate.on_roster)
+        self._stop_auto_resume()
         self._phase = Phase.CAPTURING
         self._auto_armed = False
         self.capture_note.clear()
@@ -423,14 +467,17 @@ class MainWindow(QMainWindow):
             self.capture_note.setText(msg)
             self._update_controls()
             self.capture_failed.emit(msg)
+            self._take_queued_scan()
             return
         self._show_drift(result.drift)
         self._phase = Phase.REVIEW
-        self.review.show_photo(result)
+        self.review.show_photo(result, self._who)
         self.stack.setCurrentWidget(self.review)
         self.review.setFocus()
         self._update_controls()
         self.review_shown.emit(result)
+        if self._queued_scan:
+            self._scan_while_busy(self._queued_scan)
 
     def _show_drift(self, drift: object) -> None:
         """Warn when the backdrop of this shot has moved away from the calibrated one."""
@@ -447,6 +494,7 @@ class MainWindow(QMainWindow):
 
     def _capture_error(self, e: BaseException) -> None:
         self._phase = Phase.LIVE
+        self._take_queued_scan()
         if isinstance(e, CameraDisconnected):
             msg = self.tr("拍照失败：相机连接中断，正在重新连接")
         elif isinstance(e, CameraError):
@@ -469,15 +517,95 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ review
     def retake(self) -> None:
+        """Esc: back to the live view for the same candidate. With auto-capture on, the next
+        shot waits a visible countdown so the sitter can get ready."""
         if self._phase != Phase.REVIEW:
             return
+        self._leave_review()
+        if self.settings.auto_capture:
+            self._auto_armed = False
+            self._auto_resume_left = AUTO_RESUME_S
+            self._show_auto_resume()
+            self.auto_resume_timer.start()
+        self.focus_id()
+        self._update_controls()
+
+    def _leave_review(self) -> None:
         self.review.clear()
+        self.scans.drop()
         self._phase = Phase.LIVE
         self._auto_armed = True
         self._green_run = 0
         self.stack.setCurrentWidget(self.live_page)
-        self.live.setFocus()
-        self._update_controls()
+
+    def _show_auto_resume(self) -> None:
+        self.live.set_notice(self.tr("自动拍照 {n} 秒后继续").format(n=self._auto_resume_left))
+
+    def _auto_resume_tick(self) -> None:
+        self._auto_resume_left -= 1
+        if self._auto_resume_left > 0 and self._phase == Phase.LIVE:
+            self._show_auto_resume()
+            return
+        self._stop_auto_resume()
+        self._auto_armed = True
+        self._green_run = 0
+
+    def _stop_auto_resume(self) -> None:
+        if self.auto_resume_timer.isActive() or self._auto_resume_left:
+            self.auto_resume_timer.stop()
+            self._auto_resume_left = 0
+            self.live.set_notice("")
+
+    # ------------------------------------------------------------------ a scan while busy
+    def _scan_while_busy(self, scanned: str) -> None:
+        """A scan arrived while a photo was being taken, reviewed or saved. It never re-files
+        the photo: during a capture it waits for the review; during a save it starts the next
+        candidate once the save is done; during the review the operator chooses between going
+        back to the review and discarding the photo for the new candidate."""
+        if self._phase in (Phase.CAPTURING, Phase.SAVING):
+            self._queued_scan = scanned
+            return
+        if self._phase != Phase.REVIEW:
+            self.candidate.replace_with(scanned)
+            return
+        self._queued_scan = None
+        photo = self.review.photo
+        who = self._who
+        old = (who.candidate.name if who and who.candidate and who.candidate.name else
+               mask_resident_id(photo.candidate_id if photo else ""))
+        if self._scan_box is not None:
+            self._scan_box.close()
+        box = QMessageBox(
+            QMessageBox.Icon.Warning, self.tr("扫描了新的考生号"),
+            self.tr("{old} 的照片还没有保存。\n刚扫描了新的考生号 {new}。").format(
+                old=old, new=mask_resident_id(scanned)),
+            QMessageBox.StandardButton.NoButton, self)
+        box.setObjectName("scanDuringReviewBox")
+        back = box.addButton(self.tr("返回核对（不保存新考生号）"), QMessageBox.ButtonRole.RejectRole)
+        discard = box.addButton(self.tr("放弃这张照片，开始新考生"),
+                                QMessageBox.ButtonRole.DestructiveRole)
+        box.setDefaultButton(back)
+        box.setEscapeButton(back)
+        box.setWindowModality(Qt.WindowModality.WindowModal)
+
+        def answered(button: object) -> None:
+            self._scan_box = None
+            if button is discard and self._phase == Phase.REVIEW:
+                self._leave_review()
+                self._update_controls()
+                self.candidate.replace_with(scanned)
+
+        box.buttonClicked.connect(answered)
+        # after the box has closed (Qt would give the focus back to the hidden review)
+        box.finished.connect(lambda _r: QTimer.singleShot(0, self._refocus))
+        box.open()
+        self._scan_box = box
+
+    def _take_queued_scan(self) -> None:
+        """Back in the live view: a scan held meanwhile becomes the current candidate."""
+        scanned, self._queued_scan = self._queued_scan, None
+        if scanned:
+            self.candidate.replace_with(scanned)
 
     def _accept(self, req: AcceptRequest) -> None:
         if self._phase != Phase.REVIEW:
@@ -491,20 +619,25 @@ class MainWindow(QMainWindow):
         )
 
     def _saved(self, rec: PhotoRecord) -> None:
-        self._phase = Phase.LIVE
-        self.review.clear()
-        self.stack.setCurrentWidget(self.live_page)
+        who = self._who
+        self._leave_review()
         self.candidate.clear()
+        name = who.candidate.name if who and who.candidate and who.candidate.name else ""
         self.status.showMessage(
-            self.tr("已保存 {path}（{size} 字节）").format(path=rec.path, size=f"{rec.bytes:,}"),
+            self.tr("已保存 {name} {id}（{size} 字节）").format(
+                name=name, id=mask_resident_id(rec.candidate_id), size=f"{rec.bytes:,}"
+            ).replace("  ", " ").strip(),
             8000)
         self.refresh_history()
         self.refresh_disk()
         self._update_controls()
+        self.focus_id()
         self.photo_saved.emit(rec)
+        self._take_queued_scan()
 
     def _save_failed(self, e: BaseException) -> None:
         self._phase = Phase.REVIEW  # the photo stays in review until it can be saved
+        queued, self._queued_scan = self._queued_scan, None
         text = self.tr(
             "照片未能保存：{err}\n\n请检查保存文件夹（磁盘是否已满、是否只读或无写入权限）。"
             "照片仍在确认界面，问题解决后可再次保存。"
@@ -516,6 +649,8 @@ class MainWindow(QMainWindow):
         box.setObjectName("saveErrorBox")
         box.setWindowModality(Qt.WindowModality.WindowModal)
         box.finished.connect(self._refocus_review)
+        if queued:
+            box.finished.connect(lambda _r: self._scan_while_busy(queued))
         box.open()
         self._error_box = box
         self.refresh_disk()
@@ -524,6 +659,12 @@ class MainWindow(QMainWindow):
         """Back to the review after a message box, so Enter and Esc work again."""
         self.activateWindow()
         self.review.setFocus()
+
+    def _refocus(self) -> None:
+        """After a message box: the focus where the phase wants it."""
+        if not self._closed:
+            self.activateWindow()
+            self.focus_id()
 
     # ------------------------------------------------------------------ history
     def open_record(self, rec: PhotoRecord) -> None:
@@ -545,8 +686,7 @@ class MainWindow(QMainWindow):
     def _retake_from_history(self, cid: str) -> None:
         if self._phase != Phase.LIVE:
             return
-        self.candidate.set_text(cid)
-        self.live.setFocus()
+        self.candidate.replace_with(cid)
 
     # ------------------------------------------------------------------ settings, language
     def effective_settings(self) -> Settings:
@@ -624,6 +764,7 @@ class MainWindow(QMainWindow):
         """Keep a non-modal dialog alive until it closes (and close it with the window)."""
         self._dialogs.append(dlg)
         dlg.finished.connect(lambda _r: self._dialogs.remove(dlg) if dlg in self._dialogs else None)
+        dlg.finished.connect(lambda _r: None if self._closed else self.focus_id())
 
     def open_about(self) -> AboutDialog:
         dlg = AboutDialog(self.standard, self.settings.office, parent=self)
@@ -703,6 +844,8 @@ class MainWindow(QMainWindow):
             t.stop()
         for dlg in list(self._dialogs):
             dlg.close()
+        self.scans.close()
+        self.auto_resume_timer.stop()
         self.analysis.close()
         self.cameras.close()
         self.stores.close()  # a save under way (or queued) completes; then the store closes

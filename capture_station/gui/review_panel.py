@@ -1,10 +1,16 @@
-"""Review: the photo exactly as it will be saved, every check, and the operator's decision.
+"""Review: who is in front of the camera, the photo exactly as it will be saved, every check,
+and the operator's decision.
 
-The picture is the encoded file decoded again, at 480x640, with the bands (switchable). Beside
-it: the file size and JPEG quality, each final check with its status and hint, and the
-checklist of what a program cannot judge (head covering, jewellery, coloured lenses, hair over
-the ears ...), which the operator ticks. Enter accepts and saves; Esc retakes. A photo with a
-failing check is saved only after an explicit override with a written reason, which is recorded.
+At the top, big enough to read from a step away: the candidate's name from the roster, the
+admission number and the masked resident ID, and a red flag when a roster is loaded and this ID
+is not on it, so a mix-up is seen before saving. The picture is the encoded file decoded again,
+at 480x640, with the bands (switchable). Beside it: the file size and JPEG quality, each final
+check with its status and hint, and the checklist of what a program cannot judge (head
+covering, jewellery, coloured lenses, hair over the ears ...). The items stay in view with the
+photo; one key, Ctrl+Enter, says the operator has looked at all of them and saves (recorded with
+the operator's name). Enter alone saves only a compliant photo with nothing to confirm; Esc
+retakes. A photo with a failing check is saved only with Ctrl+Enter and a written reason, which
+is recorded.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -32,6 +39,8 @@ from capture_station.gui.i18n import current_language, pick
 from capture_station.gui.jobs import CapturedPhoto, Confirmation
 from capture_station.gui.overlay import status_colour
 from capture_station.gui.photo_view import PhotoView
+from capture_station.records.candidate_id import mask_resident_id
+from capture_station.records.store import Candidate
 from capture_station.standard import Standard
 
 MIN_REASON_CHARS = 2
@@ -42,6 +51,15 @@ class AcceptRequest:
     photo: CapturedPhoto
     confirmations: list[Confirmation]
     override_reason: str | None
+
+
+@dataclass(frozen=True)
+class Who:
+    """Who the photo under review is filed under, as the review shows it."""
+
+    scanned: str  # the ID as scanned or typed
+    candidate: Candidate | None  # its roster row
+    on_roster: bool | None  # None: no roster loaded
 
 
 def check_label(check_id: str) -> str:
@@ -58,8 +76,10 @@ class ReviewPanel(QWidget):
         self.setObjectName("reviewPanel")
         self._standard = standard
         self._photo: CapturedPhoto | None = None
-        self._items: list[tuple[str, QCheckBox]] = []
+        self._items: list[tuple[str, QLabel]] = []
         self._busy = False
+        self._shown_missing = False  # the message shows what stood in the way of saving
+        self._shown_missing_confirmed = False
 
         self.view = PhotoView(standard)
         self.bands = QCheckBox()
@@ -69,11 +89,34 @@ class ReviewPanel(QWidget):
         left.addWidget(self.view, 1)
         left.addWidget(self.bands)
 
+        self.who_name = QLabel()
+        self.who_name.setObjectName("reviewName")
+        fn = QFont(self.who_name.font())
+        fn.setPointSize(28)
+        fn.setBold(True)
+        self.who_name.setFont(fn)
+        self.who_ids = QLabel()
+        self.who_ids.setObjectName("reviewIds")
+        fi = QFont(self.who_ids.font())
+        fi.setPointSize(16)
+        self.who_ids.setFont(fi)
+        self.roster_flag = QLabel()
+        self.roster_flag.setObjectName("rosterFlag")
+        self.roster_flag.setWordWrap(True)
+        self.roster_flag.setStyleSheet(
+            "QLabel { background: #c62828; color: white; font-weight: bold; padding: 6px; }")
+        self.roster_flag.hide()
+        self.scan_note = QLabel()
+        self.scan_note.setObjectName("scanNote")
+        self.scan_note.setWordWrap(True)
+        self.scan_note.setStyleSheet("QLabel { color: #0d47a1; font-weight: bold; }")
+        self.scan_note.hide()
         self.title = QLabel()
         f = QFont(self.title.font())
-        f.setPointSize(16)
+        f.setPointSize(12)
         f.setBold(True)
         self.title.setFont(f)
+        self._who: Who | None = None
         self.info = QLabel()
         self.info.setObjectName("photoInfo")
         self.verdict = QLabel()
@@ -92,7 +135,12 @@ class ReviewPanel(QWidget):
         self.tree.header().setStretchLastSection(True)
 
         self.checklist_box = QGroupBox()
+        self.checklist_box.setObjectName("checklist")
         self.checklist_layout = QVBoxLayout(self.checklist_box)
+        self.checklist_key = QLabel()
+        self.checklist_key.setObjectName("checklistKey")
+        self.checklist_key.setWordWrap(True)
+        self.checklist_key.setStyleSheet("QLabel { font-weight: bold; }")
         self.override_box = QGroupBox()
         self.override_box.setObjectName("overrideBox")
         ov = QVBoxLayout(self.override_box)
@@ -112,7 +160,7 @@ class ReviewPanel(QWidget):
         self.message.setStyleSheet("color: #c62828;")
         self.accept_button = QPushButton()
         self.accept_button.setObjectName("acceptButton")
-        self.accept_button.clicked.connect(self.try_accept)
+        self.accept_button.clicked.connect(lambda: self.try_accept(confirmed=True))
         self.retake_button = QPushButton()
         self.retake_button.setObjectName("retakeButton")
         self.retake_button.clicked.connect(self.retake)
@@ -123,7 +171,16 @@ class ReviewPanel(QWidget):
         buttons.addWidget(self.retake_button)
         buttons.addWidget(self.accept_button, 1)
 
+        header = QFrame()
+        header.setObjectName("reviewWho")
+        hl = QVBoxLayout(header)
+        hl.setContentsMargins(0, 0, 0, 0)
+        hl.addWidget(self.who_name)
+        hl.addWidget(self.who_ids)
+        hl.addWidget(self.roster_flag)
+        hl.addWidget(self.scan_note)
         right = QVBoxLayout()
+        right.addWidget(header)
         right.addWidget(self.title)
         right.addWidget(self.info)
         right.addWidget(self.verdict)
@@ -139,7 +196,10 @@ class ReviewPanel(QWidget):
 
         ctx = Qt.ShortcutContext.WidgetWithChildrenShortcut
         for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            QShortcut(QKeySequence(key), self, self.try_accept, context=ctx)
+            QShortcut(QKeySequence(key), self, lambda: self.try_accept(confirmed=False),
+                      context=ctx)
+            QShortcut(QKeySequence(Qt.KeyboardModifier.ControlModifier | key), self,
+                      lambda: self.try_accept(confirmed=True), context=ctx)
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.retake, context=ctx)
         self.retranslate()
 
@@ -148,9 +208,12 @@ class ReviewPanel(QWidget):
     def photo(self) -> CapturedPhoto | None:
         return self._photo
 
-    def show_photo(self, photo: CapturedPhoto) -> None:
+    def show_photo(self, photo: CapturedPhoto, who: Who | None = None) -> None:
         self._photo = photo
+        self._who = who or Who(photo.candidate_id, None, None)
+        self.set_pending_scan("")
         self._busy = False
+        self._shown_missing = False
         self.reason.clear()
         self.message.clear()
         self.view.set_photo(photo.rgb, photo.face, photo.checks)
@@ -158,23 +221,35 @@ class ReviewPanel(QWidget):
         self._update_buttons()
         self.setFocus()
 
+    def set_pending_scan(self, digits: str) -> None:
+        """Show the digits of a scan that arrived during the review (empty: none)."""
+        if digits:
+            self.scan_note.setText(self.tr("新扫描的考生号：{id}（回车后选择如何处理）").format(
+                id=mask_resident_id(digits)))
+        self.scan_note.setVisible(bool(digits))
+
     def clear(self) -> None:
         self._photo = None
+        self._who = None
+        self.set_pending_scan("")
         self.view.set_photo(None)
         self.tree.clear()
         self._set_checklist([])
 
-    def checklist_items(self) -> list[tuple[str, QCheckBox]]:
-        return list(self._items)
+    def checklist_items(self) -> list[tuple[str, str]]:
+        """(check id, text) of what the operator must look at before Ctrl+Enter."""
+        return [(cid, label.text()) for cid, label in self._items]
 
     def set_busy(self, busy: bool, message: str = "") -> None:
         self._busy = busy
+        self._shown_missing = False
         self.message.setStyleSheet("color: #555;" if busy else "color: #c62828;")
         self.message.setText(message)
         self._update_buttons()
 
     def set_error(self, message: str) -> None:
         self._busy = False
+        self._shown_missing = False
         self.message.setStyleSheet("color: #c62828;")
         self.message.setText(message)
         self._update_buttons()
@@ -187,18 +262,20 @@ class ReviewPanel(QWidget):
                 for c in photo.undetermined]
 
     def _set_checklist(self, defs: list[tuple[str, str]]) -> None:
-        ticked = {cid for cid, box in self._items if box.isChecked()}
-        for _, box in self._items:
-            box.setParent(None)
-            box.deleteLater()
+        for _, label in self._items:
+            label.setParent(None)
+            label.deleteLater()
         self._items = []
-        for cid, label in defs:
-            box = QCheckBox(label)
-            box.setObjectName(f"confirm:{cid}")
-            box.setChecked(cid in ticked)
-            box.toggled.connect(self._update_buttons)
-            self.checklist_layout.addWidget(box)
-            self._items.append((cid, box))
+        self.checklist_layout.removeWidget(self.checklist_key)
+        for cid, text in defs:
+            label = QLabel("• " + text)
+            label.setObjectName(f"confirm:{cid}")
+            label.setWordWrap(True)
+            self.checklist_layout.addWidget(label)
+            self._items.append((cid, label))
+        self.checklist_layout.addWidget(self.checklist_key)
+        self.checklist_key.setText(
+            self.tr("看过照片、以上 {n} 项都符合要求：按 Ctrl+Enter 确认并保存").format(n=len(defs)))
         self.checklist_box.setVisible(bool(defs))
 
     def _fill(self) -> None:
@@ -207,7 +284,8 @@ class ReviewPanel(QWidget):
         if photo is None:
             return
         lang = current_language()
-        self.title.setText(self.tr("核对照片：{id}").format(id=photo.candidate_id))
+        self._show_who()
+        self.title.setText(self.tr("核对照片：{id}").format(id=mask_resident_id(photo.candidate_id)))
         self.info.setText(
             self.tr("{w}×{h} 像素 · {size} 字节 · JPEG 质量 {q}").format(
                 w=photo.rgb.shape[1], h=photo.rgb.shape[0], size=f"{len(photo.data):,}",
@@ -225,6 +303,33 @@ class ReviewPanel(QWidget):
             self._add_row(c, lang)
         self._set_checklist(self._checklist_defs(photo))
         self.override_box.setVisible(not photo.compliant)
+
+    def _show_who(self) -> None:
+        who, photo = self._who, self._photo
+        if who is None or photo is None:
+            self.who_name.clear()
+            self.who_ids.clear()
+            self.roster_flag.hide()
+            return
+        row = who.candidate
+        ids = []
+        if row is not None and row.admission_number:
+            ids.append(self.tr("准考证号 {id}").format(id=row.admission_number))
+        if row is not None and row.resident_id:
+            ids.append(self.tr("身份证 {id}").format(id=mask_resident_id(row.resident_id)))
+        if not ids:
+            ids.append(mask_resident_id(photo.candidate_id))
+        self.who_ids.setText(" · ".join(ids))
+        if row is not None and row.name:
+            self.who_name.setText(row.name)
+        elif who.on_roster is None:
+            self.who_name.setText(self.tr("（未导入考生名单，无姓名）"))
+        else:
+            self.who_name.setText(self.tr("（无姓名）"))
+        if who.on_roster is False:
+            self.roster_flag.setText(self.tr(
+                "名单中没有此考生号：请核对准考证或身份证后再保存"))
+        self.roster_flag.setVisible(who.on_roster is False)
 
     def _add_row(self, c: CheckResult, lang: str) -> None:
         item = QTreeWidgetItem(self.tree)
@@ -248,44 +353,65 @@ class ReviewPanel(QWidget):
         }[s]
 
     # -- decision ---------------------------------------------------------------------------
-    def confirmations(self) -> list[Confirmation]:
-        return [Confirmation(cid, box.text(), box.isChecked()) for cid, box in self._items]
+    def confirmations(self, confirmed: bool = True) -> list[Confirmation]:
+        """The checklist items, each confirmed (Ctrl+Enter) or not."""
+        return [Confirmation(cid, label.text().removeprefix("• "), confirmed)
+                for cid, label in self._items]
 
-    def missing(self) -> list[str]:
-        """What still stands between the photo and saving it (empty: may save)."""
+    def needs_confirmation(self) -> bool:
+        """Saving this photo needs Ctrl+Enter: items to look at, or a failing check."""
+        photo = self._photo
+        return bool(self._items) or (photo is not None and not photo.compliant)
+
+    def missing(self, confirmed: bool = False) -> list[str]:
+        """What still stands between the photo and saving it with Enter (``confirmed``: with
+        Ctrl+Enter); empty: may save."""
         photo = self._photo
         if photo is None:
             return [self.tr("没有待确认的照片")]
         out: list[str] = []
-        if any(not box.isChecked() for _, box in self._items):
-            out.append(self.tr("请逐项核对并勾选人工检查项目"))
         if not photo.compliant and len(self.reason.text().strip()) < MIN_REASON_CHARS:
             out.append(self.tr("照片有不合格项目：须填写强制保存的原因"))
+        if not confirmed and self.needs_confirmation():
+            out.append(self.tr("请看照片核对人工检查项目，然后按 Ctrl+Enter 保存"))
         return out
 
     def _update_buttons(self) -> None:
         photo = self._photo
-        ok = photo is not None and not self._busy and not self.missing()
+        ok = photo is not None and not self._busy and not self.missing(confirmed=True)
         self.accept_button.setEnabled(ok)
         self.retake_button.setEnabled(not self._busy)
+        key = "Ctrl+Enter" if self.needs_confirmation() else "Enter"
         if photo is not None and not photo.compliant:
-            self.accept_button.setText(self.tr("强制保存 (Enter)"))
-            self.accept_button.setStyleSheet("QPushButton { color: #c62828; font-weight: bold; }")
+            self.accept_button.setText(self.tr("已核对，强制保存 ({key})").format(key=key))
+            self.accept_button.setStyleSheet(
+                "QPushButton:enabled { color: #c62828; font-weight: bold; }")
+        elif self._items:
+            self.accept_button.setText(self.tr("已核对，保存 ({key})").format(key=key))
+            self.accept_button.setStyleSheet("QPushButton:enabled { font-weight: bold; }")
         else:
-            self.accept_button.setText(self.tr("保存 (Enter)"))
-            self.accept_button.setStyleSheet("QPushButton { font-weight: bold; }")
+            self.accept_button.setText(self.tr("保存 ({key})").format(key=key))
+            self.accept_button.setStyleSheet("QPushButton:enabled { font-weight: bold; }")
+        if self._shown_missing and not self._busy:
+            # a refusal that no longer holds disappears; one that still holds is kept current
+            still = self.missing(confirmed=self._shown_missing_confirmed)
+            self._shown_missing = bool(still)
+            self.message.setText("；".join(still))
 
-    def try_accept(self) -> None:
+    def try_accept(self, confirmed: bool = False) -> None:
+        """Enter (``confirmed`` False) or Ctrl+Enter / the button (True)."""
         if self._photo is None or self._busy:
             return
-        missing = self.missing()
+        missing = self.missing(confirmed)
         if missing:
             self.set_error("；".join(missing))
+            self._shown_missing, self._shown_missing_confirmed = True, confirmed
             if not self._photo.compliant and len(self.reason.text().strip()) < MIN_REASON_CHARS:
                 self.reason.setFocus()
             return
         reason = self.reason.text().strip() if not self._photo.compliant else None
-        self.accept_requested.emit(AcceptRequest(self._photo, self.confirmations(), reason))
+        self.accept_requested.emit(
+            AcceptRequest(self._photo, self.confirmations(confirmed), reason))
 
     def retake(self) -> None:
         if self._busy:
@@ -301,7 +427,7 @@ class ReviewPanel(QWidget):
     def retranslate(self) -> None:
         self.bands.setText(self.tr("显示参考带"))
         self.tree.setHeaderLabels([self.tr("结果"), self.tr("项目"), self.tr("说明")])
-        self.checklist_box.setTitle(self.tr("人工核对（程序无法测量，请逐项确认）"))
+        self.checklist_box.setTitle(self.tr("人工核对（程序无法测量，请看照片逐项核对）"))
         self.override_box.setTitle(self.tr("强制保存"))
         self.override_note.setText(
             self.tr("此照片有不合格项目。如确需保存，请填写原因（将记录在案）。")

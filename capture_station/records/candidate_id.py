@@ -2,8 +2,14 @@
 
 An ID is refused before anything touches the disk unless it is, character for character,
 ASCII digits (an exam admission number, length from the standard file) or an 18-character
-resident ID number (GB 11643-1999) whose check digit is right. Full-width digits, look-alike
-Unicode, separators, dots, spaces and control characters never pass.
+resident ID number (GB 11643-1999) whose check digit is right. Separators, dots, spaces,
+control characters and look-alike Unicode never pass.
+
+Full-width digits and the full-width X are the one exception: a Chinese input method left in
+full-width mode types ０１２３ for 0123, and the operator cannot see the difference. They are
+converted to ASCII before validation (and only they: a look-alike such as an Arabic-Indic digit
+or a superscript is still refused), so the value that is stored and becomes a file name is plain
+ASCII.
 """
 
 from __future__ import annotations
@@ -16,6 +22,10 @@ from capture_station.standard import Standard, load_standard
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK_CHARS = "10X98765432"
 _MAX_INPUT = 64
+# Full-width digits and X (U+FF10-FF19, U+FF38, U+FF58) as typed by an input method in
+# full-width mode, and the ideographic space it types around them.
+_FULL_WIDTH = {0xFF10 + i: ord("0") + i for i in range(10)} | {0xFF38: ord("X"), 0xFF58: ord("x")}
+_FULL_WIDTH_SPACE = "\u3000"
 
 
 @dataclass(frozen=True)
@@ -60,14 +70,14 @@ def validate_candidate_id(raw: str, standard: Standard | None = None) -> IdVerdi
         return _refuse("", "candidate ID must be text", "考生号必须是文本")
     if len(raw) > _MAX_INPUT:
         return _refuse(raw[:16] + "…", "candidate ID is too long", "考生号过长")
-    value = raw.strip(" \t\r\n")
+    value = raw.translate(_FULL_WIDTH).strip(" \t\r\n" + _FULL_WIDTH_SPACE)
     if not value:
         return _refuse(value, "candidate ID is empty", "考生号为空")
     if not value.isascii():
         return _refuse(
             value,
-            "candidate ID contains non-ASCII characters (full-width digits or look-alikes)",
-            "考生号含有非半角字符（全角数字或形近字符）",
+            "candidate ID contains characters that are not plain digits (look-alikes)",
+            "考生号含有非数字字符（形近字符）",
         )
     if any(ord(c) < 32 or ord(c) == 127 for c in value):
         return _refuse(value, "candidate ID contains control characters", "考生号含有控制字符")
@@ -84,16 +94,29 @@ def validate_candidate_id(raw: str, standard: Standard | None = None) -> IdVerdi
             return _refuse(value, "resident ID number check digit is wrong", "身份证号校验位错误")
         return IdVerdict(True, value[:17] + value[17].upper(), "resident")
     if value.isdigit():
+        digits = admission_digits_text(std.admission_pattern)
         return _refuse(
             value,
-            f"admission number has {len(value)} digits; expected a pattern {std.admission_pattern}",
-            f"准考证号位数不对（{len(value)}位）",
+            f"admission number has {len(value)} digits; expected {digits or std.admission_pattern}"
+            + (" digits" if digits else ""),
+            f"准考证号位数不对（{len(value)}位，应为{digits or std.admission_pattern}"
+            + ("位）" if digits else "）"),
         )
     return _refuse(
         value,
         "candidate ID must be an exam admission number (digits) or an 18-character resident ID",
         "考生号须为准考证号（纯数字）或18位身份证号",
     )
+
+
+def admission_digits_text(pattern: str) -> str | None:
+    """The digit count an admission pattern asks for, as the operator reads it ("10–15", "12"),
+    or None when the pattern is not a plain digit run (then the message shows the pattern)."""
+    m = re.fullmatch(r"\^?(?:\[0-9\]|\\d)\{(\d+)(?:,(\d+))?\}\$?", pattern)
+    if m is None:
+        return None
+    lo, hi = m.group(1), m.group(2)
+    return f"{lo}–{hi}" if hi and hi != lo else lo
 
 
 def require_valid_id(raw: str, standard: Standard | None = None) -> str:

@@ -79,8 +79,15 @@ def file_photo(
     original: tuple[str, bytes] | None = None,
 ) -> ProcessResult:
     """Make the photo of ``src`` and file it under ``candidate_id`` in ``store`` or as
-    ``out_dir/<ID>.jpg`` (neither: the photo is made and judged, not saved)."""
+    ``out_dir/<ID>.jpg`` (neither: the photo is made and judged, not saved).
+
+    With a store, a resident ID that belongs to a roster row is filed under that row's key (its
+    admission number), as the window does: one person, one photo."""
     cid = require_valid_id(candidate_id, pipe.standard)
+    if store is not None and out_dir is None:
+        row = store.find_candidate(cid)
+        if row is not None:
+            cid = row.key
     shot, enc, final, reason = pipe.make_photo(src)
     if final is None:
         checks = shot.checks

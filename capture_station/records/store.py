@@ -125,6 +125,22 @@ MIGRATIONS: list[str] = [
 
 
 @dataclass(frozen=True)
+class Candidate:
+    """A roster row: the key a photo is filed under, and who the person is.
+
+    The key is the admission number when the row has one, else the resident ID."""
+
+    key: str
+    name: str | None
+    resident_id: str | None
+    office: str | None
+
+    @property
+    def admission_number(self) -> str | None:
+        return None if self.key == self.resident_id else self.key
+
+
+@dataclass(frozen=True)
 class PhotoToSave:
     """A photo on its way into the store: the bytes and what is recorded with them.
 
@@ -299,6 +315,30 @@ class Store:
         ).fetchone()
         return _record(row) if row else None
 
+    def find_candidate(self, scanned: str) -> Candidate | None:
+        """The roster row a scanned or typed ID belongs to, by its key or by its resident ID.
+
+        An admission ticket's barcode and the resident ID card name the same person: either finds
+        the row, and the photo is filed under the row's key (``Candidate.key``), never as a second
+        person. None when no roster row has this ID (or no roster was imported)."""
+        row = self._db.execute(
+            "SELECT candidate_id, name, resident_id, office FROM candidates WHERE candidate_id = ?",
+            (scanned,),
+        ).fetchone()
+        if row is None and len(scanned) == 18:
+            row = self._db.execute(
+                "SELECT candidate_id, name, resident_id, office FROM candidates"
+                " WHERE resident_id = ? ORDER BY candidate_id LIMIT 1",
+                (scanned,),
+            ).fetchone()
+        if row is None:
+            return None
+        return Candidate(str(row[0]), row[1] or None, row[2] or None, row[3] or None)
+
+    def roster_size(self) -> int:
+        """How many candidates the imported roster holds (0: no roster)."""
+        return int(self._db.execute("SELECT COUNT(*) FROM candidates").fetchone()[0])
+
     def candidate_name(self, candidate_id: str) -> str | None:
         """The candidate's name from the imported roster, or None."""
         row = self._db.execute(
@@ -440,6 +480,14 @@ class Store:
             detail["override_reason"] = record["override_reason"]
         if record.get("origin_station"):
             detail["origin_station"] = record["origin_station"]
+        try:
+            checks = json.loads(record.get("checks_json") or "[]")
+        except ValueError:
+            checks = []
+        confirmed = [c["id"] for c in checks if isinstance(c, dict) and c.get("operator_confirmed")]
+        if confirmed:
+            # what the operator (the audit row's operator) said was looked at by eye
+            detail["operator_confirmed"] = confirmed
         self._audit(db, action, cid, detail)
         if record.get("override_reason"):
             self._audit(db, "override", cid, {"reason": record["override_reason"]})
