@@ -191,3 +191,31 @@ def test_auto_capture_waits_after_esc(make_window, qtbot):  # noqa: F811
     # ... and then the auto-capture takes the next one by itself
     with qtbot.waitSignal(win.review_shown, timeout=45_000):
         pass
+
+
+@pytest.mark.parametrize("size", [(1366, 768 - 32), (1920, 1080 - 32),
+                                  # 1366x768 at 125 % scaling, less a task bar and a title bar
+                                  (1093, 545)])
+def test_the_window_fits_office_screens(make_window, qtbot, size):  # noqa: F811
+    """Capture, save and retake buttons and the status bar are on screen without resizing."""
+    win = make_window()
+    win.activateWindow()
+    win.resize(*size)
+
+    def on_screen(w) -> bool:  # type: ignore[no-untyped-def]
+        top_left = w.mapTo(win, w.rect().topLeft())
+        bottom_right = w.mapTo(win, w.rect().bottomRight())
+        return (w.isVisible() and top_left.x() >= 0 and top_left.y() >= 0
+                and bottom_right.x() < win.width() and bottom_right.y() < win.height())
+
+    qtbot.waitUntil(lambda: win.size().width() == size[0], timeout=5_000)
+    assert win.height() <= size[1], "the window cannot shrink to the screen"
+    assert on_screen(win.capture_button) and on_screen(win.status) and on_screen(win.candidate.edit)
+    scan(qtbot, win, ADMISSION_A)
+    ready(qtbot, win, ADMISSION_A)
+    to_review(qtbot, win)
+    qtbot.wait(200)
+    assert win.height() <= size[1]
+    assert on_screen(win.review.accept_button) and on_screen(win.review.retake_button)
+    assert on_screen(win.review.who_name) and on_screen(win.status)
+    assert win.review.checklist_box.isVisible() and on_screen(win.review.checklist_key)

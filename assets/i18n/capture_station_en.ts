@@ -132,12 +132,20 @@ Telephone numbers of the prefecture examination offices:</translation>
         <translation>This candidate already has a photo ({when}). A retake keeps the old one in the history.</translation>
     </message>
     <message>
-        <source>姓名：{name}</source>
-        <translation>Name: {name}</translation>
+        <source>正在查找考生…</source>
+        <translation>Looking up the candidate…</translation>
     </message>
     <message>
-        <source>考生号有效：{id}</source>
-        <translation>Valid candidate ID: {id}</translation>
+        <source>名单中没有此考生号</source>
+        <translation>This ID is not on the roster</translation>
+    </message>
+    <message>
+        <source>考生号有效（未导入考生名单）</source>
+        <translation>Valid ID (no roster imported)</translation>
+    </message>
+    <message>
+        <source>已有照片（{when}），重拍时旧照片保留</source>
+        <translation>Has a photo ({when}); a retake keeps the old one</translation>
     </message>
     <message>
         <source>请输入考生号</source>
@@ -148,8 +156,8 @@ Telephone numbers of the prefecture examination offices:</translation>
         <translation>Candidate ID (admission number or resident ID)</translation>
     </message>
     <message>
-        <source>输入或扫描考生号，回车确认</source>
-        <translation>Type or scan the ID, Enter to confirm</translation>
+        <source>扫描或输入考生号，回车</source>
+        <translation>Scan or type the candidate ID, then Enter</translation>
     </message>
 </context>
 <context>
@@ -268,12 +276,30 @@ Telephone numbers of the prefecture examination offices:</translation>
         <translation>Capture failed: {err}</translation>
     </message>
     <message>
-        <source>正在保存…</source>
-        <translation>Saving…</translation>
+        <source>自动拍照 {n} 秒后继续</source>
+        <translation>Auto-capture resumes in {n} s</translation>
     </message>
     <message>
-        <source>已保存 {path}（{size} 字节）</source>
-        <translation>Saved {path} ({size} bytes)</translation>
+        <source>扫描了新的考生号</source>
+        <translation>A new candidate ID was scanned</translation>
+    </message>
+    <message>
+        <source>{old} 的照片还没有保存。
+刚扫描了新的考生号 {new}。</source>
+        <translation>The photo of {old} has not been saved.
+A new candidate ID was just scanned: {new}.</translation>
+    </message>
+    <message>
+        <source>返回核对（不保存新考生号）</source>
+        <translation>Back to the review (ignore the new ID)</translation>
+    </message>
+    <message>
+        <source>放弃这张照片，开始新考生</source>
+        <translation>Discard this photo and start the new candidate</translation>
+    </message>
+    <message>
+        <source>正在保存…</source>
+        <translation>Saving…</translation>
     </message>
     <message>
         <source>照片未能保存：{err}
@@ -306,6 +332,10 @@ Check the save folder (is the disk full, read-only, or not writable?). The photo
     <message>
         <source>相机未连接</source>
         <translation>The camera is not connected</translation>
+    </message>
+    <message>
+        <source>已保存 {name} {id}（{size} 字节）</source>
+        <translation>Saved {name} {id} ({size} bytes)</translation>
     </message>
     <message>
         <source>照片采集站</source>
@@ -418,8 +448,12 @@ Check the save folder (is the disk full, read-only, or not writable?). The photo
 <context>
     <name>ReviewPanel</name>
     <message>
-        <source>核对照片：{id}</source>
-        <translation>Review photo: {id}</translation>
+        <source>新扫描的考生号：{id}（回车后选择如何处理）</source>
+        <translation>New candidate ID scanned: {id} (press Enter to choose what to do)</translation>
+    </message>
+    <message>
+        <source>看过照片、以上 {n} 项都符合要求：按 Ctrl+Enter 确认并保存</source>
+        <translation>Looked at the photo and all {n} items above are fine: press Ctrl+Enter to confirm and save</translation>
     </message>
     <message>
         <source>{w}×{h} 像素 · {size} 字节 · JPEG 质量 {q}</source>
@@ -432,6 +466,18 @@ Check the save folder (is the disk full, read-only, or not writable?). The photo
     <message>
         <source>有不合格项目</source>
         <translation>Some checks fail</translation>
+    </message>
+    <message>
+        <source>准考证号 {id}</source>
+        <translation>Admission no. {id}</translation>
+    </message>
+    <message>
+        <source>身份证 {id}</source>
+        <translation>Resident ID {id}</translation>
+    </message>
+    <message>
+        <source>名单中没有此考生号：请核对准考证或身份证后再保存</source>
+        <translation>This ID is not on the roster: check the admission ticket or ID card before saving</translation>
     </message>
     <message>
         <source>合格</source>
@@ -454,20 +500,36 @@ Check the save folder (is the disk full, read-only, or not writable?). The photo
         <translation>No photo to review</translation>
     </message>
     <message>
-        <source>请逐项核对并勾选人工检查项目</source>
-        <translation>Check and tick every item of the operator checklist</translation>
+        <source>请看照片核对人工检查项目，然后按 Ctrl+Enter 保存</source>
+        <translation>Look at the photo for the items to check by eye, then press Ctrl+Enter to save</translation>
+    </message>
+    <message>
+        <source>已核对，强制保存 ({key})</source>
+        <translation>Checked: save despite failures ({key})</translation>
+    </message>
+    <message>
+        <source>已核对，保存 ({key})</source>
+        <translation>Checked: save ({key})</translation>
+    </message>
+    <message>
+        <source>保存 ({key})</source>
+        <translation>Save ({key})</translation>
+    </message>
+    <message>
+        <source>人工核对（程序无法测量，请看照片逐项核对）</source>
+        <translation>Check by eye (the program cannot measure these: look at the photo for each)</translation>
     </message>
     <message>
         <source>照片有不合格项目：须填写强制保存的原因</source>
         <translation>The photo fails a check: a reason is required to save it anyway</translation>
     </message>
     <message>
-        <source>强制保存 (Enter)</source>
-        <translation>Save anyway (Enter)</translation>
+        <source>未导入考生名单，无姓名可核对</source>
+        <translation>No roster imported: no name to check against</translation>
     </message>
     <message>
-        <source>保存 (Enter)</source>
-        <translation>Save (Enter)</translation>
+        <source>名单中无姓名</source>
+        <translation>No name on the roster</translation>
     </message>
     <message>
         <source>显示参考带</source>
@@ -484,10 +546,6 @@ Check the save folder (is the disk full, read-only, or not writable?). The photo
     <message>
         <source>说明</source>
         <translation>Details</translation>
-    </message>
-    <message>
-        <source>人工核对（程序无法测量，请逐项确认）</source>
-        <translation>Operator checklist (cannot be measured; confirm each item)</translation>
     </message>
     <message>
         <source>强制保存</source>

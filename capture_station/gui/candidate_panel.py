@@ -71,7 +71,6 @@ class CandidatePanel(QWidget):
         self.edit.installEventFilter(self)
         self.reason = QLabel()
         self.reason.setObjectName("idReason")
-        self.reason.setWordWrap(True)
         self.reason.setStyleSheet(f"color: {ERROR_COLOUR};")
         self.name = QLabel()
         self.name.setObjectName("candidateName")
@@ -84,11 +83,10 @@ class CandidatePanel(QWidget):
         self.ids.setStyleSheet(f"color: {MUTED};")
         self.existing = QLabel()
         self.existing.setObjectName("existingWarning")
-        self.existing.setWordWrap(True)
         self.existing.setStyleSheet(f"color: {WARN_COLOUR}; font-weight: bold;")
         # Fixed heights, kept when hidden: the lines fill in after the roster lookup without
         # moving anything below them.
-        for label, lines in ((self.reason, 2), (self.name, 1), (self.ids, 1), (self.existing, 2)):
+        for label, lines in ((self.reason, 1), (self.name, 1), (self.ids, 1), (self.existing, 1)):
             label.setFixedHeight(label.fontMetrics().lineSpacing() * lines + 4)
             policy = label.sizePolicy()
             policy.setRetainSizeWhenHidden(True)
@@ -198,9 +196,9 @@ class CandidatePanel(QWidget):
             self.existing.hide()
             return
         when = (rec.captured_at or rec.created_at)[:16].replace("T", " ")
-        self.existing.setText(
-            self.tr("该考生已有照片（{when}）。重拍后旧照片保留在历史记录中。").format(when=when)
-        )
+        self.existing.setText(self.tr("已有照片（{when}），重拍时旧照片保留").format(when=when[5:]))
+        self.existing.setToolTip(
+            self.tr("该考生已有照片（{when}）。重拍后旧照片保留在历史记录中。").format(when=when))
         self.existing.show()
 
     def _on_text(self, text: str) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent
-from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from capture_station.checks import CheckResult, Mode, Status, registry, top_hints
 from capture_station.gui.i18n import current_language, pick
@@ -54,6 +54,23 @@ def live_check_ids() -> list[str]:
     return [cid for cid, d in registry().items() if Mode.LIVE in d.modes]
 
 
+class _FittingScrollArea(QScrollArea):
+    """A frameless scroll area that asks for its whole content's height (so it scrolls only
+    when the window cannot give that much) and never scrolls sideways."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setMinimumHeight(56)
+
+    def sizeHint(self) -> QSize:
+        w = self.widget()
+        hint = super().sizeHint()
+        return QSize(hint.width(), w.sizeHint().height()) if w is not None else hint
+
+
 class CheckPanel(QWidget):
     """Lights for the live checks and the hint of the most severe problem."""
 
@@ -88,16 +105,23 @@ class CheckPanel(QWidget):
         self.hint.setObjectName("bigHint")
         self.hint.setWordWrap(True)
         self.hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.hint.setMinimumHeight(64)
+        self.hint.setMinimumHeight(44)
         f = QFont(self.hint.font())
         f.setPointSize(20)
         f.setBold(True)
         self.hint.setFont(f)
 
+        # The lights scroll when the screen is short (1366x768 at 125 %); the title and the
+        # big hint stay in view.
+        host = QWidget()
+        host.setLayout(grid)
+        self.lights_area = _FittingScrollArea()
+        self.lights_area.setWidget(host)
+
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self._title)
-        lay.addLayout(grid)
+        lay.addWidget(self.lights_area, 1)
         lay.addWidget(self.hint)
         self.retranslate()
 

@@ -48,6 +48,7 @@ class HistoryPanel(QWidget):
         self.title = QLabel()
         self.title.setObjectName("panelTitle")
         self.list = QListWidget()
+        self.list.setMinimumHeight(28)
         self.list.setObjectName("historyList")
         self.list.setIconSize(QSize(THUMB_HEIGHT * 3 // 4, THUMB_HEIGHT))
         self.list.setUniformItemSizes(True)

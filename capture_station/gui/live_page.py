@@ -24,7 +24,7 @@ class LivePage(QWidget):
         self.checks = CheckPanel()
         self.capture_button = QPushButton()
         self.capture_button.setObjectName("captureButton")
-        self.capture_button.setMinimumHeight(56)
+        self.capture_button.setMinimumHeight(48)
         f = QFont(self.capture_button.font())
         f.setPointSize(16)
         f.setBold(True)

@@ -27,7 +27,14 @@ from typing import Any
 
 import numpy as np
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtGui import (
+    QAction,
+    QActionGroup,
+    QCloseEvent,
+    QGuiApplication,
+    QKeySequence,
+    QShortcut,
+)
 from PySide6.QtWidgets import (
     QDialog,
     QMainWindow,
@@ -210,7 +217,7 @@ class MainWindow(QMainWindow):
         self.status = StationStatusBar()
         self.setStatusBar(self.status)
         self.setStyleSheet("QLabel#panelTitle { font-weight: bold; color: #333; }")
-        self.resize(1280, 800)
+        self.fit_to_screen()
 
     def _build_menus(self) -> None:
         mb = self.menuBar()
@@ -241,6 +248,20 @@ class MainWindow(QMainWindow):
         self.act_about = QAction(self)
         self.act_about.triggered.connect(self.open_about)
         self.menu_help.addAction(self.act_about)
+
+    def fit_to_screen(self) -> None:
+        """1280x800 where there is room; on an office laptop (1366x768, or less at 125 %
+        scaling) the window takes the screen's free area, so the save and retake buttons and
+        the status bar are always on it."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is None:
+            self.resize(1280, 800)
+            return
+        avail = screen.availableGeometry()
+        frame = 32  # title bar a window manager adds
+        w, h = min(1280, avail.width()), min(800, avail.height() - frame)
+        self.resize(w, h)
+        self.move(avail.x() + (avail.width() - w) // 2, avail.y() + max(0, (avail.height() - h - frame) // 2))
 
     # ------------------------------------------------------------------ focus
     def focus_id(self) -> None:

@@ -92,7 +92,7 @@ class ReviewPanel(QWidget):
         self.who_name = QLabel()
         self.who_name.setObjectName("reviewName")
         fn = QFont(self.who_name.font())
-        fn.setPointSize(28)
+        fn.setPointSize(24)
         fn.setBold(True)
         self.who_name.setFont(fn)
         self.who_ids = QLabel()
@@ -133,6 +133,7 @@ class ReviewPanel(QWidget):
         self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         self.tree.header().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         self.tree.header().setStretchLastSection(True)
+        self.tree.setMinimumHeight(60)  # the first to give way on a short screen
 
         self.checklist_box = QGroupBox()
         self.checklist_box.setObjectName("checklist")
@@ -165,7 +166,7 @@ class ReviewPanel(QWidget):
         self.retake_button.setObjectName("retakeButton")
         self.retake_button.clicked.connect(self.retake)
         for b in (self.accept_button, self.retake_button):
-            b.setMinimumHeight(44)
+            b.setMinimumHeight(40)
             b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         buttons = QHBoxLayout()
         buttons.addWidget(self.retake_button)
@@ -258,7 +259,8 @@ class ReviewPanel(QWidget):
         """(id, label) of what the operator must confirm: every check that could not measure
         (the ``checklist.*`` checks always say so: head covering, jewellery, lenses, hair)."""
         lang = current_language()
-        return [(c.id, f"{check_label(c.id)}：{c.message(lang) or c.hint(lang)}")
+        colon = ": " if lang.startswith("en") else "："
+        return [(c.id, f"{check_label(c.id)}{colon}{c.message(lang) or c.hint(lang)}")
                 for c in photo.undetermined]
 
     def _set_checklist(self, defs: list[tuple[str, str]]) -> None:
@@ -285,7 +287,7 @@ class ReviewPanel(QWidget):
             return
         lang = current_language()
         self._show_who()
-        self.title.setText(self.tr("核对照片：{id}").format(id=mask_resident_id(photo.candidate_id)))
+        self.title.setText(self.tr("核对照片"))
         self.info.setText(
             self.tr("{w}×{h} 像素 · {size} 字节 · JPEG 质量 {q}").format(
                 w=photo.rgb.shape[1], h=photo.rgb.shape[0], size=f"{len(photo.data):,}",
@@ -298,8 +300,10 @@ class ReviewPanel(QWidget):
         else:
             self.verdict.setText(self.tr("有不合格项目"))
             self.verdict.setStyleSheet(f"color: {status_colour(Status.FAIL).name()};")
-        order = {Status.FAIL: 0, Status.WARN: 1, Status.UNDETERMINED: 2, Status.PASS: 3}
-        for c in sorted(photo.checks, key=lambda r: order[r.status]):
+        # What could not be measured is in the checklist below, with the photo in view.
+        order = {Status.FAIL: 0, Status.WARN: 1, Status.PASS: 3}
+        for c in sorted((c for c in photo.checks if c.status != Status.UNDETERMINED),
+                        key=lambda r: order[r.status]):
             self._add_row(c, lang)
         self._set_checklist(self._checklist_defs(photo))
         self.override_box.setVisible(not photo.compliant)
@@ -317,15 +321,13 @@ class ReviewPanel(QWidget):
             ids.append(self.tr("准考证号 {id}").format(id=row.admission_number))
         if row is not None and row.resident_id:
             ids.append(self.tr("身份证 {id}").format(id=mask_resident_id(row.resident_id)))
-        if not ids:
-            ids.append(mask_resident_id(photo.candidate_id))
-        self.who_ids.setText(" · ".join(ids))
         if row is not None and row.name:
             self.who_name.setText(row.name)
-        elif who.on_roster is None:
-            self.who_name.setText(self.tr("（未导入考生名单，无姓名）"))
-        else:
-            self.who_name.setText(self.tr("（无姓名）"))
+        else:  # no name to show: the ID itself, big
+            self.who_name.setText(mask_resident_id(photo.candidate_id))
+            ids = [self.tr("未导入考生名单，无姓名可核对") if who.on_roster is None
+                   else self.tr("名单中无姓名")]
+        self.who_ids.setText(" · ".join(ids))
         if who.on_roster is False:
             self.roster_flag.setText(self.tr(
                 "名单中没有此考生号：请核对准考证或身份证后再保存"))
