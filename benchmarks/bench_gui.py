@@ -1,6 +1,8 @@
 """GUI responsiveness: the longest stall of the window's event loop while the live view and the
 live analysis run with the demo camera for about 10 seconds, then while a photo is taken and
-processed in the background.
+processed in the background; then the operator's keyboard path for several candidates in a row
+(scanner: the ID's digits and Enter; operator: Space, then Ctrl+Enter on the review), timed
+from the scan's first key to the saved photo, with the keys counted.
 
 A 5 ms heartbeat timer on the GUI thread records the gap between its ticks; a gap far above
 5 ms means the event loop was blocked (by painting, frame conversion, or anything that should
@@ -20,6 +22,7 @@ from typing import Any
 
 HEARTBEAT_MS = 5
 LIVE_SECONDS = 10.0
+KEYBOARD_CANDIDATES = 5
 
 
 def run(live_seconds: float = LIVE_SECONDS, camera: str = "demo") -> dict[str, Any]:
@@ -49,8 +52,9 @@ def run(live_seconds: float = LIVE_SECONDS, camera: str = "demo") -> dict[str, A
         s = Settings(office="urumqi", station_name="bench", data_dir=str(Path(tmp) / "data"),
                      camera=camera)
         win = MainWindow(s, settings_path=Path(tmp) / "settings.json")
-        win.resize(1280, 800)
+        win.resize(1366, 768 - 32)
         win.show()
+        win.activateWindow()
         analysis_ms: list[float] = []
         results = [0]
 
@@ -106,6 +110,36 @@ def run(live_seconds: float = LIVE_SECONDS, camera: str = "demo") -> dict[str, A
                 raise RuntimeError("the capture did not reach the review screen: "
                                    + win.capture_note.text())
 
+            # The keyboard path, candidate after candidate, as an operator with a scanner does.
+            from PySide6.QtTest import QTest
+            from PySide6.QtWidgets import QApplication
+
+            QTest.keyClick(win.review, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+            spin_until(lambda: win.phase == Phase.LIVE, 60)
+            per_candidate: list[float] = []
+            keys = {"scanner": 0, "operator": 0}
+            saved = [0]
+            win.photo_saved.connect(lambda _r: saved.__setitem__(0, saved[0] + 1))
+            for i in range(KEYBOARD_CANDIDATES):
+                cid = f"20236501{i + 1:05d}"
+                t2 = time.perf_counter()
+                for ch in cid:
+                    QTest.keyClick(QApplication.focusWidget() or win, ch)
+                QTest.keyClick(QApplication.focusWidget() or win, Qt.Key.Key_Return)
+                keys["scanner"] += len(cid) + 1
+                if not spin_until(lambda cid=cid: win.candidate.candidate_id == cid
+                                  and win.can_capture(), 60):
+                    raise RuntimeError(f"{cid}: never ready to capture")
+                QTest.keyClick(QApplication.focusWidget() or win, Qt.Key.Key_Space)
+                if not spin_until(lambda: win.phase == Phase.REVIEW, 60):
+                    raise RuntimeError(f"{cid}: no review: {win.capture_note.text()}")
+                QTest.keyClick(QApplication.focusWidget() or win, Qt.Key.Key_Return,
+                               Qt.KeyboardModifier.ControlModifier)
+                keys["operator"] += 2
+                if not spin_until(lambda n=i + 1: saved[0] == n and win.phase == Phase.LIVE, 60):
+                    raise RuntimeError(f"{cid}: not saved: {win.review.message.text()}")
+                per_candidate.append(time.perf_counter() - t2)
+
             def pct(v: list[float], q: float) -> float:
                 if not v:
                     return 0.0
@@ -123,6 +157,11 @@ def run(live_seconds: float = LIVE_SECONDS, camera: str = "demo") -> dict[str, A
                 "analysis_ms_median": round(statistics.median(analysis_ms), 1) if analysis_ms else None,
                 "capture_to_review_s": round(capture_s, 2),
                 "max_stall_during_capture_ms": round(max(capture_gaps, default=0.0), 1),
+                "keyboard_path_candidates": KEYBOARD_CANDIDATES,
+                "keyboard_path_s_per_candidate_median": round(statistics.median(per_candidate), 2),
+                "keyboard_path_s_per_candidate_max": round(max(per_candidate), 2),
+                "keyboard_path_keys_per_candidate": {k: v // KEYBOARD_CANDIDATES
+                                                     for k, v in keys.items()},
             }
         finally:
             win.shutdown()
