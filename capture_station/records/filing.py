@@ -77,9 +77,13 @@ def file_photo(
     force: bool = False,
     override_reason: str | None = None,
     original: tuple[str, bytes] | None = None,
+    demo: bool = False,
 ) -> ProcessResult:
     """Make the photo of ``src`` and file it under ``candidate_id`` in ``store`` or as
-    ``out_dir/<ID>.jpg`` (neither: the photo is made and judged, not saved)."""
+    ``out_dir/<ID>.jpg`` (neither: the photo is made and judged, not saved).
+
+    ``demo``: the shot came from the demo camera; the store records it as a practice photo,
+    which no export sends for upload."""
     cid = require_valid_id(candidate_id, pipe.standard)
     shot, enc, final, reason = pipe.make_photo(src)
     if final is None:
@@ -105,7 +109,7 @@ def file_photo(
             cid, enc.data, quality=enc.quality, compliant=compliant,
             checks=[c.as_json("en") for c in checks],
             override_reason=override_reason if not compliant else None,
-            source=src.name, original=original,
+            source=src.name, original=original, demo=demo,
         ))
         path = store.root / rec.path  # the store read it back and compared it
     else:
