@@ -44,6 +44,7 @@ from capture_station.gui.about_dialog import AboutDialog
 from capture_station.gui.banner import ERROR, WARNING, Banner
 from capture_station.gui.calibration_dialog import calibration_dialog
 from capture_station.gui.camera_control import CameraController, CameraOpener
+from capture_station.gui.export_dialog import ExportDialog
 from capture_station.gui.history_panel import RecordDialog
 from capture_station.gui.jobs import (
     CapturedPhoto,
@@ -55,10 +56,12 @@ from capture_station.gui.jobs import (
 from capture_station.gui.live_page import LivePage
 from capture_station.gui.qt_bridge import LiveAnalysis, LiveResult
 from capture_station.gui.review_panel import AcceptRequest, ReviewPanel
+from capture_station.gui.roster_dialog import RosterDialog
 from capture_station.gui.settings_dialog import SettingsDialog
 from capture_station.gui.status_bar import StationStatusBar
 from capture_station.gui.store_control import HistoryRows, StoreController
 from capture_station.photo.pipeline import Pipeline
+from capture_station.records.overview import day_counts
 from capture_station.records.store import PhotoRecord, Store
 from capture_station.settings import Settings, office_by_code
 from capture_station.standard import Standard, load_standard
@@ -211,6 +214,15 @@ class MainWindow(QMainWindow):
         self.menu_station.addAction(self.act_calibrate)
         self.menu_station.addSeparator()
         self.menu_station.addAction(self.act_quit)
+        self.menu_records = mb.addMenu("")
+        self.act_roster = QAction(self)
+        self.act_roster.triggered.connect(self.open_roster)
+        self.act_export = QAction(self)
+        self.act_export.triggered.connect(self.open_export)
+        self.menu_records.addAction(self.act_roster)
+        self.menu_records.addAction(self.act_export)
+        self.history_updated.connect(self.refresh_day_counter)  # after every save and (re)open
+        self._export_folder: Path | None = None
         self.menu_language = mb.addMenu("")
         group = QActionGroup(self)
         self.act_languages: dict[str, QAction] = {}
@@ -625,6 +637,48 @@ class MainWindow(QMainWindow):
         self._dialogs.append(dlg)
         dlg.finished.connect(lambda _r: self._dialogs.remove(dlg) if dlg in self._dialogs else None)
 
+    # ------------------------------------------------------------------ roster, export, counter
+    def refresh_day_counter(self) -> None:
+        """Photographed today / on the roster / still missing, counted on the store thread."""
+        counter = self.live_page.counter
+        self.stores.run(day_counts, counter.set_counts, lambda _e: counter.set_counts(None))
+
+    def open_roster(self) -> RosterDialog:
+        dlg = RosterDialog(self.stores, self.standard,
+                           can_start=lambda: self._phase == Phase.LIVE, parent=self)
+        dlg.start_requested.connect(self._start_from_roster)
+        dlg.imported.connect(lambda _rep: self.refresh_day_counter())
+        dlg.finished.connect(self._refocus_after_dialog)
+        self._track(dlg)
+        dlg.open()
+        return dlg
+
+    def _start_from_roster(self, key: str) -> None:
+        if self._phase == Phase.LIVE:
+            self.candidate.set_text(key)
+
+    def open_export(self) -> ExportDialog:
+        dlg = ExportDialog(self.effective_settings(), self.data_path, self.standard,
+                           folder=self._export_folder, parent=self)
+        dlg.exported.connect(self._exported)
+        dlg.finished.connect(self._refocus_after_dialog)
+        self._track(dlg)
+        dlg.open()
+        return dlg
+
+    def _exported(self, rep: object) -> None:
+        out = Path(str(getattr(rep, "out", "")))
+        self._export_folder = out.parent
+        self.status.showMessage(self.tr("已导出到 {path}").format(path=out), 8000)
+
+    def _refocus_after_dialog(self, *_: object) -> None:
+        """Keys go back where a scanner types: the ID field (the review while a photo waits)."""
+        self.activateWindow()
+        if self._phase in (Phase.REVIEW, Phase.SAVING):
+            self.review.setFocus()
+        else:
+            self.candidate.edit.setFocus()
+
     def open_about(self) -> AboutDialog:
         dlg = AboutDialog(self.standard, self.settings.office, parent=self)
         self._track(dlg)
@@ -665,6 +719,9 @@ class MainWindow(QMainWindow):
         self.act_settings.setText(self.tr("设置…"))
         self.act_calibrate.setText(self.tr("灯光校准…"))
         self.act_quit.setText(self.tr("退出"))
+        self.menu_records.setTitle(self.tr("考生与导出(&R)"))
+        self.act_roster.setText(self.tr("考生名册（导入、查看）…"))
+        self.act_export.setText(self.tr("导出上传…"))
         self.menu_language.setTitle(self.tr("语言(&L)"))
         self.menu_help.setTitle(self.tr("帮助(&H)"))
         self.act_about.setText(self.tr("关于与联系电话…"))
