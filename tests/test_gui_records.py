@@ -193,8 +193,12 @@ def test_export_dialog_writes_a_zip_with_the_summary(window, qtbot, tmp_path):
     assert dlg.as_zip.isChecked()
     qtbot.keyClick(dlg.out, Qt.Key.Key_Return)  # Enter starts nothing
     assert not dlg.busy and dlg.result_report is None
+    steps: list[tuple[int, int]] = []
+    dlg.relay.progressed.connect(lambda _phase, done, total: steps.append((done, total)))
     with qtbot.waitSignal(dlg.exported, timeout=120_000):
         dlg.start_button.click()
+        assert dlg.busy and dlg.progress.isVisible() and not dlg.start_button.isEnabled()
+    assert steps and steps[-1] == (3, 3)  # the progress bar went to the end
     rep = dlg.result_report
     out = tmp_path / "上传-0601.zip"
     assert rep is not None and rep.out == str(out) and out.is_file()
@@ -238,8 +242,12 @@ def test_export_refusals_and_english(window, qtbot, tmp_path):
         qtbot.waitUntil(lambda: not dlg.busy and bool(dlg.error), timeout=30_000)
     assert not sig.signal_triggered
     assert "already exists" in dlg.error and dlg.summary.text().startswith("Cannot export")
+    dlg.out.setText(str(tmp_path / "absent" / "x"))
+    dlg.start_button.click()
+    assert "does not exist" in dlg.error and not dlg.busy
     dlg.scope_period.setChecked(True)
     dlg.since.setDate(dlg.until.date().addDays(1))
+    dlg.out.setText(str(tmp_path / "x"))
     dlg.start_button.click()
     assert "start date" in dlg.error.lower()
     dlg.reject()
@@ -247,3 +255,35 @@ def test_export_refusals_and_english(window, qtbot, tmp_path):
     assert roster.start_button.text() == "Take this candidate's photo"
     assert roster.model.headerData(2, Qt.Orientation.Horizontal) == "Resident ID"
     roster.reject()
+
+
+def test_large_roster_import_shows_progress_and_export_can_be_cancelled(window, qtbot, tmp_path):
+    big = tmp_path / "big.csv"
+    big.write_bytes(("准考证号,姓名\r\n" + "".join(
+        f"6501012025{i:05d},考生{i}\r\n" for i in range(6000))).encode("gb18030"))
+    win = window()
+    dlg = win.open_roster()
+    phases: list[tuple[str, int, int]] = []
+    dlg.relay.progressed.connect(lambda *a: phases.append(tuple(a)))
+    with qtbot.waitSignal(dlg.imported, timeout=60_000):
+        dlg.import_file(big)
+        assert dlg.busy and dlg.progress.isVisible() and not dlg.import_button.isEnabled()
+    assert {p for p, _, _ in phases} >= {"check", "store"}
+    assert all(total == 6000 for _, _, total in phases)
+    qtbot.waitUntil(lambda: dlg.model.rowCount() == 6000, timeout=10_000)
+    assert not dlg.busy and not dlg.progress.isVisible() and not dlg.bad_box.isVisible()
+    dlg.reject()
+
+    a, _ = real_photos()
+    s = Store(tmp_path / "data")
+    for i in range(3):
+        save(s, f"650101202500{i:03d}", a)
+    s.close()
+    exp = win.open_export()
+    exp.out.setText(str(tmp_path / "cancelled"))
+    exp.start()
+    exp.cancel_button.click()  # before the first photo is checked
+    qtbot.waitUntil(lambda: not exp.busy, timeout=60_000)
+    assert exp.result_report is None and "取消" in exp.summary.text()
+    assert sorted(p.name for p in tmp_path.iterdir() if "cancelled" in p.name) == []
+    exp.reject()

@@ -18,6 +18,7 @@ Why it is built this way:
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 
 from PySide6.QtCore import QDate, QEvent, Qt, Signal
@@ -266,8 +267,15 @@ class ExportDialog(QDialog):
         if not text:
             raise ExportError(self.tr("请填写导出位置"))
         as_zip = self.as_zip.isChecked()
+        out = export_path(Path(text).expanduser(), as_zip)
+        # the core refuses these too (in English); the operator reads them in the window's language
+        if os.path.lexists(out):
+            raise ExportError(self.tr("{path} 已存在：请换一个名称（导出从不覆盖已有的文件）").format(
+                path=out))
+        if not out.parent.is_dir():
+            raise ExportError(self.tr("文件夹 {folder} 不存在").format(folder=out.parent))
         opts = ExportOptions(
-            out=export_path(Path(text).expanduser(), as_zip), as_zip=as_zip,
+            out=out, as_zip=as_zip,
             encoding=str(self.encoding.currentData()), progress=False,
             office=office_written_name(self._settings.office),
             file_key=self._settings.export_file_key,
