@@ -32,7 +32,8 @@ _log = logging.getLogger(__name__)
 
 ENV_CONFIG = "CAPTURE_STATION_CONFIG"
 SETTINGS_FILE = "settings.json"
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
+EXPORT_FILE_KEYS = ("admission", "resident")  # what an exported photo is named by
 LANGUAGES = ("zh_CN", "en")
 DEFAULT_LANGUAGE = "zh_CN"
 
@@ -54,6 +55,9 @@ class Settings:
     auto_capture: bool = False  # take the photo by itself when every live check is green
     auto_capture_frames: int = 10  # ... for this many analysed frames in a row
     calibration_interval_days: int = 1  # how old a colour calibration may get
+    # exported photos are named <admission number>.jpg, or <resident ID>.jpg where the roster
+    # has one: the office's upload decides
+    export_file_key: str = "admission"
     schema_version: int = SCHEMA_VERSION
     extra: dict[str, Any] = field(default_factory=dict)  # keys of newer versions, kept as is
 
@@ -99,9 +103,15 @@ def _v1_to_v2(d: dict[str, Any]) -> dict[str, Any]:
     return d
 
 
+def _v2_to_v3(d: dict[str, Any]) -> dict[str, Any]:
+    """Version 3 added ``export_file_key`` (default: the admission number, as before)."""
+    return dict(d)
+
+
 MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {
     0: _v0_to_v1,
     1: _v1_to_v2,
+    2: _v2_to_v3,
 }
 
 
@@ -157,6 +167,8 @@ def from_dict(data: dict[str, Any], warnings: list[str] | None = None) -> Settin
         else:
             ok = isinstance(v, str)
         if name == "language" and ok and v not in LANGUAGES:
+            ok = False
+        if name == "export_file_key" and ok and v not in EXPORT_FILE_KEYS:
             ok = False
         if ok:
             values[name] = v
@@ -249,3 +261,17 @@ def load_offices() -> tuple[Office, ...]:
 
 def office_by_code(code: str) -> Office | None:
     return next((o for o in load_offices() if o.code == code), None)
+
+
+def office_written_name(value: str) -> str:
+    """An office as an export's manifest names it: the Chinese name of a known code (or of a
+    name given in either language), else the text as given; "" when none is set."""
+    value = (value or "").strip()
+    if not value:
+        return ""
+    try:
+        offices = load_offices()
+    except (OSError, ValueError, KeyError):
+        return value
+    o = next((x for x in offices if value in (x.code, x.name_zh, x.name_en)), None)
+    return o.name_zh if o is not None else value

@@ -55,8 +55,10 @@ def real_photos() -> tuple[bytes, bytes]:
     return out[0], out[1]
 
 
-def save(store: Store, cid: str, data: bytes, captured_at: str | None = None) -> None:
-    store.save(PhotoToSave(cid, data, quality=80, compliant=True, checks=[], captured_at=captured_at))
+def save(store: Store, cid: str, data: bytes, captured_at: str | None = None, *,
+         compliant: bool = True, override_reason: str | None = None, demo: bool = False) -> None:
+    store.save(PhotoToSave(cid, data, quality=80, compliant=compliant, checks=[],
+                           captured_at=captured_at, override_reason=override_reason, demo=demo))
 
 
 def add_candidates(store: Store, rows: list[tuple[str, str, str]]) -> None:
@@ -70,9 +72,12 @@ def read_csv(data: bytes, encoding: str = "utf-8-sig") -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(data.decode(encoding), newline="")))
 
 
-def run_cli(*args: str, data_dir: Path, timeout: float = 300) -> subprocess.CompletedProcess:
+def run_cli(*args: str, data_dir: Path, timeout: float = 300,
+            config: Path | None = None) -> subprocess.CompletedProcess:
     env = dict(os.environ)
     env["CAPTURE_STATION_DATA"] = str(data_dir)
+    if config is not None:  # the station's settings file (office, export file key)
+        env["CAPTURE_STATION_CONFIG"] = str(config)
     env["PYTHONPATH"] = str(REPO) + os.pathsep + env.get("PYTHONPATH", "")
     return subprocess.run([sys.executable, "-m", "capture_station", *args], capture_output=True,
                           text=True, timeout=timeout, env=env, cwd=REPO)
@@ -119,7 +124,8 @@ def test_export_folder_newest_only_with_manifest(tmp_path, station):
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = read_csv(raw)
     assert list(rows[0]) == ["candidate_id", "name", "file", "bytes", "quality", "sha256",
-                             "captured_at", "station", "office"]
+                             "captured_at", "station", "office", "compliant", "override_reason",
+                             "resident_id"]
     for r in rows:
         data = (out / r["file"]).read_bytes()
         assert r["sha256"] == sha256_hex(data) and int(r["bytes"]) == len(data)
@@ -461,3 +467,154 @@ def test_an_export_holds_its_temporary_folder_until_published(tmp_path, station,
     rep = run_export(station, ExportOptions(out=tmp_path / "out", workers=0))
     assert seen == [[]]
     assert rep.exported and (tmp_path / "out" / "manifest.csv").exists()
+
+
+# -- what the uploader must know: office, compliance, demo shots, file names ---------------------
+def test_zip_name_always_ends_in_zip(tmp_path, station):
+    rep = run_export(station, ExportOptions(out=tmp_path / "upload-0601", as_zip=True, workers=0))
+    assert rep.out == str(tmp_path / "upload-0601.zip")
+    assert zipfile.is_zipfile(tmp_path / "upload-0601.zip")
+    assert not (tmp_path / "upload-0601").exists()
+    rep = run_export(station, ExportOptions(out=tmp_path / "B.ZIP", as_zip=True, workers=0))
+    assert rep.out == str(tmp_path / "B.ZIP")  # already a ZIP name: kept as written
+    with pytest.raises(ExportError, match="already exists"):  # the suffixed name is checked
+        run_export(station, ExportOptions(out=tmp_path / "upload-0601", as_zip=True, workers=0))
+    rep = run_export(station, ExportOptions(out=tmp_path / "folder", workers=0))
+    assert (tmp_path / "folder").is_dir() and rep.out == str(tmp_path / "folder")
+
+
+def test_manifest_names_the_office_and_the_forced_photos(tmp_path, station):
+    a, _ = real_photos()
+    save(station, "650101202400004", a, compliant=False,
+         override_reason="考生右眼因伤戴眼罩（医院证明）")
+    out = tmp_path / "export"
+    rep = run_export(station, ExportOptions(out=out, office="乌鲁木齐市", workers=0))
+    assert rep.exported == ["650101202400001", "650101202400002", "650101202400003",
+                            "650101202400004"]
+    rows = {r["candidate_id"]: r for r in read_csv((out / "manifest.csv").read_bytes())}
+    assert {r["office"] for r in rows.values()} == {"乌鲁木齐市"}
+    assert rows["650101202400001"]["compliant"] == "yes"
+    assert rows["650101202400001"]["override_reason"] == ""
+    assert rows["650101202400004"]["compliant"] == "no"
+    assert rows["650101202400004"]["override_reason"] == "考生右眼因伤戴眼罩（医院证明）"
+    assert rep.missing == []
+    # without a station office the roster's own office column is kept
+    run_export(station, ExportOptions(out=tmp_path / "e2", workers=0))
+    rows2 = {r["candidate_id"]: r for r in read_csv((tmp_path / "e2" / "manifest.csv").read_bytes())}
+    assert rows2["650101202400002"]["office"] == "喀什"
+
+
+def test_demo_camera_photos_never_leave(tmp_path, station):
+    a, b = real_photos()
+    save(station, "650101202400004", a, demo=True)  # practice shot under a real candidate
+    save(station, "650101202400002", b, demo=True)  # a demo retake over a real photo
+    assert station.current("650101202400004").demo
+    out = tmp_path / "export.zip"
+    rep = run_export(station, ExportOptions(out=out, as_zip=True, workers=0))
+    assert rep.exported == ["650101202400001", "650101202400003"]
+    assert [e.candidate_id for e in rep.excluded] == ["650101202400002", "650101202400004"]
+    assert all("demo camera" in e.reason for e in rep.excluded)
+    assert rep.missing == ["650101202400002", "650101202400004"]  # they still need a real photo
+    with zipfile.ZipFile(out) as zf:
+        assert sorted(n for n in zf.namelist() if n.endswith(".jpg")) == [
+            "650101202400001.jpg", "650101202400003.jpg"]
+        excl = read_csv(zf.read("excluded.csv"))
+        assert [r["candidate_id"] for r in excl] == ["650101202400002", "650101202400004"]
+        assert all("演示相机" in r["reason_zh"] for r in excl)
+        assert [r["candidate_id"] for r in read_csv(zf.read("manifest.csv"))] == [
+            "650101202400001", "650101202400003"]
+
+
+def test_cli_capture_with_the_demo_camera_is_recorded_as_demo(tmp_path):
+    data = tmp_path / "data"
+    r = run_cli("capture", "--camera", "demo", "--id", "650101202400123", data_dir=data)
+    assert r.returncode == 0, r.stderr
+    s = Store(data)
+    try:
+        rec = s.current("650101202400123")
+        assert rec is not None and rec.demo
+    finally:
+        s.close()
+    r = run_cli("export", "--out", str(tmp_path / "out"), "--zip", "--json", data_dir=data,
+                config=tmp_path / "settings.json")
+    assert r.returncode == 1, r.stderr  # something was excluded
+    out = json.loads(r.stdout)
+    assert out["out"] == str(tmp_path / "out.zip") and (tmp_path / "out.zip").is_file()
+    assert out["exported"] == 0 and out["excluded_photos"][0]["id"] == "650101202400123"
+    assert "demo camera" in out["excluded_photos"][0]["reason"]
+
+
+def test_files_named_by_resident_id_when_the_office_says_so(tmp_path, standard):
+    a, b = real_photos()
+    s = Store(tmp_path / "store", standard, station="st-A")
+    roster = tmp_path / "roster.csv"
+    roster.write_text(
+        "准考证号,姓名,身份证号\n"
+        "650101202400001,张伟,650102199001011239\n"
+        "650101202400002,王芳,\n"
+        ",李娜,11010519491231002X\n", encoding="utf-8")
+    assert len(import_roster(s, roster).added) == 3
+    save(s, "650101202400001", a)
+    save(s, "650101202400002", b)
+    save(s, "11010519491231002X", a)
+    out = tmp_path / "by-resident"
+    rep = run_export(s, ExportOptions(out=out, file_key="resident", workers=0))
+    assert rep.exit_code == 0
+    assert sorted(p.name for p in out.glob("*.jpg")) == [
+        "11010519491231002X.jpg", "650101202400002.jpg", "650102199001011239.jpg"]
+    rows = {r["candidate_id"]: r for r in read_csv((out / "manifest.csv").read_bytes())}
+    assert rows["650101202400001"]["file"] == "650102199001011239.jpg"
+    assert rows["650101202400001"]["resident_id"] == "650102199001011239"
+    assert rows["650101202400002"]["file"] == "650101202400002.jpg"  # no resident ID: its key
+    assert rows["650101202400002"]["resident_id"] == ""
+    assert (out / "650102199001011239.jpg").read_bytes() == a
+    # the default names every photo by its key and writes no resident ID it does not need
+    out2 = tmp_path / "by-admission"
+    run_export(s, ExportOptions(out=out2, workers=0))
+    rows = read_csv((out2 / "manifest.csv").read_bytes())
+    assert [r["file"] for r in rows] == ["11010519491231002X.jpg", "650101202400001.jpg",
+                                         "650101202400002.jpg"]
+    assert [r["resident_id"] for r in rows] == ["", "", ""]
+    with pytest.raises(ExportError, match="file key"):
+        run_export(s, ExportOptions(out=tmp_path / "x", file_key="name", workers=0))
+    s.close()
+
+
+def test_two_candidates_with_one_resident_id_are_both_held_back(tmp_path, standard):
+    a, b = real_photos()
+    s = Store(tmp_path / "store", standard)
+    with s.transaction() as db:  # two roster files imported on different days
+        for cid in ("650101202400001", "650101202400002"):
+            db.execute("INSERT INTO candidates (candidate_id, name, resident_id, imported_at)"
+                       " VALUES (?,?,?,?)", (cid, "同名", "650102199001011239", "2024-01-01"))
+    save(s, "650101202400001", a)
+    save(s, "650101202400002", b)
+    rep = run_export(s, ExportOptions(out=tmp_path / "e", file_key="resident", workers=0))
+    assert rep.exported == []
+    assert len(rep.excluded) == 2 and all("same resident ID" in e.reason for e in rep.excluded)
+    s.close()
+
+
+def test_cli_export_takes_office_and_key_from_the_settings(tmp_path, station):
+    data = station.root
+    with station.transaction() as db:
+        db.execute("UPDATE candidates SET resident_id = '650102199001011239'"
+                   " WHERE candidate_id = '650101202400002'")
+    station.close()
+    cfg = tmp_path / "settings.json"
+    cfg.write_text(json.dumps({"schema_version": 3, "office": "kashgar",
+                               "export_file_key": "resident"}), encoding="utf-8")
+    r = run_cli("export", "--out", str(tmp_path / "a"), "--zip", data_dir=data, config=cfg)
+    assert r.returncode == 0, r.stderr
+    with zipfile.ZipFile(tmp_path / "a.zip") as zf:
+        rows = {r["candidate_id"]: r for r in read_csv(zf.read("manifest.csv"))}
+        assert "650102199001011239.jpg" in zf.namelist()
+    assert rows["650101202400002"]["file"] == "650102199001011239.jpg"
+    assert {r["office"] for r in rows.values()} == {"喀什地区"}
+    r = run_cli("export", "--out", str(tmp_path / "b"), "--key", "admission", "--office",
+                "伊犁州", "--json", data_dir=data, config=cfg)
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["office"] == "伊犁州"
+    rows = read_csv((tmp_path / "b" / "manifest.csv").read_bytes())
+    assert [r["file"] for r in rows][1] == "650101202400002.jpg"
+    assert {r["office"] for r in rows} == {"伊犁州"}

@@ -180,3 +180,56 @@ def test_a_conditional_save_cannot_be_overtaken_by_another_process(tmp_path, sta
                            compliant=True, checks=[]), only_if=lambda cur: False) is None
     assert s.current(cid).sha256 == sha256_hex(b"\xff\xd8retake\xff\xd9")  # type: ignore[union-attr]
     s.close()
+
+
+def test_history_files_are_named_by_capture_time(tmp_path, standard):
+    s = Store(tmp_path, standard)
+    a, b, c = b"\xff\xd8a\xff\xd9", b"\xff\xd8b\xff\xd9", b"\xff\xd8c\xff\xd9"
+    _save(s, "1234567890", a, captured_at="2026-06-01T09:15:02.250000+08:00")
+    _save(s, "1234567890", b, captured_at="2026-06-01T09:20:00+08:00")
+    _save(s, "1234567890", c)  # now: long after both were captured
+    folder = tmp_path / "history" / "1234567890"
+    local = [__import__("datetime").datetime.fromisoformat(t).astimezone()
+             .strftime("%Y%m%dT%H%M%S%f") for t in ("2026-06-01T09:15:02.250000+08:00",
+                                                    "2026-06-01T09:20:00+08:00")]
+    assert sorted(p.name for p in folder.iterdir()) == [f"{local[0]}.jpg", f"{local[1]}.jpg"]
+    assert (folder / f"{local[0]}.jpg").read_bytes() == a
+    assert (folder / f"{local[1]}.jpg").read_bytes() == b
+    hist = s.history("1234567890")
+    assert [h.history_path for h in hist] == [f"history/1234567890/{local[0]}.jpg",
+                                              f"history/1234567890/{local[1]}.jpg", None]
+    # two photos captured at the same moment (a merge): the second history name is suffixed
+    _save(s, "1234567891", a, captured_at="2026-06-01T10:00:00+08:00")
+    _save(s, "1234567891", b, captured_at="2026-06-01T10:00:00+08:00")
+    _save(s, "1234567891", c)
+    names = sorted(p.name for p in (tmp_path / "history" / "1234567891").iterdir())
+    assert len(names) == 2 and names[1].endswith("_2.jpg")
+    assert sorted((tmp_path / "history" / "1234567891" / n).read_bytes() for n in names) == [a, b]
+    s.close()
+
+
+def test_demo_photos_are_marked_and_old_stores_gain_the_column(tmp_path, standard):
+    import sqlite3
+
+    from capture_station.records.store import MIGRATIONS
+
+    db = sqlite3.connect(tmp_path / "station.db", isolation_level=None)
+    db.execute("CREATE TABLE schema_version (version INTEGER NOT NULL)")
+    db.execute("INSERT INTO schema_version VALUES (3)")
+    for script in MIGRATIONS[:3]:
+        for stmt in script.split(";"):
+            if stmt.strip():
+                db.execute(stmt)
+    db.execute(
+        "INSERT INTO photos (candidate_id, path, sha256, bytes, quality, compliant, checks_json,"
+        " created_at) VALUES ('1234567890', 'photos/1234567890.jpg', 'abc', 3, 80, 1, '[]',"
+        " '2026-01-01T00:00:00+00:00')"
+    )
+    db.close()
+    s = Store(tmp_path, standard)
+    assert s.schema_version == len(MIGRATIONS) == 4
+    assert s.current("1234567890").demo is False  # photos from before: real ones
+    rec = _save(s, "1234567891", b"\xff\xd8x\xff\xd9", demo=True)
+    assert rec.demo and s.current("1234567891").demo
+    assert not _save(s, "1234567891", b"\xff\xd8y\xff\xd9").demo  # a real retake
+    s.close()

@@ -184,10 +184,220 @@ Telephone numbers of the prefecture examination offices:</translation>
     </message>
 </context>
 <context>
+    <name>DayCounter</name>
+    <message>
+        <source>今日已拍</source>
+        <translation>Photographed today</translation>
+    </message>
+    <message>
+        <source>名册人数</source>
+        <translation>On the roster</translation>
+    </message>
+    <message>
+        <source>尚未拍照</source>
+        <translation>Still missing</translation>
+    </message>
+    <message>
+        <source>今日在本机拍照的考生 / 名册中的考生 / 名册中还没有照片的考生</source>
+        <translation>Candidates photographed at this station today / candidates on the roster / roster candidates without a photo yet</translation>
+    </message>
+</context>
+<context>
+    <name>ExportDialog</name>
+    <message>
+        <source>导出为 ZIP 文件</source>
+        <translation>Export as a ZIP file</translation>
+    </message>
+    <message>
+        <source>ZIP 文件（*.zip）</source>
+        <translation>ZIP files (*.zip)</translation>
+    </message>
+    <message>
+        <source>选择导出文件夹所在的位置</source>
+        <translation>Choose where the export folder goes</translation>
+    </message>
+    <message>
+        <source>选择考生名单</source>
+        <translation>Choose the list of candidates</translation>
+    </message>
+    <message>
+        <source>名单（*.csv *.txt）</source>
+        <translation>Lists (*.csv *.txt)</translation>
+    </message>
+    <message>
+        <source>所有文件（*）</source>
+        <translation>All files (*)</translation>
+    </message>
+    <message>
+        <source>请填写导出位置</source>
+        <translation>Enter where to export to</translation>
+    </message>
+    <message>
+        <source>{path} 已存在：请换一个名称（导出从不覆盖已有的文件）</source>
+        <translation>{path} already exists; choose a new name (an export never overwrites)</translation>
+    </message>
+    <message>
+        <source>文件夹 {folder} 不存在</source>
+        <translation>folder {folder} does not exist</translation>
+    </message>
+    <message>
+        <source>开始日期晚于结束日期</source>
+        <translation>The start date is after the end date</translation>
+    </message>
+    <message>
+        <source>请选择考生名单文件</source>
+        <translation>Choose the file with the list of candidates</translation>
+    </message>
+    <message>
+        <source>正在导出：每张照片都从磁盘读回并重新检查…</source>
+        <translation>Exporting: every photo is read back from disk and checked again…</translation>
+    </message>
+    <message>
+        <source>导出已取消，没有留下任何文件。</source>
+        <translation>Export cancelled; nothing was left behind.</translation>
+    </message>
+    <message>
+        <source>无法导出：{err}</source>
+        <translation>Cannot export: {err}</translation>
+    </message>
+    <message>
+        <source>ZIP 文件</source>
+        <translation>ZIP file</translation>
+    </message>
+    <message>
+        <source>文件夹</source>
+        <translation>folder</translation>
+    </message>
+    <message>
+        <source>已导出 {n} 张照片到{kind}：{path}</source>
+        <translation>Exported {n} photos to the {kind} {path}</translation>
+    </message>
+    <message>
+        <source>未导出 {n} 张（原因见下表）；名册中尚未拍照 {m} 人。</source>
+        <translation>{n} not exported (reasons below); {m} on the roster still without a photo.</translation>
+    </message>
+    <message>
+        <source>清单中的考试机构：{office}</source>
+        <translation>Examination office in the manifest: {office}</translation>
+    </message>
+    <message>
+        <source>未导出的照片（{n}）</source>
+        <translation>Not exported ({n})</translation>
+    </message>
+    <message>
+        <source>尚未拍照（{n}）</source>
+        <translation>Still missing ({n})</translation>
+    </message>
+    <message>
+        <source>考生号</source>
+        <translation>Candidate ID</translation>
+    </message>
+    <message>
+        <source>姓名</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>原因</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <source>导出上传</source>
+        <translation>Export for upload</translation>
+    </message>
+    <message>
+        <source>导出哪些照片</source>
+        <translation>Which photos</translation>
+    </message>
+    <message>
+        <source>全部考生的最新照片</source>
+        <translation>The newest photo of every candidate</translation>
+    </message>
+    <message>
+        <source>按拍摄日期：</source>
+        <translation>Taken between:</translation>
+    </message>
+    <message>
+        <source>至</source>
+        <translation>and</translation>
+    </message>
+    <message>
+        <source>按名单（如上传平台返回的缺照片名单）：</source>
+        <translation>Candidates on a list (such as the upload site&apos;s list of missing photos):</translation>
+    </message>
+    <message>
+        <source>选择…</source>
+        <translation>Choose…</translation>
+    </message>
+    <message>
+        <source>导出到</source>
+        <translation>Export to</translation>
+    </message>
+    <message>
+        <source>形式</source>
+        <translation>Form</translation>
+    </message>
+    <message>
+        <source>位置</source>
+        <translation>Location</translation>
+    </message>
+    <message>
+        <source>清单编码</source>
+        <translation>List encoding</translation>
+    </message>
+    <message>
+        <source>一个 ZIP 文件</source>
+        <translation>One ZIP file</translation>
+    </message>
+    <message>
+        <source>一个文件夹</source>
+        <translation>One folder</translation>
+    </message>
+    <message>
+        <source>UTF-8（Excel 可直接打开）</source>
+        <translation>UTF-8 (opens directly in Excel)</translation>
+    </message>
+    <message>
+        <source>GBK（旧系统）</source>
+        <translation>GBK (older systems)</translation>
+    </message>
+    <message>
+        <source>（未设置）</source>
+        <translation>(not set)</translation>
+    </message>
+    <message>
+        <source>身份证号（名册中没有身份证号的考生用准考证号）</source>
+        <translation>Resident ID (the admission number for candidates without one on the roster)</translation>
+    </message>
+    <message>
+        <source>准考证号</source>
+        <translation>Admission number</translation>
+    </message>
+    <message>
+        <source>考试机构：{office}&#x3000;·&#x3000;照片文件名：{key}（可在“设置”中更改）。演示相机拍的练习照片不会导出。</source>
+        <translation>Examination office: {office}  ·  Photo file names: {key} (change it in Settings). Practice photos of the demo camera are never exported.</translation>
+    </message>
+    <message>
+        <source>开始导出</source>
+        <translation>Start export</translation>
+    </message>
+    <message>
+        <source>取消导出</source>
+        <translation>Cancel export</translation>
+    </message>
+    <message>
+        <source>关闭</source>
+        <translation>Close</translation>
+    </message>
+</context>
+<context>
     <name>HistoryPanel</name>
     <message>
         <source>已被重拍替换</source>
         <translation>replaced by a retake</translation>
+    </message>
+    <message>
+        <source>演示照片（不导出）</source>
+        <translation>demo photo (not exported)</translation>
     </message>
     <message>
         <source>合格</source>
@@ -322,6 +532,10 @@ Check the save folder (is the disk full, read-only, or not writable?). The photo
         <translation>Lighting calibration</translation>
     </message>
     <message>
+        <source>已导出到 {path}</source>
+        <translation>Exported to {path}</translation>
+    </message>
+    <message>
         <source>正在拍照…</source>
         <translation>Taking the photo…</translation>
     </message>
@@ -356,6 +570,18 @@ Check the save folder (is the disk full, read-only, or not writable?). The photo
     <message>
         <source>退出</source>
         <translation>Quit</translation>
+    </message>
+    <message>
+        <source>考生与导出(&amp;R)</source>
+        <translation>&amp;Records</translation>
+    </message>
+    <message>
+        <source>考生名册（导入、查看）…</source>
+        <translation>Roster (import, view)…</translation>
+    </message>
+    <message>
+        <source>导出上传…</source>
+        <translation>Export for upload…</translation>
     </message>
     <message>
         <source>语言(&amp;L)</source>
@@ -569,6 +795,204 @@ Check the save folder (is the disk full, read-only, or not writable?). The photo
     </message>
 </context>
 <context>
+    <name>RosterDialog</name>
+    <message>
+        <source>显示 {shown} / {total} 人</source>
+        <translation>Showing {shown} of {total}</translation>
+    </message>
+    <message>
+        <source>有照片正在核对，保存或重拍后才能开始下一位考生</source>
+        <translation>A photo is waiting in review: save or retake it before starting the next candidate</translation>
+    </message>
+    <message>
+        <source>选择名册文件</source>
+        <translation>Choose the roster file</translation>
+    </message>
+    <message>
+        <source>名册（*.csv *.xlsx *.xlsm）</source>
+        <translation>Rosters (*.csv *.xlsx *.xlsm)</translation>
+    </message>
+    <message>
+        <source>所有文件（*）</source>
+        <translation>All files (*)</translation>
+    </message>
+    <message>
+        <source>读取 %v / %m 行</source>
+        <translation>Reading row %v of %m</translation>
+    </message>
+    <message>
+        <source>检查 %v / %m 行</source>
+        <translation>Checking row %v of %m</translation>
+    </message>
+    <message>
+        <source>写入 %v / %m 行</source>
+        <translation>Storing row %v of %m</translation>
+    </message>
+    <message>
+        <source>未导入的行（{n}）</source>
+        <translation>Rows not imported ({n})</translation>
+    </message>
+    <message>
+        <source>行号</source>
+        <translation>Line</translation>
+    </message>
+    <message>
+        <source>工作表</source>
+        <translation>Sheet</translation>
+    </message>
+    <message>
+        <source>考生号</source>
+        <translation>Candidate ID</translation>
+    </message>
+    <message>
+        <source>原因</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <source>{what}“{value}”是科学计数法：Excel 把它变成了数字并丢失了位数；请把该列设为文本后重新导出</source>
+        <translation>{what} &apos;{value}&apos; is in scientific notation: Excel turned it into a number and lost digits; format the column as text and export again</translation>
+    </message>
+    <message>
+        <source>身份证号</source>
+        <translation>Resident ID</translation>
+    </message>
+    <message>
+        <source>准考证号</source>
+        <translation>Admission number</translation>
+    </message>
+    <message>
+        <source>身份证号 {id} 不是18位（最后一位可以是X）</source>
+        <translation>resident ID {id} is not 18 characters of digits (the last may be X)</translation>
+    </message>
+    <message>
+        <source>身份证号 {id} 校验位错误</source>
+        <translation>resident ID {id}: invalid check digit</translation>
+    </message>
+    <message>
+        <source>考生号 {id} 无效：{why}</source>
+        <translation>invalid candidate ID {id}: {why}</translation>
+    </message>
+    <message>
+        <source>没有准考证号，也没有身份证号</source>
+        <translation>no admission number and no resident ID</translation>
+    </message>
+    <message>
+        <source>缺少姓名</source>
+        <translation>missing name</translation>
+    </message>
+    <message>
+        <source>姓名超过 {n} 个字</source>
+        <translation>name longer than {n} characters</translation>
+    </message>
+    <message>
+        <source>姓名中有控制字符</source>
+        <translation>name contains control characters</translation>
+    </message>
+    <message>
+        <source>重复：与第 {line} 行是同一考生</source>
+        <translation>duplicate: same candidate as line {line}</translation>
+    </message>
+    <message>
+        <source>考生号重复且内容不同，见第 {lines} 行</source>
+        <translation>duplicate ID with different data on line {lines}</translation>
+    </message>
+    <message>
+        <source>身份证号 {id} 重复，另一准考证号见第 {lines} 行</source>
+        <translation>duplicate resident ID {id} under another admission number on line {lines}</translation>
+    </message>
+    <message>
+        <source>正在读取名册 {file}…</source>
+        <translation>Reading the roster {file}…</translation>
+    </message>
+    <message>
+        <source>正在写入名册 {file}…</source>
+        <translation>Storing the roster {file}…</translation>
+    </message>
+    <message>
+        <source>已导入 {file}：新增 {added} 人，更新 {updated} 人，未变 {unchanged} 人，未导入 {bad} 行</source>
+        <translation>Imported {file}: {added} added, {updated} updated, {unchanged} unchanged, {bad} rows not imported</translation>
+    </message>
+    <message>
+        <source>已取消导入，名册未改变</source>
+        <translation>Import cancelled; the roster is unchanged</translation>
+    </message>
+    <message>
+        <source>无法导入名册：{err}</source>
+        <translation>Cannot import the roster: {err}</translation>
+    </message>
+    <message>
+        <source>考生名册</source>
+        <translation>Roster</translation>
+    </message>
+    <message>
+        <source>导入名册…</source>
+        <translation>Import roster…</translation>
+    </message>
+    <message>
+        <source>按姓名或考生号搜索</source>
+        <translation>Search by name or number</translation>
+    </message>
+    <message>
+        <source>只显示尚未拍照</source>
+        <translation>Only those still missing</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>为此考生拍照</source>
+        <translation>Take this candidate&apos;s photo</translation>
+    </message>
+    <message>
+        <source>把所选考生的考生号填入输入框（也可双击该行）</source>
+        <translation>Puts the selected candidate&apos;s ID into the ID field (or double-click the row)</translation>
+    </message>
+    <message>
+        <source>关闭</source>
+        <translation>Close</translation>
+    </message>
+</context>
+<context>
+    <name>RosterModel</name>
+    <message>
+        <source>姓名</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>准考证号</source>
+        <translation>Admission number</translation>
+    </message>
+    <message>
+        <source>身份证号</source>
+        <translation>Resident ID</translation>
+    </message>
+    <message>
+        <source>照片</source>
+        <translation>Photo</translation>
+    </message>
+    <message>
+        <source>最近拍照时间</source>
+        <translation>Last photo taken</translation>
+    </message>
+    <message>
+        <source>已拍</source>
+        <translation>photographed</translation>
+    </message>
+    <message>
+        <source>已拍（强制保存）</source>
+        <translation>photographed (saved by force)</translation>
+    </message>
+    <message>
+        <source>仅演示照片</source>
+        <translation>demo photo only</translation>
+    </message>
+    <message>
+        <source>未拍</source>
+        <translation>missing</translation>
+    </message>
+</context>
+<context>
     <name>SettingsDialog</name>
     <message>
         <source>自动（第一台找到的相机）</source>
@@ -625,6 +1049,18 @@ Check the save folder (is the disk full, read-only, or not writable?). The photo
     <message>
         <source>校准间隔（天）</source>
         <translation>Calibration interval (days)</translation>
+    </message>
+    <message>
+        <source>导出照片文件名</source>
+        <translation>Exported photos named by</translation>
+    </message>
+    <message>
+        <source>准考证号</source>
+        <translation>Admission number</translation>
+    </message>
+    <message>
+        <source>身份证号（名册中有时）</source>
+        <translation>Resident ID (where the roster has one)</translation>
     </message>
     <message>
         <source>请选择考试机构</source>

@@ -60,11 +60,14 @@ def cmd_cameras(args: argparse.Namespace) -> int:
 
 def take_still(spec: str, *, timeout: float = 10.0) -> Still:
     """Open ``spec``, let live view settle for the camera's warm-up frames, take one still and
-    close the camera. Raises CameraError."""
+    close the camera. The still's ``metadata["camera_kind"]`` names the kind of camera (a demo
+    camera's photo is recorded as such). Raises CameraError."""
     cam = open_camera(spec)
     try:
         cam.warm_up(timeout)
-        return cam.capture_still()
+        still = cam.capture_still()
+        still.metadata["camera_kind"] = cam.kind
+        return still
     finally:
         cam.close()
 
@@ -101,4 +104,5 @@ def cmd_capture(args: argparse.Namespace) -> int:
         err(str(e))
         return EXIT_INPUT
     args.original = original
+    args.demo = still.metadata.get("camera_kind") == "demo"
     return int(run_process_command(source, args))

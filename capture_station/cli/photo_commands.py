@@ -87,6 +87,7 @@ def run_process_command(source: Any, args: argparse.Namespace) -> int:
             force=bool(getattr(args, "force", False)),
             override_reason=getattr(args, "reason", None),
             original=getattr(args, "original", None),
+            demo=bool(getattr(args, "demo", False)),
         )
     finally:
         if store is not None:

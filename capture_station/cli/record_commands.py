@@ -75,13 +75,14 @@ def cmd_export(args: argparse.Namespace) -> int:
         ExportError,
         ExportOptions,
         check_out_path,
+        export_path,
         parse_date,
         read_ids_file,
         run_export,
     )
 
     try:  # all input is checked before opening the store: a refused export touches nothing
-        out = Path(args.out)
+        out = export_path(Path(args.out), args.zip)
         check_out_path(out)
         since = parse_date(args.since) if args.since else None
         until = parse_date(args.until, end=True) if args.until else None
@@ -91,8 +92,10 @@ def cmd_export(args: argparse.Namespace) -> int:
     except ExportError as e:
         err(str(e))
         return EXIT_INPUT
+    office, key = _export_defaults(args)
     opts = ExportOptions(out=out, since=since, until=until, ids=ids, as_zip=args.zip,
-                         encoding=args.encoding, workers=args.workers)
+                         encoding=args.encoding, workers=args.workers, office=office,
+                         file_key=key)
     rep = _on_store(args, lambda store: run_export(store, opts), ExportError)
     if rep is None:
         return EXIT_INPUT
@@ -109,6 +112,17 @@ def cmd_export(args: argparse.Namespace) -> int:
         for n in rep.notes:
             print(f"  note: {n}")
     return rep.exit_code
+
+
+def _export_defaults(args: argparse.Namespace) -> tuple[str, str]:
+    """The office and file key of an export: ``--office`` / ``--key``, else the station's
+    settings (the office chosen on first run, the office's file key)."""
+    from capture_station.settings import load_settings, office_written_name
+
+    s = load_settings(warnings=[])
+    office = args.office if args.office is not None else s.office
+    key = args.key if args.key is not None else s.export_file_key
+    return office_written_name(office), key
 
 
 def cmd_import_export(args: argparse.Namespace) -> int:
@@ -160,7 +174,14 @@ def register(sub: Any) -> None:
     pe.add_argument("--since", default=None, help="captured on or after DATE (YYYY-MM-DD)")
     pe.add_argument("--until", default=None, help="captured on or before DATE (YYYY-MM-DD)")
     pe.add_argument("--ids", default=None, help="file with one candidate ID a line")
-    pe.add_argument("--zip", action="store_true", help="write one ZIP file instead of a folder")
+    pe.add_argument("--zip", action="store_true",
+                    help="write one ZIP file instead of a folder (.zip is added to its name)")
+    pe.add_argument("--key", default=None, choices=["admission", "resident"],
+                    help="name the photos by admission number or by resident ID "
+                         "(default: the station's setting, admission)")
+    pe.add_argument("--office", default=None,
+                    help="examination office written into the manifest (code or name; "
+                         "default: the station's office)")
     pe.add_argument("--encoding", default="utf-8", choices=["utf-8", "gbk"],
                     help="CSV encoding: utf-8 (with BOM, default) or gbk")
     pe.add_argument("--workers", type=_workers, default=None,

@@ -81,6 +81,9 @@ class HistoryPanel(QWidget):
             if rec.superseded_by is not None:
                 state = self.tr("已被重拍替换")
                 colour = QColor(130, 130, 130)
+            elif rec.demo:  # a practice shot: never exported, so never shown as done
+                state = self.tr("演示照片（不导出）")
+                colour = QColor(178, 106, 0)
             elif rec.compliant:
                 state = self.tr("合格")
                 colour = status_colour(Status.PASS)

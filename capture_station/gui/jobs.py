@@ -66,6 +66,7 @@ class CapturedPhoto:
     original: tuple[str, bytes] | None = None  # the camera's own file (DSLR)
     taken_at: str = field(default_factory=lambda: dt.datetime.now().astimezone().isoformat())
     drift: Any = None  # DriftResult: this shot's backdrop against the calibrated one
+    demo: bool = False  # taken with the demo camera: recorded as practice, never exported
 
     @property
     def compliant(self) -> bool:
@@ -121,7 +122,8 @@ def capture_and_process(camera: Camera, pipeline: Pipeline, candidate_id: str,
     checks = pipeline.photo_checks(shot, final)
     face = final.analysis.primary if final.analysis is not None else None
     return CapturedPhoto(candidate_id, src.name, enc.data, enc.quality, final.rgb, checks, face,
-                         original, drift=backdrop_drift(shot, data_dir))
+                         original, drift=backdrop_drift(shot, data_dir),
+                         demo=camera.kind == "demo")
 
 
 @dataclass
@@ -165,6 +167,8 @@ def save_photo(store: Store, photo: CapturedPhoto, confirmations: list[Confirmat
         override_reason=override_reason.strip() if (override_reason and not compliant) else None,
         source=photo.source,
         original=photo.original,
+        captured_at=photo.taken_at,
+        demo=photo.demo,
     ))
     assert rec is not None
     return rec

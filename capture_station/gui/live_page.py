@@ -1,5 +1,5 @@
-"""The live page: the picture on the left; ID, lights, capture button and today's photos on
-the right. Layout only: the window connects the parts and drives them."""
+"""The live page: the picture on the left; ID, lights, capture button, the day's counter and
+today's photos on the right. Layout only: the window connects the parts and drives them."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 
 from capture_station.gui.candidate_panel import CandidatePanel
 from capture_station.gui.check_panel import CheckPanel
+from capture_station.gui.day_counter import DayCounter
 from capture_station.gui.history_panel import HistoryPanel
 from capture_station.gui.live_view import LiveView
 from capture_station.standard import Standard
@@ -34,13 +35,16 @@ class LivePage(QWidget):
         self.capture_note.setObjectName("captureNote")
         self.capture_note.setWordWrap(True)
         self.capture_note.setStyleSheet("color: #c62828;")
+        self.counter = DayCounter()
         self.history = HistoryPanel()
 
         side = QVBoxLayout()
+        side.setSpacing(4)  # every pixel counts on 1366x768 at 125 %
         side.addWidget(self.candidate)
         side.addWidget(self.checks)
         side.addWidget(self.capture_button)
         side.addWidget(self.capture_note)
+        side.addWidget(self.counter)
         side.addWidget(self.history, 1)
         side_widget = QWidget()
         side_widget.setLayout(side)

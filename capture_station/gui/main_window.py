@@ -50,6 +50,7 @@ from capture_station.gui.about_dialog import AboutDialog
 from capture_station.gui.banner import ERROR, WARNING, Banner
 from capture_station.gui.calibration_dialog import calibration_dialog
 from capture_station.gui.camera_control import CameraController, CameraOpener
+from capture_station.gui.export_dialog import ExportDialog
 from capture_station.gui.history_panel import RecordDialog
 from capture_station.gui.jobs import (
     CapturedPhoto,
@@ -61,12 +62,14 @@ from capture_station.gui.jobs import (
 from capture_station.gui.live_page import LivePage
 from capture_station.gui.qt_bridge import LiveAnalysis, LiveResult
 from capture_station.gui.review_panel import AcceptRequest, ReviewPanel, Who
+from capture_station.gui.roster_dialog import RosterDialog
 from capture_station.gui.scan_router import ScanRouter
 from capture_station.gui.settings_dialog import SettingsDialog
 from capture_station.gui.status_bar import StationStatusBar
 from capture_station.gui.store_control import HistoryRows, StoreController
 from capture_station.photo.pipeline import Pipeline
 from capture_station.records.candidate_id import mask_resident_id
+from capture_station.records.overview import day_counts
 from capture_station.records.store import Candidate, PhotoRecord, Store
 from capture_station.settings import Settings, office_by_code
 from capture_station.standard import Standard, load_standard
@@ -233,6 +236,15 @@ class MainWindow(QMainWindow):
         self.menu_station.addAction(self.act_calibrate)
         self.menu_station.addSeparator()
         self.menu_station.addAction(self.act_quit)
+        self.menu_records = mb.addMenu("")
+        self.act_roster = QAction(self)
+        self.act_roster.triggered.connect(self.open_roster)
+        self.act_export = QAction(self)
+        self.act_export.triggered.connect(self.open_export)
+        self.menu_records.addAction(self.act_roster)
+        self.menu_records.addAction(self.act_export)
+        self.history_updated.connect(self.refresh_day_counter)  # after every save and (re)open
+        self._export_folder: Path | None = None
         self.menu_language = mb.addMenu("")
         group = QActionGroup(self)
         self.act_languages: dict[str, QAction] = {}
@@ -267,7 +279,7 @@ class MainWindow(QMainWindow):
     def focus_id(self) -> None:
         """The keyboard focus where the next scan goes: the ID field in the live view, the
         review while a photo waits (the scan router still catches a scan there)."""
-        if self._phase == Phase.REVIEW:
+        if self._phase in (Phase.REVIEW, Phase.SAVING):
             self.review.setFocus()
             return
         self.candidate.edit.setFocus()
@@ -785,7 +797,45 @@ class MainWindow(QMainWindow):
         """Keep a non-modal dialog alive until it closes (and close it with the window)."""
         self._dialogs.append(dlg)
         dlg.finished.connect(lambda _r: self._dialogs.remove(dlg) if dlg in self._dialogs else None)
-        dlg.finished.connect(lambda _r: None if self._closed else self.focus_id())
+        dlg.finished.connect(lambda _r: self._refocus())  # keys go back where a scanner types
+
+    # ------------------------------------------------------------------ roster, export, counter
+    def refresh_day_counter(self) -> None:
+        """Photographed today / on the roster / still missing, counted on the store thread."""
+        counter = self.live_page.counter
+        self.stores.run(day_counts, counter.set_counts, lambda _e: counter.set_counts(None))
+
+    def open_roster(self) -> RosterDialog:
+        dlg = RosterDialog(self.stores, self.standard,
+                           can_start=lambda: self._phase == Phase.LIVE, parent=self)
+        dlg.start_requested.connect(self._start_from_roster)
+        dlg.imported.connect(lambda _rep: self._roster_changed())
+        self._track(dlg)
+        dlg.open()
+        return dlg
+
+    def _roster_changed(self) -> None:
+        """A roster was imported: the counter, and the current ID looked up again."""
+        self.refresh_day_counter()
+        if self._phase == Phase.LIVE and self.candidate.scanned_id:
+            self._id_changed(self.candidate.scanned_id)
+
+    def _start_from_roster(self, key: str) -> None:
+        if self._phase == Phase.LIVE:
+            self.candidate.replace_with(key)
+
+    def open_export(self) -> ExportDialog:
+        dlg = ExportDialog(self.effective_settings(), self.data_path, self.standard,
+                           folder=self._export_folder, parent=self)
+        dlg.exported.connect(self._exported)
+        self._track(dlg)
+        dlg.open()
+        return dlg
+
+    def _exported(self, rep: object) -> None:
+        out = Path(str(getattr(rep, "out", "")))
+        self._export_folder = out.parent
+        self.status.showMessage(self.tr("已导出到 {path}").format(path=out), 8000)
 
     def open_about(self) -> AboutDialog:
         dlg = AboutDialog(self.standard, self.settings.office, parent=self)
@@ -827,6 +877,9 @@ class MainWindow(QMainWindow):
         self.act_settings.setText(self.tr("设置…"))
         self.act_calibrate.setText(self.tr("灯光校准…"))
         self.act_quit.setText(self.tr("退出"))
+        self.menu_records.setTitle(self.tr("考生与导出(&R)"))
+        self.act_roster.setText(self.tr("考生名册（导入、查看）…"))
+        self.act_export.setText(self.tr("导出上传…"))
         self.menu_language.setTitle(self.tr("语言(&L)"))
         self.menu_help.setTitle(self.tr("帮助(&H)"))
         self.act_about.setText(self.tr("关于与联系电话…"))

@@ -76,6 +76,11 @@ class SettingsDialog(QDialog):
         self.calibration.setObjectName("calibrationDays")
         self.calibration.setRange(1, 365)
         self.calibration.setValue(settings.calibration_interval_days)
+        self.file_key = QComboBox()  # the office's choice: how exported photos are named
+        self.file_key.setObjectName("exportFileKey")
+        self.file_key.addItem("", "admission")
+        self.file_key.addItem("", "resident")
+        self.file_key.setCurrentIndex(max(0, self.file_key.findData(settings.export_file_key)))
 
         self.form = QFormLayout()
         self._labels = [QLabel() for _ in range(8)]
@@ -87,6 +92,8 @@ class SettingsDialog(QDialog):
             self.form.addRow(label, field)
         self._cal_label = QLabel()
         self.form.addRow(self._cal_label, self.calibration)
+        self._key_label = QLabel()
+        self.form.addRow(self._key_label, self.file_key)
 
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
@@ -171,6 +178,7 @@ class SettingsDialog(QDialog):
             auto_capture=self.auto.isChecked(),
             auto_capture_frames=self.frames.value(),
             calibration_interval_days=self.calibration.value(),
+            export_file_key=str(self.file_key.currentData() or "admission"),
         )
 
     def done(self, r: int) -> None:
@@ -198,6 +206,9 @@ class SettingsDialog(QDialog):
         for label, text in zip(self._labels, texts, strict=True):
             label.setText(text)
         self._cal_label.setText(self.tr("校准间隔（天）"))
+        self._key_label.setText(self.tr("导出照片文件名"))
+        self.file_key.setItemText(0, self.tr("准考证号"))
+        self.file_key.setItemText(1, self.tr("身份证号（名册中有时）"))
         self.office.setPlaceholderText(self.tr("请选择考试机构"))
         self.browse.setText(self.tr("浏览…"))
         self.auto.setText(self.tr("所有实时检查连续合格时自动拍照"))

@@ -15,6 +15,13 @@ Why it works this way:
 * **Fast enough for a whole office.** Face analysis costs ~30 ms a photo; with many photos it runs
   in a pool of ``os.cpu_count()`` processes (each with its own :class:`Pipeline`; MediaPipe
   graphs are not shareable between processes), fed through a bounded queue so memory stays flat.
+* **What the uploader must know travels with the photo.** The manifest names the station's
+  examination office, whether each photo passed every check (``compliant``) and, for a photo
+  saved by force, the operator's ``override_reason``. Practice shots of the demo camera never
+  leave: they are listed in ``excluded.csv`` with the reason.
+* **The file name is the office's choice.** Photos are named by the admission number (the
+  store's key) by default, or by the resident ID when the office uploads by resident ID
+  (``file_key="resident"``); a candidate without a resident ID on the roster keeps its key.
 * **Excel-friendly lists.** ``manifest.csv`` is UTF-8 with a BOM (GBK on request), every text cell
   is guarded against formula injection (:mod:`capture_station.records.csv_safe`).
 """
@@ -33,14 +40,14 @@ import shutil
 import sys
 import time
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from capture_station.atomic_io import DIR_MODE, FILE_MODE, HAVE_FLOCK, TMP_PREFIX, flock, fsync_dir
 from capture_station.photo.verify_pool import VerifyJob, VerifyOutcome, verify_stream, worker_count
-from capture_station.records.candidate_id import validate_candidate_id
+from capture_station.records.candidate_id import is_valid_resident_id, validate_candidate_id
 from capture_station.records.csv_safe import DecodeError, csv_bytes, decode_text, outside_gbk
 from capture_station.records.roster import show_id
 from capture_station.records.store import PhotoRecord, Store, sha256_hex
@@ -53,12 +60,14 @@ MANIFEST = "manifest.csv"
 MISSING = "missing.csv"
 EXCLUDED = "excluded.csv"
 MANIFEST_HEADER = ("candidate_id", "name", "file", "bytes", "quality", "sha256", "captured_at",
-                   "station", "office")
+                   "station", "office", "compliant", "override_reason", "resident_id")
 MISSING_HEADER = ("candidate_id", "name", "office")
 EXCLUDED_HEADER = ("candidate_id", "name", "reason", "reason_zh")
 
 MAX_PHOTO_BYTES = 4 * 1024 * 1024  # a station photo is <= 40,000 bytes; anything huge is refused
 SHA_RETRIES = 3  # a retake saved while we read: re-read the current record this many times
+FILE_KEYS = ("admission", "resident")  # what an exported photo is named by
+ZIP_SUFFIX = ".zip"
 
 
 class ExportError(Exception):
@@ -70,8 +79,9 @@ class Progress:
     """A one-line progress bar on stderr, only when stderr is a terminal and the job is long."""
 
     def __init__(self, total: int, label: str, stream: IO[str] | None = None,
-                 min_total: int = 20) -> None:
+                 min_total: int = 20, callback: Callable[[int, int], None] | None = None) -> None:
         self.total = total
+        self.callback = callback  # told (done, total) on every step, terminal or not
         self.label = label
         self.stream = stream or sys.stderr
         isatty = getattr(self.stream, "isatty", lambda: False)
@@ -82,6 +92,8 @@ class Progress:
 
     def step(self, n: int = 1) -> None:
         self.done += n
+        if self.callback is not None:
+            self.callback(self.done, self.total)
         if not self.enabled:
             return
         now = time.monotonic()
@@ -256,8 +268,21 @@ class _ZipSink(_Sink):
 
 
 # -- options and report -------------------------------------------------------------------------
+def export_path(out: Path, as_zip: bool) -> Path:
+    """The path an export is written to: a ZIP's name always ends in ``.zip`` (added when the
+    operator left it off), so the upload site and the file manager recognise it."""
+    if as_zip and out.suffix.lower() != ZIP_SUFFIX:
+        return out.with_name(out.name + ZIP_SUFFIX)
+    return out
+
+
 @dataclass
 class ExportOptions:
+    """What to export and how. ``out`` is the new folder or ZIP (``.zip`` is added to a ZIP's
+    name when missing); ``office`` is the station's examination office, written into every
+    manifest row; ``file_key`` is ``"admission"`` or ``"resident"`` (see the module docstring);
+    ``on_progress(done, total)`` is called as photos are checked (the window's progress bar)."""
+
     out: Path
     since: dt.datetime | None = None
     until: dt.datetime | None = None  # exclusive
@@ -266,6 +291,9 @@ class ExportOptions:
     encoding: str = "utf-8"
     workers: int | None = None  # None: decided by the number of photos
     progress: bool = True
+    office: str = ""
+    file_key: str = "admission"
+    on_progress: Callable[[int, int], None] | None = None
 
 
 @dataclass
@@ -288,6 +316,8 @@ class ExportReport:
     seconds: float = 0.0
     workers: int = 0
     notes: list[str] = field(default_factory=list)
+    office: str = ""
+    file_key: str = "admission"
 
     @property
     def exit_code(self) -> int:
@@ -298,6 +328,8 @@ class ExportReport:
             "out": self.out,
             "zip": self.as_zip,
             "encoding": self.encoding,
+            "office": self.office,
+            "file_key": self.file_key,
             "exported": len(self.exported),
             "excluded": len(self.excluded),
             "missing": len(self.missing),
@@ -388,6 +420,34 @@ def _roster(store: Store) -> dict[str, tuple[str, str]]:
     return {r["candidate_id"]: (r["name"] or "", r["office"] or "") for r in rows}
 
 
+def _resident_ids(store: Store) -> dict[str, str]:
+    """Candidate key -> resident ID, for the roster rows that have a valid one."""
+    rows = store._db.execute(
+        "SELECT candidate_id, resident_id FROM candidates WHERE resident_id IS NOT NULL"
+    ).fetchall()
+    return {r["candidate_id"]: r["resident_id"] for r in rows
+            if isinstance(r["resident_id"], str) and is_valid_resident_id(r["resident_id"])}
+
+
+def _file_stems(photos: list[PhotoRecord], store: Store, file_key: str,
+                ) -> tuple[dict[str, tuple[str, str]], set[str]]:
+    """Candidate key -> (file stem, resident ID written in the manifest), and the keys whose
+    file name another exported candidate would also take (both are left out: the station cannot
+    tell which one is right)."""
+    residents = _resident_ids(store) if file_key == "resident" else {}
+    stems: dict[str, tuple[str, str]] = {}
+    for p in photos:
+        res = residents.get(p.candidate_id, "")
+        if not res and len(p.candidate_id) == 18:
+            res = p.candidate_id  # the key is itself a resident ID
+        stems[p.candidate_id] = (res or p.candidate_id, res if file_key == "resident" else "")
+    by_stem: dict[str, list[str]] = {}
+    for cid, (stem, _) in stems.items():
+        by_stem.setdefault(stem.upper(), []).append(cid)
+    clashing = {cid for group in by_stem.values() if len(group) > 1 for cid in group}
+    return stems, clashing
+
+
 def _read_verified_sha(store: Store, rec: PhotoRecord) -> tuple[PhotoRecord, bytes | None, str, str]:
     """The bytes of the candidate's current photo whose SHA-256 matches its record.
 
@@ -434,14 +494,17 @@ def check_out_path(out: Path) -> None:
 def run_export(store: Store, opts: ExportOptions) -> ExportReport:
     """Export the store's current photos to ``opts.out`` (see the module docstring)."""
     t0 = time.perf_counter()
-    out = opts.out
+    out = export_path(opts.out, opts.as_zip)
     check_out_path(out)
     enc = opts.encoding.lower()
     if enc not in ("utf-8", "gbk"):
         raise ExportError(f"unknown encoding {opts.encoding!r}; use utf-8 or gbk")
+    if opts.file_key not in FILE_KEYS:
+        raise ExportError(f"unknown file key {opts.file_key!r}; use admission or resident")
     roster = _roster(store)
     photos = _current_photos(store)
-    with_photo = {p.candidate_id for p in photos}
+    # a practice shot of the demo camera is no photo of the candidate: still missing
+    with_photo = {p.candidate_id for p in photos if not p.demo}
     wanted: set[str] | None = set(opts.ids) if opts.ids is not None else None
     selected: list[PhotoRecord] = []
     for p in photos:
@@ -456,15 +519,18 @@ def run_export(store: Store, opts: ExportOptions) -> ExportReport:
     scope = opts.ids if opts.ids is not None else sorted(roster)
     missing = [cid for cid in scope if cid not in with_photo]
 
-    rep = ExportReport(out=str(out), as_zip=opts.as_zip, encoding=enc, missing=missing)
+    rep = ExportReport(out=str(out), as_zip=opts.as_zip, encoding=enc, missing=missing,
+                       office=opts.office, file_key=opts.file_key)
     for name in remove_interrupted_exports(out.parent):
         rep.notes.append(f"removed {name}, left by an interrupted export")
     workers = opts.workers if opts.workers is not None else worker_count(len(selected))
     rep.workers = workers
     manifest_rows: list[tuple[Any, ...]] = []
     sink: _Sink = _ZipSink(out) if opts.as_zip else _FolderSink(out)
-    progress = Progress(len(selected), "export", min_total=20 if opts.progress else 10**12)
+    progress = Progress(len(selected), "export", min_total=20 if opts.progress else 10**12,
+                        callback=opts.on_progress)
     ext = store.standard.file.write_extension
+    stems, clashing = _file_stems([p for p in selected if not p.demo], store, opts.file_key)
 
     def exclude(rec: PhotoRecord, en: str, zh: str) -> None:
         rep.excluded.append(Excluded(rec.candidate_id, roster.get(rec.candidate_id, ("", ""))[0], en, zh))
@@ -476,9 +542,24 @@ def run_export(store: Store, opts: ExportOptions) -> ExportReport:
                 exclude(rec, "invalid candidate ID in the station records", "记录中的考生号无效")
                 progress.step()
                 continue
+            if rec.demo:
+                exclude(rec, "taken with the demo camera (a practice shot, not a photo of the "
+                        "candidate)", "演示相机拍摄的练习照片，不是考生本人的照片")
+                progress.step()
+                continue
+            if rec.candidate_id in clashing:
+                exclude(rec, "another candidate has the same resident ID: both would be exported "
+                        "under one file name", "另一名考生的身份证号相同：两张照片的文件名会重复")
+                progress.step()
+                continue
             rec2, data, en, zh = _read_verified_sha(store, rec)
             if data is None:
                 exclude(rec2, en, zh)
+                progress.step()
+                continue
+            if rec2.demo:  # a demo shot saved over the photo while we looked
+                exclude(rec2, "taken with the demo camera (a practice shot, not a photo of the "
+                        "candidate)", "演示相机拍摄的练习照片，不是考生本人的照片")
                 progress.step()
                 continue
             yield VerifyJob(rec2.candidate_id, data, f"{rec2.candidate_id}{ext}", rec2)
@@ -490,14 +571,17 @@ def run_export(store: Store, opts: ExportOptions) -> ExportReport:
             exclude(rec, "; ".join(f"{i}: {en}" for i, en, _ in res.failures),
                     "；".join(zh for _, _, zh in res.failures))
             return
-        name = f"{rec.candidate_id}{ext}"
+        stem, resident = stems.get(rec.candidate_id, (rec.candidate_id, ""))
+        name = f"{stem}{ext}"
         sink.add(name, job.data)
         rep.exported.append(rec.candidate_id)
-        cname, office = roster.get(rec.candidate_id, ("", ""))
+        cname, roster_office = roster.get(rec.candidate_id, ("", ""))
         manifest_rows.append((
             rec.candidate_id, cname, name, len(job.data),
             rec.quality if rec.quality is not None else res.quality, sha256_hex(job.data),
-            rec.captured_at or rec.created_at, rec.origin_station or rec.station or "", office,
+            rec.captured_at or rec.created_at, rec.origin_station or rec.station or "",
+            opts.office or roster_office, "yes" if rec.compliant else "no",
+            rec.override_reason or "", resident,
         ))
 
     try:
@@ -531,6 +615,8 @@ def run_export(store: Store, opts: ExportOptions) -> ExportReport:
         "since": opts.since.isoformat() if opts.since else None,
         "until": opts.until.isoformat() if opts.until else None,
         "ids": len(opts.ids) if opts.ids is not None else None,
+        "office": opts.office,
+        "file_key": opts.file_key,
         "exported": len(rep.exported),
         "excluded": [{"id": show_id(e.candidate_id), "reason": e.reason} for e in excl][:200],
         "seconds": round(rep.seconds, 2),

@@ -77,12 +77,15 @@ def file_photo(
     force: bool = False,
     override_reason: str | None = None,
     original: tuple[str, bytes] | None = None,
+    demo: bool = False,
 ) -> ProcessResult:
     """Make the photo of ``src`` and file it under ``candidate_id`` in ``store`` or as
     ``out_dir/<ID>.jpg`` (neither: the photo is made and judged, not saved).
 
     With a store, a resident ID that belongs to a roster row is filed under that row's key (its
-    admission number), as the window does: one person, one photo."""
+    admission number), as the window does: one person, one photo. ``demo``: the shot came from
+    the demo camera; the store records it as a practice photo, which no export sends for
+    upload."""
     cid = require_valid_id(candidate_id, pipe.standard)
     if store is not None and out_dir is None:
         row = store.find_candidate(cid)
@@ -112,7 +115,7 @@ def file_photo(
             cid, enc.data, quality=enc.quality, compliant=compliant,
             checks=[c.as_json("en") for c in checks],
             override_reason=override_reason if not compliant else None,
-            source=src.name, original=original,
+            source=src.name, original=original, demo=demo,
         ))
         path = store.root / rec.path  # the store read it back and compared it
     else:

@@ -23,6 +23,7 @@ import datetime as dt
 import hashlib
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -39,6 +40,11 @@ from capture_station.standard import Standard
 MAX_ROSTER_BYTES = 64 * 1024 * 1024
 MAX_NAME_CHARS = 100
 HEADER_SEARCH_ROWS = 20  # a title or note may sit above the header row
+PROGRESS_EVERY = 500  # rows between two progress reports
+
+# progress(phase, done, total): phase "read" (rows read from a workbook), "check" (rows
+# validated) or "store" (rows written); total 0 when not known yet. A window's progress bar.
+ProgressFn = Callable[[str, int, int], None]
 
 # Header spellings -> field. Compared after normalisation (see _norm_header).
 HEADER_ALIASES: dict[str, tuple[str, ...]] = {
@@ -245,7 +251,8 @@ def _table_rows_csv(data: bytes) -> tuple[list[tuple[int, list[object]]], str]:
     return [(ln, list(r)) for ln, r in rows], enc
 
 
-def _table_rows_xlsx(path: Path) -> list[tuple[str, list[tuple[int, list[object]]]]]:
+def _table_rows_xlsx(path: Path, progress: ProgressFn | None = None,
+                     ) -> list[tuple[str, list[tuple[int, list[object]]]]]:
     try:
         import openpyxl
     except ImportError:
@@ -265,8 +272,11 @@ def _table_rows_xlsx(path: Path) -> list[tuple[str, list[tuple[int, list[object]
     try:
         for ws in wb.worksheets:
             rows: list[tuple[int, list[object]]] = []
+            total = int(getattr(ws, "max_row", 0) or 0)  # from the sheet's dimension, if any
             for i, r in enumerate(ws.iter_rows(values_only=True), start=1):
                 rows.append((i, list(r)))
+                if progress is not None and i % PROGRESS_EVERY == 0:
+                    progress("read", i, max(total, i))
             sheets.append((ws.title, rows))
     except Exception as e:  # noqa: BLE001
         raise RosterError(f"cannot read the workbook: {type(e).__name__}: {e}") from None
@@ -283,7 +293,8 @@ def _find_header(rows: list[tuple[int, list[object]]]) -> tuple[int, dict[str, i
     return None
 
 
-def parse_roster(path: Path, standard: Standard, default_office: str | None = None) -> ParsedRoster:
+def parse_roster(path: Path, standard: Standard, default_office: str | None = None,
+                 progress: ProgressFn | None = None) -> ParsedRoster:
     """Read and validate every row; duplicates within the file are reported as bad rows."""
     try:
         size = path.stat().st_size
@@ -303,7 +314,7 @@ def parse_roster(path: Path, standard: Standard, default_office: str | None = No
     sheet: str | None = None
     if head.startswith(b"PK\x03\x04") or suffix in (".xlsx", ".xlsm"):
         found = None
-        for title, rows in _table_rows_xlsx(path):
+        for title, rows in _table_rows_xlsx(path, progress):
             h = _find_header(rows)
             if h is not None:
                 found = (title, rows, h)
@@ -328,7 +339,10 @@ def parse_roster(path: Path, standard: Standard, default_office: str | None = No
     columns = {f: header_cells[i] for f, i in cols.items()}
     good: list[RosterRow] = []
     bad: list[BadRow] = []
-    for line, cells in table[hidx + 1:]:
+    body = table[hidx + 1:]
+    for n, (line, cells) in enumerate(body, start=1):
+        if progress is not None and n % PROGRESS_EVERY == 0:
+            progress("check", n, len(body))
         if all(_cell_text(c) == "" for c in cells):
             continue
         r = _parse_row(line, cells, cols, standard, default_office)
@@ -393,11 +407,12 @@ def _drop_duplicates(rows: list[RosterRow], sheet: str | None) -> tuple[list[Ros
 
 # -- storing ------------------------------------------------------------------------------------
 def import_roster(store: Store, path: Path, default_office: str | None = None,
-                  parsed: ParsedRoster | None = None) -> ImportReport:
+                  parsed: ParsedRoster | None = None,
+                  progress: ProgressFn | None = None) -> ImportReport:
     """Parse ``path`` (unless ``parsed`` is given) and upsert its good rows in one transaction;
     audit an ``import``."""
     if parsed is None:
-        parsed = parse_roster(path, store.standard, default_office)
+        parsed = parse_roster(path, store.standard, default_office, progress)
     rep = ImportReport(file=path.name, encoding=parsed.encoding, columns=parsed.columns,
                        rows=len(parsed.rows) + len(parsed.bad), bad=parsed.bad)
     now = dt.datetime.now().astimezone().isoformat()
@@ -406,7 +421,9 @@ def import_roster(store: Store, path: Path, default_office: str | None = None,
     except OSError:
         digest = ""
     with store.transaction() as db:
-        for r in parsed.rows:
+        for n, r in enumerate(parsed.rows, start=1):
+            if progress is not None and n % PROGRESS_EVERY == 0:
+                progress("store", n, len(parsed.rows))
             old = db.execute(
                 "SELECT name, resident_id, office FROM candidates WHERE candidate_id = ?",
                 (r.candidate_id,),

@@ -121,6 +121,10 @@ MIGRATIONS: list[str] = [
         started_at TEXT NOT NULL
     );
     """,
+    # 4: photos taken with the demo camera (practice shots) are marked, so no export sends them
+    """
+    ALTER TABLE photos ADD COLUMN demo INTEGER NOT NULL DEFAULT 0;
+    """,
 ]
 
 
@@ -147,7 +151,8 @@ class PhotoToSave:
     ``checks`` are the verdicts as JSON (``CheckResult.as_json("en")``); ``override_reason`` is
     required by the callers when a non-compliant photo is saved by force; ``original`` is the
     camera's file (name, bytes), archived beside the photo; ``captured_at`` and
-    ``origin_station`` are set by a merge of another station's export (default: now, here).
+    ``origin_station`` are set by a merge of another station's export (default: now, here);
+    ``demo`` marks a practice shot of the demo camera, which an export never sends.
     """
 
     candidate_id: str
@@ -160,6 +165,7 @@ class PhotoToSave:
     original: tuple[str, bytes] | None = None
     captured_at: str | None = None
     origin_station: str | None = None
+    demo: bool = False
 
 
 @dataclass
@@ -182,6 +188,7 @@ class PhotoRecord:
     superseded_by: int | None
     captured_at: str | None = None
     origin_station: str | None = None
+    demo: bool = False
 
 
 def _now() -> dt.datetime:
@@ -391,7 +398,7 @@ class Store:
         now = _now()
         stamp = now.strftime("%Y%m%dT%H%M%S%f")
         digest = sha256_hex(data)
-        hpath = self.history_dir / cid / f"{stamp}{final.suffix}"
+        hpath = self._history_name(cid, final, now)
         record: dict[str, Any] = {
             "candidate_id": cid,
             "path": str(final.relative_to(self.root)),
@@ -408,6 +415,7 @@ class Store:
             "created_at": now.isoformat(),
             "captured_at": photo.captured_at or now.isoformat(),
             "origin_station": photo.origin_station,
+            "demo": int(photo.demo),
             "history_path": str(hpath.relative_to(self.root)),
         }
         if original is not None:
@@ -449,6 +457,24 @@ class Store:
         assert rec is not None
         return rec
 
+    def _history_name(self, cid: str, final: Path, now: dt.datetime) -> Path:
+        """Where the photo being replaced goes: ``history/<ID>/<time it was captured>.jpg``.
+
+        Named by its capture time (not by the time of the retake), so the history folder reads
+        as the candidate's photos in the order they were taken; a merged photo keeps the other
+        station's capture time. Unknown or unreadable: the time of the retake. A name already
+        taken (two photos captured in the same microsecond) gets ``_2``, ``_3`` ... (sorting after it)
+        """
+        old = self.current(cid)
+        when = _parse_time(old.captured_at or old.created_at) if old is not None else None
+        stamp = (when or now).strftime("%Y%m%dT%H%M%S%f")
+        folder = self.history_dir / cid
+        path, n = folder / f"{stamp}{final.suffix}", 1
+        while os.path.lexists(path):
+            n += 1
+            path = folder / f"{stamp}_{n}{final.suffix}"
+        return path
+
     def _record_saved(self, db: sqlite3.Connection, record: dict[str, Any], pending_id: int,
                       action: str) -> None:
         cid = record["candidate_id"]
@@ -459,11 +485,11 @@ class Store:
         cols = [
             "candidate_id", "path", "sha256", "bytes", "quality", "compliant", "checks_json",
             "override_reason", "station", "operator", "source", "original_path", "created_at",
-            "captured_at", "origin_station",
+            "captured_at", "origin_station", "demo",
         ]
         cur = db.execute(
             f"INSERT INTO photos ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
-            [record[c] for c in cols],
+            [record.get(c, 0) if c == "demo" else record[c] for c in cols],  # older intents: no demo
         )
         new_id = int(cur.lastrowid or 0)
         for (pid,) in prev:
@@ -653,4 +679,14 @@ def _record(row: sqlite3.Row) -> PhotoRecord:
         superseded_by=row["superseded_by"],
         captured_at=row["captured_at"] if "captured_at" in row.keys() else None,
         origin_station=row["origin_station"] if "origin_station" in row.keys() else None,
+        demo=bool(row["demo"]) if "demo" in row.keys() else False,
     )
+
+
+def _parse_time(text: str | None) -> dt.datetime | None:
+    """An ISO time from the records in local time; None when it cannot be read."""
+    try:
+        when = dt.datetime.fromisoformat(str(text))
+    except (TypeError, ValueError):
+        return None
+    return when.astimezone() if when.tzinfo else when
