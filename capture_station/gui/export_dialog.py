@@ -21,14 +21,12 @@ import datetime as dt
 import os
 from pathlib import Path
 
-from PySide6.QtCore import QDate, QEvent, Qt, Signal
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
     QComboBox,
     QDateEdit,
-    QDialog,
     QFileDialog,
     QFormLayout,
     QGroupBox,
@@ -46,8 +44,8 @@ from PySide6.QtWidgets import (
 )
 
 from capture_station.gui.i18n import current_language, pick
-from capture_station.gui.progress_relay import Cancelled, ProgressRelay
-from capture_station.gui.qt_bridge import JobRunner
+from capture_station.gui.job_dialog import JobDialog
+from capture_station.gui.progress_relay import Cancelled
 from capture_station.records.export import (
     ExportError,
     ExportOptions,
@@ -84,24 +82,20 @@ def run_window_export(data_dir: Path, standard: Standard, station: str | None,
         store.close()
 
 
-class ExportDialog(QDialog):
+class ExportDialog(JobDialog):
     exported = Signal(object)  # ExportReport
 
     def __init__(self, settings: Settings, data_dir: Path, standard: Standard,
                  folder: Path | None = None, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__("export", parent)
         self.setObjectName("exportDialog")
         self._settings = settings
         self._data_dir = data_dir
         self._standard = standard
-        self._busy = False
-        self._close_when_done = False
         self._result: ExportResult | None = None
         self._error: str = ""
         self._cancelled = False
-        self.relay = ProgressRelay(self)
         self.relay.progressed.connect(self._progress)
-        self._runner = JobRunner("export", self)
 
         # which photos
         self.scope_box = QGroupBox()
@@ -394,41 +388,6 @@ class ExportDialog(QDialog):
     @property
     def error(self) -> str:
         return self._error
-
-    # -- closing --------------------------------------------------------------------------
-    def reject(self) -> None:
-        if self._busy:  # cancel; the dialog closes once the export has cleaned up
-            self._close_when_done = True
-            self.relay.cancel()
-            return
-        super().reject()
-
-    def closeEvent(self, event: QCloseEvent) -> None:
-        """Closed with the window (or its title bar): a running job is cancelled and waited for
-        here, so no thread outlives the dialog."""
-        if self._busy:
-            self.relay.cancel()
-            self._runner.close(wait=True)
-            self._busy = False
-            event.accept()
-            super().done(QDialog.DialogCode.Rejected)
-            return
-        super().closeEvent(event)
-
-    def _finish_close(self) -> None:
-        if self._close_when_done:
-            self._close_when_done = False
-            super().reject()
-
-    def done(self, r: int) -> None:
-        if not self._busy:
-            self._runner.close(wait=True)
-        super().done(r)
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
     def _retranslate_tables(self) -> None:
         n_ex = self.excluded.rowCount()

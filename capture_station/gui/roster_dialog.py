@@ -33,11 +33,10 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QCloseEvent, QColor, QKeyEvent
+from PySide6.QtGui import QColor, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
-    QDialog,
     QFileDialog,
     QGroupBox,
     QHBoxLayout,
@@ -55,8 +54,8 @@ from PySide6.QtWidgets import (
 )
 
 from capture_station.gui.i18n import pick
-from capture_station.gui.progress_relay import Cancelled, ProgressRelay
-from capture_station.gui.qt_bridge import JobRunner
+from capture_station.gui.job_dialog import JobDialog
+from capture_station.gui.progress_relay import Cancelled
 from capture_station.gui.store_control import StoreController
 from capture_station.records.candidate_id import validate_candidate_id
 from capture_station.records.overview import PHOTO_DEMO, PHOTO_YES, RosterEntry, roster_overview
@@ -163,7 +162,7 @@ class RosterFilter(QSortFilterProxyModel):
         return t in e.name.casefold() or (bool(e.admission) and t in e.admission) or t == e.key.casefold()
 
 
-class RosterDialog(QDialog):
+class RosterDialog(JobDialog):
     """See the module docstring. ``can_start()`` says whether the window may take a new
     candidate now (not while a photo waits in review)."""
 
@@ -174,19 +173,15 @@ class RosterDialog(QDialog):
     def __init__(self, stores: StoreController, standard: Standard,
                  can_start: Callable[[], bool] = lambda: True,
                  parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__("roster-import", parent)
         self.setObjectName("rosterDialog")
         self._stores = stores
         self._standard = standard
         self._can_start = can_start
-        self._busy = False
-        self._close_when_done = False
         self._report: ImportReport | None = None
         self._status_kind = ""
         self._status_args: dict[str, Any] = {}
-        self.relay = ProgressRelay(self)
         self.relay.progressed.connect(self._progress)
-        self._runner = JobRunner("roster-import", self)
 
         self.import_button = QPushButton()
         self.import_button.setObjectName("importRoster")
@@ -520,41 +515,6 @@ class RosterDialog(QDialog):
         self.status.setStyleSheet(f"color: {colour};")
         self.status.setText(text.format(**a) if a else text)
         self.status.setVisible(bool(text))
-
-    # -- closing --------------------------------------------------------------------------
-    def reject(self) -> None:
-        if self._busy:  # finish (or cancel) the import first; the dialog closes when it ends
-            self._close_when_done = True
-            self.relay.cancel()
-            return
-        super().reject()
-
-    def closeEvent(self, event: QCloseEvent) -> None:
-        """Closed with the window (or its title bar): a running job is cancelled and waited for
-        here, so no thread outlives the dialog."""
-        if self._busy:
-            self.relay.cancel()
-            self._runner.close(wait=True)
-            self._busy = False
-            event.accept()
-            super().done(QDialog.DialogCode.Rejected)
-            return
-        super().closeEvent(event)
-
-    def _finish_close(self) -> None:
-        if self._close_when_done:
-            self._close_when_done = False
-            super().reject()
-
-    def done(self, r: int) -> None:
-        if not self._busy:
-            self._runner.close(wait=True)
-        super().done(r)
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
     def retranslate(self) -> None:
         self.setWindowTitle(self.tr("考生名册"))
