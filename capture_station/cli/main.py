@@ -18,7 +18,15 @@ from capture_station.cli.common import EXIT_INPUT, CliError, err
 
 
 def cmd_gui(args: argparse.Namespace) -> int:
-    """Open the station window: the one place the command line reaches into the GUI layer."""
+    """Open the station window: the one place the command line reaches into the GUI layer.
+
+    First makes sure Qt will find a display and a platform plugin that loads: otherwise Qt
+    aborts the interpreter (exit 134) instead of raising; here it is one line and exit 2."""
+    from capture_station.cli.display_check import display_problem
+
+    problem = display_problem()
+    if problem is not None:
+        raise CliError(problem.line())
     try:
         from capture_station.gui.app import run_gui
     except ImportError as e:
