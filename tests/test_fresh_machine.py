@@ -1,4 +1,5 @@
-"""What a newcomer meets first: the system packages and a machine without a display."""
+"""What a newcomer meets first: the system packages, a machine without a display, the command
+line's language, and a quiet terminal."""
 
 from __future__ import annotations
 
@@ -136,3 +137,92 @@ def test_window_opens_on_a_real_x_server(tmp_path):
     finally:
         xvfb.terminate()
         xvfb.wait(10)
+
+
+# -- language -----------------------------------------------------------------------------------
+
+def test_language_follows_flag_then_locale():
+    from capture_station.messages import resolve_language
+
+    assert resolve_language(None, {"LANG": "zh_CN.UTF-8"}) == "zh_CN"
+    assert resolve_language(None, {"LANG": "C.UTF-8"}) == "en"
+    assert resolve_language(None, {}) == "en"
+    assert resolve_language(None, {"LC_ALL": "en_US.UTF-8", "LANG": "zh_CN.UTF-8"}) == "en"
+    assert resolve_language(None, {"LC_MESSAGES": "zh_CN.UTF-8", "LANG": "en_US"}) == "zh_CN"
+    assert resolve_language("en", {"LANG": "zh_CN.UTF-8"}) == "en"
+    assert resolve_language("zh_CN", {}) == "zh_CN"
+
+
+def test_every_text_has_the_same_placeholders_in_both_languages():
+    import string
+
+    from capture_station.messages import TEXTS
+
+    def fields(t: str) -> set[str]:
+        return {f for _, f, _, _ in string.Formatter().parse(t) if f}
+
+    for key, (zh, en) in TEXTS.items():
+        assert fields(zh) <= fields(en), key
+
+
+def _zh_env(tmp_path: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("LC_", "CAPTURE_STATION_LANG"))}
+    env.update(LANG="zh_CN.UTF-8", CAPTURE_STATION_DATA=str(tmp_path / "store"))
+    return env
+
+
+def test_office_commands_answer_in_chinese(tmp_path, shots_dir):
+    env = _zh_env(tmp_path)
+    roster = tmp_path / "roster.csv"
+    roster.write_text("准考证号,姓名\n1234567890,张三\n12345,李四\n", encoding="utf-8")
+    r = cli("roster", "import", str(roster), env=env)
+    assert r.returncode == 1, r.stderr
+    assert "新增 1 人" in r.stdout and "有误 1 行" in r.stdout and "第 " in r.stdout
+    r = cli("process", str(shots_dir / "hopper.jpg"), "--id", "1234567890", env=env)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.startswith("已保存 ") and "待人工核对" in r.stdout
+    r = cli("export", "--out", str(tmp_path / "export"), env=env)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.startswith("已导出 1 张照片到文件夹 ") and "秒" in r.stdout
+    r = cli("check", str(tmp_path / "export" / "1234567890.jpg"), env=env)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.startswith("合格 ")
+    # --lang overrides the locale, before or after the subcommand; JSON keys stay English
+    r = cli("--lang", "en", "check", str(tmp_path / "export" / "1234567890.jpg"), env=env)
+    assert r.stdout.startswith("OK ")
+    r = cli("check", str(tmp_path / "export" / "1234567890.jpg"), "--lang", "en", "--json", env=env)
+    rows = __import__("json").loads(r.stdout)
+    assert set(rows[0]) >= {"id", "compliant", "checks", "hints"}
+    assert all(set(c) >= {"id", "status", "message"} for c in rows[0]["checks"])
+    assert any(c["id"] == "file.size" for c in rows[0]["checks"])
+    r = cli("export", "--out", str(tmp_path / "export"), env=env)  # exists already: refused
+    assert r.returncode == 2 and len(r.stderr.splitlines()) == 1
+
+
+# -- quiet --------------------------------------------------------------------------------------
+
+def test_process_prints_only_the_stations_lines_and_debug_keeps_mediapipes(tmp_path, shots_dir):
+    env = {k: v for k, v in os.environ.items() if k not in ("GLOG_minloglevel", "TF_CPP_MIN_LOG_LEVEL")}
+    env.pop("CAPTURE_STATION_DEBUG", None)
+    r = cli("process", str(shots_dir / "hopper.jpg"), "--id", "1234567890", "--out",
+            str(tmp_path / "a"), env=env, cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert r.stderr == ""
+    assert all(line.startswith(("saved ", "  ")) for line in r.stdout.splitlines()), r.stdout
+    r = cli("--debug", "process", str(shots_dir / "hopper.jpg"), "--id", "1234567890", "--out",
+            str(tmp_path / "b"), env=env, cwd=tmp_path)
+    assert r.returncode == 0
+    assert "XNNPACK" in r.stderr or "Feedback manager" in r.stderr
+
+
+def test_hidden_native_logs_keep_the_stations_own_stderr(capfd):
+    from capture_station.imaging.mediapipe_import import native_logs_hidden
+
+    with native_logs_hidden():
+        os.write(2, b"INFO: Created TensorFlow Lite XNNPACK delegate for CPU.\n")
+        os.write(2, b"W0000 00:00:1796161995.163127   26768 inference_feedback_manager.cc:114] x\n")
+        with native_logs_hidden():  # nested, as two analyzers starting at once
+            os.write(2, b"capture-station: the station's own line\n")
+    os.write(2, b"after\n")
+    err = capfd.readouterr().err
+    assert err == "capture-station: the station's own line\nafter\n"
