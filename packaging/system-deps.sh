@@ -90,7 +90,10 @@ export DEBIAN_FRONTEND=noninteractive
 # The package lists may be missing or stale (a fresh container, an old mirror): refresh them
 # first; an offline machine may still have the packages in its cache, so go on when that fails.
 "${sudo[@]}" apt-get update -qq >/dev/null 2>&1 || true
-# shellcheck disable=SC2086
-if ! "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null; then
+# apt's own chatter (debconf notes, progress) is shown only when the install fails.
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+if ! "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >"$log" 2>&1; then
+    tail -n 20 "$log" >&2
     tell "${sudo[*]}${sudo:+ }$command_line"
 fi
