@@ -26,7 +26,7 @@ system-test:
 
 # ARGS for the window, e.g. make run ARGS="--camera demo"
 run: system-run $(STAMP)
-	$(PY) -m capture_station gui $(ARGS)
+	@$(PY) -m capture_station gui $(ARGS)
 
 test: system-test $(STAMP)
 	$(PY) -m ruff check capture_station tests benchmarks
