@@ -109,3 +109,16 @@ def test_process_from_any_folder_with_only_the_wheel(installed, tmp_path, hopper
     assert r.stdout.startswith(f"saved {photo}")
     assert not NATIVE_LOG.search(r.stdout + r.stderr), r.stderr
     assert r.stderr == ""
+
+
+def test_demo_scene_from_the_installed_package(installed, tmp_path):
+    """The built-in demo scene (the window's demo camera) works without the source tree."""
+    r = subprocess.run(
+        [str(installed / "capture-station"), "capture", "--camera", "demo", "--id", "1234567890",
+         "--out", str(tmp_path / "out"), "--json"],
+        capture_output=True, text=True, timeout=300, cwd=tmp_path,
+        env=_clean_env(CAPTURE_STATION_DATA=str(tmp_path / "store"), MPLBACKEND="Agg"),
+    )
+    assert r.returncode in (0, 1), r.stdout + r.stderr
+    assert '"checks"' in r.stdout
+    assert not NATIVE_LOG.search(r.stderr), r.stderr
