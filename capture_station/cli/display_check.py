@@ -142,7 +142,8 @@ def _wayland_usable() -> bool:
 
 
 def display_problem() -> DisplayProblem | None:
-    """What keeps the window from opening here, or None when Qt will find its platform."""
+    """What keeps the window from opening here, or None when Qt will find its platform (where
+    Wayland is the only display, ``QT_QPA_PLATFORM`` is set to it)."""
     if not sys.platform.startswith(("linux", "freebsd", "openbsd", "netbsd")):
         return None
     chosen = os.environ.get("QT_QPA_PLATFORM", "").strip()
@@ -155,9 +156,14 @@ def display_problem() -> DisplayProblem | None:
             return None if _wayland_usable() else _plugin_problem("wayland") or _no_display()
         if platform != "xcb":
             return None
+    wayland_session = os.environ.get("XDG_SESSION_TYPE", "").lower() == "wayland"
     display = os.environ.get("DISPLAY", "")
+    # Unchosen, Qt takes Wayland in a Wayland session (and where there is no X display)
+    if not chosen and (wayland_session or not display) and _wayland_usable():
+        if not display:
+            # only Wayland is there: say so, rather than let Qt try its default (xcb) first
+            os.environ["QT_QPA_PLATFORM"] = "wayland"
+        return None
     if not display:
-        if not chosen and _wayland_usable():
-            return None
         return _no_display()
     return _plugin_problem("xcb") or _x_server_problem(display)
