@@ -29,12 +29,12 @@ run: system-run $(STAMP)
 	@$(PY) -m capture_station gui $(ARGS)
 
 test: system-test $(STAMP)
-	$(PY) -m ruff check capture_station tests benchmarks
+	$(PY) -m ruff check capture_station tests benchmarks setup.py
 	$(VENV)/bin/lint-imports
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
 
 lint: $(STAMP)
-	$(PY) -m ruff check capture_station tests benchmarks
+	$(PY) -m ruff check capture_station tests benchmarks setup.py
 	$(VENV)/bin/lint-imports
 
 bench: $(STAMP)

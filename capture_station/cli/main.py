@@ -76,6 +76,8 @@ def build_parser() -> argparse.ArgumentParser:
     photo_commands.register(sub)
     pg = sub.add_parser("gui", help="start the station window")
     pg.add_argument("--camera", default=None, help="camera spec: webcam:0, gphoto2[:PORT], demo[:PATH]")
+    pg.add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS,
+                    help="language of the window for this session (default: its setting)")
     pg.set_defaults(func=cmd_gui)
     camera_commands.register(sub)
     record_commands.register(sub)
