@@ -1,12 +1,14 @@
 # Two commands set everything up: `make run` and `make test`.
-PYTHON ?= $(shell command -v python3.11 || command -v python3)
+# Python 3.11 or 3.12 (packaging/find-python.sh says why, and how to get one when missing).
+PYTHON ?= $(shell packaging/find-python.sh 2>/dev/null)
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint bench eval screenshot translations fuzz soak example package package-test clean venv
+.PHONY: run test system-run system-test lint bench eval screenshot translations fuzz soak example package package-test clean venv
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml setup.py
+	@test -n "$(PYTHON)" || packaging/find-python.sh >/dev/null
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -e '.[test]'
@@ -14,16 +16,25 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP)
 
-run: $(STAMP)
-	$(PY) -m capture_station gui
+# The system libraries (packaging/system-packages.txt) first: the window needs Qt's xcb set,
+# the tests only what Qt needs on its offscreen platform. Silent and quick when present.
+system-run:
+	@packaging/system-deps.sh core window xcb fonts camera
 
-test: $(STAMP)
-	$(PY) -m ruff check capture_station tests benchmarks
+system-test:
+	@packaging/system-deps.sh core window
+
+# ARGS for the window, e.g. make run ARGS="--camera demo"
+run: system-run $(STAMP)
+	@$(PY) -m capture_station gui $(ARGS)
+
+test: system-test $(STAMP)
+	$(PY) -m ruff check capture_station tests benchmarks setup.py
 	$(VENV)/bin/lint-imports
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
 
 lint: $(STAMP)
-	$(PY) -m ruff check capture_station tests benchmarks
+	$(PY) -m ruff check capture_station tests benchmarks setup.py
 	$(VENV)/bin/lint-imports
 
 bench: $(STAMP)

@@ -81,7 +81,10 @@ chmod 0755 "$STAGE/opt/$APP/$APP"
 GLIBC=$(find "$STAGE/opt/$APP" -type f \( -name '*.so*' -o -name "$APP" \) -print0 \
     | xargs -0 objdump -T 2>/dev/null | grep -o 'GLIBC_[0-9][0-9.]*' | sed 's/GLIBC_//' \
     | sort -uV | tail -1)
-DEPENDS="libc6 (>= ${GLIBC:-2.28}), libgl1, libegl1, libfontconfig1, libfreetype6, libdbus-1-3, libglib2.0-0, libxkbcommon0, libxkbcommon-x11-0, libx11-6, libx11-xcb1, libxcb1, libxcb-cursor0, libxcb-icccm4, libxcb-image0, libxcb-keysyms1, libxcb-randr0, libxcb-render-util0, libxcb-shape0, libxcb-xfixes0, libxcb-xkb1"
+# The system libraries Qt needs and the frozen build does not bundle: the one list
+# (packaging/system-packages.txt) that `make run` installs from.
+DEPENDS="libc6 (>= ${GLIBC:-2.28}), $(packaging/system-deps.sh --deb Depends)"
+RECOMMENDS="$(packaging/system-deps.sh --deb Recommends)"
 INSTALLED_KB=$(du -sk --exclude=DEBIAN "$STAGE" | cut -f1)
 
 cat > "$STAGE/DEBIAN/control" <<EOF
@@ -93,7 +96,7 @@ Architecture: $ARCH
 Maintainer: $MAINTAINER
 Installed-Size: $INSTALLED_KB
 Depends: $DEPENDS
-Recommends: fonts-noto-cjk | fonts-wqy-microhei | fonts-wqy-zenhei, udev
+Recommends: $RECOMMENDS
 Description: photo-capture station for the self-study examination e-registration
  照片采集站: the on-site station that photographs graduates of the higher-education
  self-study examinations (Xinjiang) and turns each shot into the 480x640, 300 dpi,

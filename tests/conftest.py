@@ -9,6 +9,8 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("GLOG_minloglevel", "2")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+# the command line speaks the locale's language; the tests read English unless they ask
+os.environ.setdefault("CAPTURE_STATION_LANG", "en")
 
 sys.path.insert(0, str(Path(__file__).parent))
 

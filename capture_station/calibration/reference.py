@@ -1,8 +1,8 @@
 """The calibration reference data: limits of every calibration item, read from one TOML file.
 
 The numbers live in ``calibration/reference.toml`` at the top of the repository (next to the
-procedure that uses them, see ``calibration/README.md``); a frozen build carries the folder next
-to ``assets/``. Only the white the backdrop is compared with comes from the photo standard
+procedure that uses them, see ``calibration/README.md``); an installed package carries a copy and
+a frozen build the folder next to ``assets/`` (:mod:`capture_station.paths` finds it). Only the white the backdrop is compared with comes from the photo standard
 itself (``[background] reference_rgb``), so it is not repeated here.
 
 A broken or incomplete reference is a :class:`ReferenceError` (a ``StandardError``), which the
@@ -11,7 +11,6 @@ command line reports in one line.
 
 from __future__ import annotations
 
-import sys
 import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -19,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from capture_station.checks.engine import Status
+from capture_station.paths import calibration_dir
 from capture_station.standard import StandardError
 
 REFERENCE_FILE = "reference.toml"
@@ -156,11 +156,9 @@ class Reference:
 
 
 def reference_dir() -> Path:
-    """The top-level ``calibration/`` folder (next to ``assets/`` in a frozen build)."""
-    frozen = getattr(sys, "_MEIPASS", None)
-    if frozen:
-        return Path(frozen) / "calibration"
-    return Path(__file__).resolve().parents[2] / "calibration"
+    """The folder of ``reference.toml``: the top-level ``calibration/`` of a checkout, its copy in
+    an installed package, or the frozen build's (see :func:`capture_station.paths.calibration_dir`)."""
+    return calibration_dir()
 
 
 def default_reference_path() -> Path:

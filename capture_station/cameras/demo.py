@@ -88,12 +88,14 @@ def _person_mask(rgb: np.ndarray) -> np.ndarray:
     """Soft person mask (float32 0..1) from MediaPipe selfie segmentation."""
     os.environ.setdefault("GLOG_minloglevel", "2")
     try:
-        from capture_station.imaging.mediapipe_import import mediapipe
+        from capture_station.imaging.mediapipe_import import mediapipe, native_logs_hidden
 
         mp = mediapipe()
     except ImportError as e:
         raise CameraError(f"demo: cannot build the built-in scene (mediapipe: {e})") from None
-    with mp.solutions.selfie_segmentation.SelfieSegmentation(model_selection=0) as seg:
+    # the graph's start-up lines (fd 2, native) are hidden; it runs once, so all of it is start-up
+    with native_logs_hidden(), \
+            mp.solutions.selfie_segmentation.SelfieSegmentation(model_selection=0) as seg:
         result = seg.process(np.ascontiguousarray(rgb))
     mask = np.asarray(result.segmentation_mask, dtype=np.float32)
     if mask.shape != rgb.shape[:2]:

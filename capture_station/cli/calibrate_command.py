@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 
 from capture_station.cli.common import err
+from capture_station.messages import language, pad, text
 
 EXIT_OK = 0
 EXIT_FAIL = 1
@@ -58,7 +59,6 @@ def register(subparsers: Any) -> None:
     p.add_argument("--station", metavar="NAME", help="station name (default from settings)")
     p.add_argument("--no-save", action="store_true",
                    help="do not save the result as the station's calibration profile")
-    p.add_argument("--lang", choices=["zh_CN", "en"], default="en", help="language of the text output")
     p.add_argument("--timeout", type=float, default=10.0, help="seconds to wait for the camera")
     # SUPPRESS: when given before the subcommand (global options), keep that value
     p.add_argument("--data-dir", default=argparse.SUPPRESS, help="station data folder")
@@ -137,11 +137,7 @@ def _defaults(args: argparse.Namespace) -> tuple[str, str, Path]:
 
 
 def _prompt(lang: str) -> None:
-    text = ("请让一人正对相机坐在考生位置（或在头部高度举18%灰卡），准备好后按回车……"
-            if lang.startswith("zh") else
-            "Seat a person facing the camera at the candidate's place (or hold an 18 % grey card "
-            "at head height), then press Enter...")
-    print(text, file=sys.stderr, flush=True)
+    print(text("calibration.prompt", lang), file=sys.stderr, flush=True)
     if sys.stdin is None or sys.stdin.closed:
         return
     try:
@@ -155,21 +151,18 @@ def _print_text(result: Any, lang: str, saved: Path | None, report_dir: Path | N
 
     n_fail = len(result.by_status(Status.FAIL))
     n_warn = len(result.by_status(Status.WARN))
-    word = {"pass": "PASS", "warn": "PASS (warnings)", "fail": "FAIL", "undetermined": "?"}[result.status.value]
-    if lang.startswith("zh"):
-        word = {"pass": "合格", "warn": "合格（有提醒）", "fail": "不合格", "undetermined": "无法判断"}[result.status.value]
-        print(f"灯光校准：{word}（不合格 {n_fail} 项，提醒 {n_warn} 项）")
-    else:
-        print(f"Lighting calibration: {word} ({n_fail} failed, {n_warn} "
-              f"warning{'' if n_warn == 1 else 's'})")
+    word = text(f"calibration.{result.status.value}", lang)
+    print(text("calibration.summary", lang, title=text("calibration.title", lang), word=word,
+               fails=n_fail, warns=n_warn, plural="" if n_warn == 1 else "s"))
     for it in result.items:
-        print(f"  {it.status.value:12s} {it.id:30s} {it.value_text():>10s}  {it.message(lang)}")
+        st = text(f"calibration.status.{it.status.value}", lang)
+        print(f"  {pad(st, 12)} {it.id:30s} {it.value_text():>10s}  {it.message(lang)}")
     for h in result.hints(lang):
-        print(f"  {'建议' if lang.startswith('zh') else 'hint'}: {h}")
+        print(f"  {text('hint', lang)}: {h}")
     if saved is not None:
-        print(f"{'已保存' if lang.startswith('zh') else 'saved'}: {saved}")
+        print(text("calibration.saved", lang, path=saved))
     if report_dir is not None:
-        print(f"{'报告' if lang.startswith('zh') else 'report'}: {report_dir / 'report.html'}")
+        print(text("calibration.report", lang, path=report_dir / "report.html"))
 
 
 def cmd_calibrate(args: argparse.Namespace) -> int:
@@ -178,11 +171,12 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     except CalibrateError as e:
         err(str(e))
     except KeyboardInterrupt:
-        err("interrupted")
+        err(text("error.interrupted"))
     return EXIT_INPUT
 
 
 def _run(args: argparse.Namespace) -> int:
+    lang = language()
     from capture_station.calibration import calibrate
     from capture_station.calibration.profile import ProfileError, save_profile
     from capture_station.calibration.reference import ReferenceError, load_reference
@@ -193,9 +187,9 @@ def _run(args: argparse.Namespace) -> int:
 
     subject_from_camera = args.subject is not None and args.subject.strip().lower() == CAMERA
     if args.backdrop is None and not args.camera:
-        raise CalibrateError("give the empty-backdrop picture (BACKDROP_IMAGE) or --camera SPEC")
+        raise CalibrateError(text("calibration.need_backdrop"))
     if subject_from_camera and not args.camera:
-        raise CalibrateError("--subject camera needs --camera SPEC")
+        raise CalibrateError(text("calibration.subject_needs_camera"))
     try:
         std = load_standard(getattr(args, "standard", None) or "xinjiang-zikao")
         ref = load_reference()
@@ -224,11 +218,10 @@ def _run(args: argparse.Namespace) -> int:
                 if cam_wb:
                     wb, wb_source = cam_wb, "camera"
             if args.backdrop is None:
-                print("拍摄空背景…" if args.lang.startswith("zh") else "Taking the empty backdrop...",
-                      file=sys.stderr, flush=True)
+                print(text("calibration.taking_backdrop", lang), file=sys.stderr, flush=True)
                 backdrop = camera.still()
             if subject_from_camera:
-                _prompt(args.lang)
+                _prompt(lang)
                 subject = camera.still()
     except ImageLoadError as e:
         raise CalibrateError(str(e)) from None
@@ -241,7 +234,7 @@ def _run(args: argparse.Namespace) -> int:
     from capture_station.calibration.white_balance import parse_white_balance
 
     if backdrop is None:
-        raise CalibrateError("no picture of the empty backdrop")
+        raise CalibrateError(text("calibration.no_backdrop"))
     white_balance = parse_white_balance(wb, ref, source=wb_source)
     try:
         result = calibrate(backdrop, subject, standard=std, white_balance=white_balance,
@@ -267,13 +260,14 @@ def _run(args: argparse.Namespace) -> int:
             (report_dir / "report.html").write_text(
                 report_html(result, heatmap_png=heat.png, reference=ref), encoding="utf-8")
         except OSError as e:
-            raise CalibrateError(f"cannot write the report to {report_dir}: {e.strerror or e}") from None
+            raise CalibrateError(text("calibration.report_unwritable", path=report_dir,
+                                      why=e.strerror or e)) from None
 
     if args.json:
-        out = result.as_json("zh_CN" if args.lang.startswith("zh") else "en")
+        out = result.as_json(lang)
         out["profile"] = None if saved is None else os.fspath(saved)
         out["report"] = None if report_dir is None else os.fspath(report_dir / "report.html")
         print(json.dumps(out, ensure_ascii=False, indent=2))
     else:
-        _print_text(result, args.lang, saved, report_dir)
+        _print_text(result, lang, saved, report_dir)
     return EXIT_OK if result.passed else EXIT_FAIL

@@ -23,6 +23,7 @@ from capture_station.cli.common import (
     shown,
     standard_of,
 )
+from capture_station.messages import language, pad, status_word, text
 
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".tif", ".tiff", ".bmp", ".webp", ".heic"}
 
@@ -46,21 +47,22 @@ def register(sub: Any) -> None:
     pc.set_defaults(func=cmd_check)
 
 
-def _print_result(res: Any, as_json: bool, lang: str = "en") -> None:
+def _print_result(res: Any, as_json: bool, lang: str | None = None) -> None:
+    lang = lang or language()
     if as_json:
         print(json.dumps(res.as_json(lang), ensure_ascii=False, indent=2))
         return
     if res.saved:
-        print(f"saved {res.path} ({res.bytes} bytes, quality {res.quality})")
+        print(text("photo.saved", lang, path=res.path, size=res.bytes, quality=res.quality))
     elif res.compliant and res.data is not None:
-        print(f"compliant, not saved ({res.bytes} bytes, quality {res.quality})")
+        print(text("photo.compliant_not_saved", lang, size=res.bytes, quality=res.quality))
     else:
-        print(f"NOT COMPLIANT: {res.reason or 'see checks'}")
+        print(text("photo.not_compliant", lang, reason=res.reason or text("photo.see_checks", lang)))
     for c in res.checks:
         if c.status.value != "pass":
-            print(f"  {c.status.value:12s} {c.id:22s} {c.message('en')}")
-    for h in res.hints("en"):
-        print(f"  hint: {h}")
+            print(f"  {pad(status_word(c.status.value, lang), 12)} {c.id:22s} {c.message(lang)}")
+    for h in res.hints(lang):
+        print(f"  {text('hint', lang)}: {h}")
 
 
 def run_process_command(source: Any, args: argparse.Namespace) -> int:
@@ -71,7 +73,7 @@ def run_process_command(source: Any, args: argparse.Namespace) -> int:
 
     std = standard_of(args)
     if getattr(args, "force", False) and not (getattr(args, "reason", None) or "").strip():
-        raise CliError("--force saves a photo that fails a check: give the reason with --reason")
+        raise CliError(text("force.needs_reason"))
     pipe = Pipeline(std)
     out = getattr(args, "out", None)
     store = None
@@ -141,9 +143,10 @@ def cmd_check(args: argparse.Namespace) -> int:
     )
 
     standard = standard_of(args)
+    lang = language()
     files = _expand(args.paths)
     if not files:
-        raise CliError("no photos found in " + ", ".join(args.paths))
+        raise CliError(text("check.no_photos", paths=", ".join(args.paths)))
     want_report = bool(getattr(args, "report", None))
     slots: list[dict[str, Any] | None] = [None] * len(files)
     input_error = False
@@ -155,10 +158,10 @@ def cmd_check(args: argparse.Namespace) -> int:
             name = shown(p)
             try:
                 if p.is_dir():
-                    raise OSError("is a folder")
+                    raise OSError(text("check.is_folder"))
                 data = p.read_bytes()
             except FileNotFoundError:
-                slots[i] = {"path": name, "compliant": False, "error": "no such file (or a broken link)"}
+                slots[i] = {"path": name, "compliant": False, "error": text("check.no_such_file")}
                 input_error = True
                 continue
             except OSError as e:
@@ -183,8 +186,11 @@ def cmd_check(args: argparse.Namespace) -> int:
             "compliant": out.compliant,
             "bytes": len(job.data),
             "quality": out.quality,
-            "checks": out.checks,  # CheckResult.as_json("en"), made where the photo was checked
-            "hints": top_hints(results, "en", n=5),
+            # CheckResult.as_json("en") is made where the photo was checked; another language
+            # from the results themselves
+            "checks": (out.checks if lang == "en" or out.results is None
+                       else [c.as_json(lang) for c in out.results]),
+            "hints": top_hints(results, lang, n=5),
         }
         if want_report:
             from capture_station.cli import check_report as report
@@ -209,13 +215,15 @@ def cmd_check(args: argparse.Namespace) -> int:
     else:
         for r in public:
             if "error" in r:
-                print(f"ERROR  {r['path']}: {r['error']}")
+                print(f"{pad(text('verdict.error'), 6)} {r['path']}: {r['error']}")
                 continue
-            word = "OK  " if r["compliant"] else "FAIL"
-            print(f"{word}   {r['path']} ({r['bytes']} bytes, quality {r['quality']})")
+            word = text("verdict.ok" if r["compliant"] else "verdict.fail")
+            print(text("check.file_line", verdict=pad(word, 6), path=r["path"], size=r["bytes"],
+                       quality=r["quality"]))
             for c in r["checks"]:
                 if c["status"] in ("fail", "warn"):
-                    print(f"       {c['status']:5s} {c['id']:22s} {c['message']}")
+                    word = status_word(c["status"])
+                    print(f"       {pad(word, 6 if lang != 'en' else 5)} {c['id']:22s} {c['message']}")
     if input_error:
         for r in public:
             if "error" in r:

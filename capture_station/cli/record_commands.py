@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from capture_station.cli.common import EXIT_INPUT, data_dir_of, err, standard_of
+from capture_station.messages import is_chinese, text
 
 EXIT_SOME_BAD = 1
 
@@ -61,12 +62,12 @@ def cmd_roster_import(args: argparse.Namespace) -> int:
     if args.json:
         _print_json(rep.as_json())
     else:
-        print(f"{rep.file} ({rep.encoding}): {len(rep.added)} added, {len(rep.updated)} updated, "
-              f"{rep.unchanged} unchanged, {len(rep.bad)} bad")
+        print(text("roster.summary", file=rep.file, encoding=rep.encoding, added=len(rep.added),
+                   updated=len(rep.updated), unchanged=rep.unchanged, bad=len(rep.bad)))
         for b in rep.bad:
             where = f"{b.sheet}!" if b.sheet else ""
             ident = f" {b.id}" if b.id else ""
-            print(f"  line {where}{b.line}{ident}: {b.reason}")
+            print(text("roster.bad_line", where=where, line=b.line, ident=ident, reason=b.reason))
     return rep.exit_code
 
 
@@ -87,7 +88,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         since = parse_date(args.since) if args.since else None
         until = parse_date(args.until, end=True) if args.until else None
         if since and until and since >= until:
-            raise ExportError("--since is after --until")
+            raise ExportError(text("export.since_after_until"))
         ids = read_ids_file(Path(args.ids), standard_of(args)) if args.ids else None
     except ExportError as e:
         err(str(e))
@@ -102,15 +103,16 @@ def cmd_export(args: argparse.Namespace) -> int:
     if args.json:
         _print_json(rep.as_json())
     else:
-        kind = "ZIP" if rep.as_zip else "folder"
-        print(f"exported {len(rep.exported)} photos to {kind} {rep.out} in {rep.seconds:.1f} s "
-              f"({len(rep.excluded)} excluded, {len(rep.missing)} without a photo)")
+        kind = text("export.kind_zip" if rep.as_zip else "export.kind_folder")
+        print(text("export.summary", n=len(rep.exported), kind=kind, out=rep.out,
+                   seconds=rep.seconds, excluded=len(rep.excluded), missing=len(rep.missing)))
         for e in rep.excluded:
             from capture_station.records.roster import show_id
 
-            print(f"  excluded {show_id(e.candidate_id)}: {e.reason}")
+            reason = (getattr(e, "reason_zh", "") or e.reason) if is_chinese() else e.reason
+            print(text("export.excluded", id=show_id(e.candidate_id), reason=reason))
         for n in rep.notes:
-            print(f"  note: {n}")
+            print(f"  {text('note')}: {n}")
     return rep.exit_code
 
 
@@ -130,7 +132,7 @@ def cmd_import_export(args: argparse.Namespace) -> int:
 
     path = Path(args.path)
     if not path.exists():
-        err(f"{path}: no such file or folder")
+        err(text("path.missing", path=path))
         return EXIT_INPUT
     rep = _on_store(args, lambda store: merge_export(store, path, workers=args.workers),
                     MergeError)
@@ -139,13 +141,13 @@ def cmd_import_export(args: argparse.Namespace) -> int:
     if args.json:
         _print_json(rep.as_json())
     else:
-        print(f"{rep.source} (stations: {', '.join(rep.stations) or '-'}): {len(rep.imported)} "
-              f"imported, {len(rep.unchanged)} unchanged, {len(rep.skipped_older)} skipped "
-              f"(local photo newer), {len(rep.rejected)} rejected")
+        print(text("merge.summary", source=rep.source, stations=", ".join(rep.stations) or "-",
+                   imported=len(rep.imported), unchanged=len(rep.unchanged),
+                   skipped=len(rep.skipped_older), rejected=len(rep.rejected)))
         from capture_station.records.roster import show_id
 
         for r in rep.rejected:
-            print(f"  line {r.line} {show_id(r.candidate_id)}: {r.reason}")
+            print(text("merge.rejected", line=r.line, id=show_id(r.candidate_id), reason=r.reason))
     return rep.exit_code
 
 

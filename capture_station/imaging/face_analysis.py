@@ -12,12 +12,15 @@ mesh (landmark 10) is reported too, as ``hairline_y``.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 from dataclasses import dataclass, field
 
 import cv2
 import numpy as np
+
+from capture_station.imaging.mediapipe_import import mediapipe, native_logs_hidden
 
 os.environ.setdefault("GLOG_minloglevel", "2")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
@@ -45,6 +48,10 @@ EYE_IMAGE_LEFT = (159, 145, 33, 133)
 EYE_IMAGE_RIGHT = (386, 374, 263, 362)
 
 DEFAULT_ANALYSIS_SIZE = 1280  # longest side analysed; larger frames are reduced first
+_WARM_UP_SIZE = 64  # the blank picture each graph runs once while its start-up logs are hidden
+# True until the face mesh of this process has found a face: its first landmark projection
+# logs one more native line, which is hidden like the start-up ones.
+_first_face_pending = True
 
 
 @dataclass
@@ -188,26 +195,31 @@ class FaceAnalyzer:
 
     def __init__(self, live: bool = False, max_faces: int = 4,
                  analysis_size: int = DEFAULT_ANALYSIS_SIZE) -> None:
-        from capture_station.imaging.mediapipe_import import mediapipe
-
         mp = mediapipe()  # imported here: slow to import, and only the analyzer needs it
 
         self._lock = threading.Lock()
         self.live = live
         self.analysis_size = analysis_size
-        self._mesh = mp.solutions.face_mesh.FaceMesh(
-            static_image_mode=not live,
-            max_num_faces=max_faces,
-            refine_landmarks=True,
-            min_detection_confidence=0.5,
-            min_tracking_confidence=0.5,
-        )
-        # Full-range model: finds faces down to a few percent of the frame (a second person
-        # far in the background counts).
-        self._detector = mp.solutions.face_detection.FaceDetection(
-            model_selection=1, min_detection_confidence=0.5
-        )
-        self._segmenter = mp.solutions.selfie_segmentation.SelfieSegmentation(model_selection=0)
+        # The graphs open on their own threads and log while they do (see mediapipe_import);
+        # one run on a blank picture waits until every node is open, so the block covers it.
+        with native_logs_hidden():
+            self._mesh = mp.solutions.face_mesh.FaceMesh(
+                static_image_mode=not live,
+                max_num_faces=max_faces,
+                refine_landmarks=True,
+                min_detection_confidence=0.5,
+                min_tracking_confidence=0.5,
+            )
+            # Full-range model: finds faces down to a few percent of the frame (a second person
+            # far in the background counts).
+            self._detector = mp.solutions.face_detection.FaceDetection(
+                model_selection=1, min_detection_confidence=0.5
+            )
+            self._segmenter = mp.solutions.selfie_segmentation.SelfieSegmentation(
+                model_selection=0)
+            blank = np.zeros((_WARM_UP_SIZE, _WARM_UP_SIZE, 3), np.uint8)
+            for sol in (self._mesh, self._detector, self._segmenter):
+                sol.process(blank)  # no face on it: a tracking mesh starts from scratch
 
     def _detect_tiles(self, small: np.ndarray) -> list[tuple[float, float, float, float, float]]:
         """Detections in three overlapping strips (45 % of the long side each), in ``small``'s
@@ -273,8 +285,14 @@ class FaceAnalyzer:
         small = np.ascontiguousarray(small)
         sh, sw = small.shape[:2]
         tile_dets: list[tuple[float, float, float, float, float]] = []
-        with self._lock:
+        global _first_face_pending
+        first = _first_face_pending
+        quiet = native_logs_hidden() if first else contextlib.nullcontext()
+        with self._lock, quiet:
             mesh = self._mesh.process(small)
+            if first and mesh.multi_face_landmarks:
+                # the face mesh logs once per process when it first projects landmarks
+                _first_face_pending = False
             seg = self._segmenter.process(small) if segment else None
             # A still with nothing but backdrop around the person: the face mesh (up to
             # ``max_faces``) counts the faces; otherwise the full-range detector and the strip

@@ -11,7 +11,6 @@ the workers (~1.5 s, mostly loading MediaPipe) costs more than it saves, so they
 from __future__ import annotations
 
 import atexit
-import contextlib
 import os
 from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -119,12 +118,10 @@ def _worker_init(standard: Standard) -> None:
     global _worker_pipe
     os.environ.setdefault("GLOG_minloglevel", "2")
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    if not os.environ.get("CAPTURE_STATION_DEBUG"):
-        # MediaPipe's native code logs to fd 2; keep the parent's progress line readable.
-        with contextlib.suppress(OSError):
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, 2)
-            os.close(devnull)
+    # MediaPipe's native code logs to fd 2; keep the parent's progress line readable.
+    from capture_station.imaging.mediapipe_import import hide_native_logs_for_good
+
+    hide_native_logs_for_good()
     from capture_station.photo.pipeline import Pipeline
 
     _worker_pipe = Pipeline(standard)
