@@ -14,7 +14,7 @@ import os
 import sqlite3
 
 from capture_station import __version__
-from capture_station.cli.common import EXIT_INPUT, CliError, err
+from capture_station.cli.common import EXIT_INPUT, CliError, err, masked_output
 
 
 def cmd_gui(args: argparse.Namespace) -> int:
@@ -55,16 +55,22 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from capture_station.imaging.image_source import ImageLoadError
-    from capture_station.records.candidate_id import InvalidCandidateId
-    from capture_station.records.store import StoreError
-    from capture_station.standard import StandardError
-
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "command", None):
         args.func, args.camera, args.lang = cmd_gui, None, None
     debug = bool(os.environ.get("CAPTURE_STATION_DEBUG"))
+    with masked_output(args):
+        return _run(args, debug)
+
+
+def _run(args: argparse.Namespace, debug: bool) -> int:
+    """``args.func(args)`` with every refusal turned into its one line and exit 2."""
+    from capture_station.imaging.image_source import ImageLoadError
+    from capture_station.records.candidate_id import InvalidCandidateId
+    from capture_station.records.store import StoreError
+    from capture_station.standard import StandardError
+
     try:
         return int(args.func(args))
     except InvalidCandidateId as e:

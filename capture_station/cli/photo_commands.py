@@ -18,6 +18,7 @@ from capture_station.cli.common import (
     EXIT_NOT_COMPLIANT,
     EXIT_OK,
     CliError,
+    add_show_ids,
     data_dir_of,
     err,
     shown,
@@ -36,11 +37,13 @@ def register(sub: Any) -> None:
     pp.add_argument("--force", action="store_true", help="save even when a check fails")
     pp.add_argument("--reason", help="override reason recorded with --force")
     pp.add_argument("--json", action="store_true")
+    add_show_ids(pp)
     pp.set_defaults(func=cmd_process)
 
     pc = sub.add_parser("check", help="check finished photos (files or folders)")
     pc.add_argument("paths", nargs="+")
     pc.add_argument("--json", action="store_true")
+    add_show_ids(pc)
     pc.add_argument("--report", help="write an HTML report")
     pc.add_argument("--csv", help="write the results as CSV")
     pc.set_defaults(func=cmd_check)

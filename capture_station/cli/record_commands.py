@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from capture_station.cli.common import EXIT_INPUT, data_dir_of, err, standard_of
+from capture_station.cli.common import EXIT_INPUT, add_show_ids, data_dir_of, err, standard_of
 
 EXIT_SOME_BAD = 1
 
@@ -59,7 +59,7 @@ def cmd_roster_import(args: argparse.Namespace) -> int:
     finally:
         store.close()
     if args.json:
-        _print_json(rep.as_json())
+        _print_json(rep.as_json(show_ids=args.show_ids))
     else:
         print(f"{rep.file} ({rep.encoding}): {len(rep.added)} added, {len(rep.updated)} updated, "
               f"{rep.unchanged} unchanged, {len(rep.bad)} bad")
@@ -97,7 +97,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     if rep is None:
         return EXIT_INPUT
     if args.json:
-        _print_json(rep.as_json())
+        _print_json(rep.as_json(show_ids=args.show_ids))
     else:
         kind = "ZIP" if rep.as_zip else "folder"
         print(f"exported {len(rep.exported)} photos to {kind} {rep.out} in {rep.seconds:.1f} s "
@@ -123,7 +123,7 @@ def cmd_import_export(args: argparse.Namespace) -> int:
     if rep is None:
         return EXIT_INPUT
     if args.json:
-        _print_json(rep.as_json())
+        _print_json(rep.as_json(show_ids=args.show_ids))
     else:
         print(f"{rep.source} (stations: {', '.join(rep.stations) or '-'}): {len(rep.imported)} "
               f"imported, {len(rep.unchanged)} unchanged, {len(rep.skipped_older)} skipped "
@@ -153,6 +153,7 @@ def register(sub: Any) -> None:
     pi.add_argument("file")
     pi.add_argument("--office", default=None, help="office for rows without an office column")
     pi.add_argument("--json", action="store_true")
+    add_show_ids(pi)
     pi.set_defaults(func=cmd_roster_import)
 
     pe = sub.add_parser("export", help="export the accepted photos (folder or ZIP) with a manifest")
@@ -166,10 +167,12 @@ def register(sub: Any) -> None:
     pe.add_argument("--workers", type=_workers, default=None,
                     help="re-check processes (default: CPU count for large exports; 0 = none)")
     pe.add_argument("--json", action="store_true")
+    add_show_ids(pe)
     pe.set_defaults(func=cmd_export)
 
     pm = sub.add_parser("import-export", help="merge another station's export into this store")
     pm.add_argument("path", help="export folder or ZIP")
     pm.add_argument("--workers", type=_workers, default=None)
     pm.add_argument("--json", action="store_true")
+    add_show_ids(pm)
     pm.set_defaults(func=cmd_import_export)

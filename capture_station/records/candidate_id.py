@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from capture_station.standard import Standard, load_standard
 
@@ -104,7 +105,37 @@ def require_valid_id(raw: str, standard: Standard | None = None) -> str:
 
 
 def mask_resident_id(value: str) -> str:
-    """Mask personal data for logs and UI: 6501**********123X."""
+    """Mask personal data for logs and UI: 6501**********123X.
+
+    The one masking rule of the station: every other helper here applies it. Any 18-character
+    value is masked, valid or not: a resident ID with a wrong check digit is still somebody's."""
     if len(value) == 18:
         return value[:4] + "*" * 10 + value[-4:]
     return value
+
+
+def show_id(cid: str) -> str:
+    """An ID as it may appear in output: resident IDs masked, admission numbers whole."""
+    return mask_resident_id(cid)
+
+
+# An 18-character resident-ID-like run inside longer text (a path, a file name, a reason):
+# 17 digits and a digit or X, not part of a longer run of digits or letters.
+_RESIDENT_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])[0-9]{17}[0-9Xx](?![0-9A-Za-z])")
+
+
+def mask_ids_in_text(text: str) -> str:
+    """``text`` with every resident ID number in it masked (paths, file names, reasons)."""
+    return _RESIDENT_IN_TEXT.sub(lambda m: mask_resident_id(m.group(0)), text)
+
+
+def mask_ids_in(obj: Any) -> Any:
+    """A JSON-like value (dicts, lists, strings) with every resident ID in its strings masked;
+    keys included. Numbers are left alone: an ID is never written as a number."""
+    if isinstance(obj, str):
+        return mask_ids_in_text(obj)
+    if isinstance(obj, dict):
+        return {mask_ids_in(k): mask_ids_in(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [mask_ids_in(v) for v in obj]
+    return obj

@@ -40,9 +40,8 @@ from typing import IO, TYPE_CHECKING, Any
 
 from capture_station.atomic_io import DIR_MODE, FILE_MODE, HAVE_FLOCK, TMP_PREFIX, flock, fsync_dir
 from capture_station.photo.verify_pool import VerifyJob, VerifyOutcome, verify_stream, worker_count
-from capture_station.records.candidate_id import validate_candidate_id
+from capture_station.records.candidate_id import mask_ids_in, show_id, validate_candidate_id
 from capture_station.records.csv_safe import DecodeError, csv_bytes, decode_text, outside_gbk
-from capture_station.records.roster import show_id
 from capture_station.records.store import PhotoRecord, Store, sha256_hex
 from capture_station.standard import Standard
 
@@ -293,23 +292,26 @@ class ExportReport:
     def exit_code(self) -> int:
         return 1 if self.excluded else 0
 
-    def as_json(self) -> dict[str, Any]:
-        return {
+    def as_json(self, show_ids: bool = False) -> dict[str, Any]:
+        """The report for ``--json``: resident IDs masked everywhere unless ``show_ids``."""
+        shown = (lambda i: i) if show_ids else show_id  # noqa: E731
+        obj = {
             "out": self.out,
             "zip": self.as_zip,
             "encoding": self.encoding,
             "exported": len(self.exported),
             "excluded": len(self.excluded),
             "missing": len(self.missing),
-            "exported_ids": [show_id(i) for i in self.exported],
-            "excluded_photos": [{"id": show_id(e.candidate_id), "reason": e.reason}
+            "exported_ids": [shown(i) for i in self.exported],
+            "excluded_photos": [{"id": shown(e.candidate_id), "reason": e.reason}
                                 for e in self.excluded],
-            "missing_ids": [show_id(i) for i in self.missing],
+            "missing_ids": [shown(i) for i in self.missing],
             "manifest_sha256": self.manifest_sha256,
             "seconds": round(self.seconds, 2),
             "workers": self.workers,
             "notes": self.notes,
         }
+        return obj if show_ids else mask_ids_in(obj)
 
 
 def parse_date(text: str, *, end: bool = False) -> dt.datetime:

@@ -30,9 +30,9 @@ from pathlib import Path
 from typing import Any
 
 from capture_station.photo.verify_pool import VerifyJob, VerifyOutcome, verify_stream, worker_count
+from capture_station.records.candidate_id import mask_ids_in, show_id
 from capture_station.records.csv_safe import DecodeError, decode_text, read_csv_rows, unescape_cell
 from capture_station.records.export import MANIFEST, MAX_PHOTO_BYTES, Progress
-from capture_station.records.roster import show_id
 from capture_station.records.store import PhotoRecord, PhotoToSave, Store, sha256_hex
 
 MAX_MANIFEST_BYTES = 32 * 1024 * 1024
@@ -64,8 +64,10 @@ class MergeReport:
     def exit_code(self) -> int:
         return 1 if self.rejected else 0
 
-    def as_json(self) -> dict[str, Any]:
-        return {
+    def as_json(self, show_ids: bool = False) -> dict[str, Any]:
+        """The report for ``--json``: resident IDs masked everywhere unless ``show_ids``."""
+        shown = (lambda i: i) if show_ids else show_id  # noqa: E731
+        obj = {
             "source": self.source,
             "stations": self.stations,
             "imported": len(self.imported),
@@ -73,11 +75,12 @@ class MergeReport:
             "skipped_older": len(self.skipped_older),
             "rejected": len(self.rejected),
             "candidates_added": self.candidates_added,
-            "imported_ids": [show_id(i) for i in self.imported],
-            "skipped_ids": [show_id(i) for i in self.skipped_older],
-            "rejected_photos": [{"id": show_id(r.candidate_id), "line": r.line, "reason": r.reason}
+            "imported_ids": [shown(i) for i in self.imported],
+            "skipped_ids": [shown(i) for i in self.skipped_older],
+            "rejected_photos": [{"id": shown(r.candidate_id), "line": r.line, "reason": r.reason}
                                 for r in self.rejected],
         }
+        return obj if show_ids else mask_ids_in(obj)
 
 
 class _Source:

@@ -29,7 +29,9 @@ from typing import Any
 
 from capture_station.records.candidate_id import (
     is_valid_resident_id,
+    mask_ids_in,
     mask_resident_id,
+    show_id,
     validate_candidate_id,
 )
 from capture_station.records.csv_safe import DecodeError, decode_text, read_csv_rows
@@ -108,8 +110,10 @@ class ImportReport:
     def exit_code(self) -> int:
         return 1 if self.bad else 0
 
-    def as_json(self) -> dict[str, Any]:
-        return {
+    def as_json(self, show_ids: bool = False) -> dict[str, Any]:
+        """The report for ``--json``: resident IDs masked everywhere unless ``show_ids``."""
+        shown = (lambda i: i) if show_ids else show_id  # noqa: E731
+        obj = {
             "file": self.file,
             "encoding": self.encoding,
             "columns": self.columns,
@@ -118,15 +122,11 @@ class ImportReport:
             "updated": len(self.updated),
             "unchanged": self.unchanged,
             "bad": len(self.bad),
-            "added_ids": [show_id(i) for i in self.added],
-            "updated_ids": [show_id(i) for i in self.updated],
+            "added_ids": [shown(i) for i in self.added],
+            "updated_ids": [shown(i) for i in self.updated],
             "bad_rows": [b.as_json() for b in self.bad],
         }
-
-
-def show_id(cid: str) -> str:
-    """An ID as it may appear in output: resident IDs masked, admission numbers whole."""
-    return mask_resident_id(cid) if len(cid) == 18 else cid
+        return obj if show_ids else mask_ids_in(obj)
 
 
 def _norm_header(text: str) -> str:
