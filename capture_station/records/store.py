@@ -39,7 +39,7 @@ from capture_station.atomic_io import (
     fsync_dir,
     write_temp,
 )
-from capture_station.records.candidate_id import require_valid_id
+from capture_station.records.candidate_id import mask_ids_in, require_valid_id
 from capture_station.standard import Standard, load_standard
 
 
@@ -269,10 +269,14 @@ class Store:
         self._db.execute("BEGIN IMMEDIATE")
         try:
             yield self._db
+            self._db.execute("COMMIT")
         except BaseException:
-            self._db.execute("ROLLBACK")
+            # A failed COMMIT (disk full) may leave the transaction open; it must never be
+            # committed later by the next statement, so it is rolled back whatever happened.
+            if self._db.in_transaction:
+                with contextlib.suppress(sqlite3.Error):
+                    self._db.execute("ROLLBACK")
             raise
-        self._db.execute("COMMIT")
 
     def close(self) -> None:
         with contextlib.suppress(sqlite3.Error):
@@ -373,24 +377,32 @@ class Store:
         if original is not None:
             opath = self.originals_dir / cid / f"{stamp}-{_safe_name(original[0])}"
             record["original_path"] = str(opath.relative_to(self.root))
-        with self.transaction() as db:
-            cur = db.execute(
-                "INSERT INTO pending_saves (candidate_id, sha256, record_json, started_at)"
-                " VALUES (?,?,?,?)",
-                (cid, digest, json.dumps(record, ensure_ascii=False), now.isoformat()),
-            )
-            pending_id = int(cur.lastrowid or 0)
+        what = f"save the photo for {cid}"
+        try:
+            with self.transaction() as db:
+                cur = db.execute(
+                    "INSERT INTO pending_saves (candidate_id, sha256, record_json, started_at)"
+                    " VALUES (?,?,?,?)",
+                    (cid, digest, json.dumps(record, ensure_ascii=False), now.isoformat()),
+                )
+                pending_id = int(cur.lastrowid or 0)
+        except sqlite3.Error as e:
+            raise _db_store_error(e, what) from None
+        had_old = False
+        in_place = False
         try:
             tmp = write_temp(self.photos_dir, final.name, data)
             try:
                 if original is not None:
                     ensure_private_dir(self.originals_dir / cid)
                     atomic_write(self.root / record["original_path"], original[1])
-                if final.exists():
+                if _lexists_file(final):
                     ensure_private_dir(hpath.parent)
                     _link_or_copy(final, hpath)
                     fsync_dir(hpath.parent)
+                    had_old = True
                 os.replace(tmp, final)
+                in_place = True
             except BaseException:
                 with contextlib.suppress(OSError):
                     tmp.unlink()
@@ -399,15 +411,40 @@ class Store:
             # What is recorded is what is on disk: read it back and compare.
             if sha256_hex(final.read_bytes()) != digest:
                 raise OSError(errno.EIO, "the file read back differs from what was written")
-        except OSError as e:
-            with contextlib.suppress(sqlite3.Error), self.transaction() as db:
-                db.execute("DELETE FROM pending_saves WHERE id = ?", (pending_id,))
-            raise _as_store_error(e, f"save the photo for {cid}") from None
-        with self.transaction() as db:
-            self._record_saved(db, record, pending_id, "accept")
+            with self.transaction() as db:
+                self._record_saved(db, record, pending_id, "accept")
+        except (OSError, sqlite3.Error) as e:
+            # A save reported as failed must never become current later: the file goes back to
+            # what it was before the intent row is dropped, so that neither the next start's
+            # recovery (which finishes a save whose file is in place) nor an export sees it.
+            rolled_back = not in_place or self._roll_back(final, hpath, had_old)
+            if rolled_back:
+                with contextlib.suppress(sqlite3.Error), self.transaction() as db:
+                    db.execute("DELETE FROM pending_saves WHERE id = ?", (pending_id,))
+            err = (_db_store_error(e, what) if isinstance(e, sqlite3.Error)
+                   else _as_store_error(e, what))
+            if not rolled_back:
+                raise StoreError(err.errno, f"{err}; the new file could not be taken back and "
+                                 "will be recorded on the next start") from None
+            raise StoreError(err.errno, f"{err}; nothing was saved"
+                             + ("; the previous photo is kept" if had_old else "")) from None
         rec = self.current(cid)
         assert rec is not None
         return rec
+
+    def _roll_back(self, final: Path, hpath: Path, had_old: bool) -> bool:
+        """Put the photo that was current before a failed save back under ``final`` (from its
+        history link, which needs no disk space), or remove the new file when there was none.
+        True when done."""
+        try:
+            if had_old:
+                os.replace(hpath, final)
+            else:
+                final.unlink(missing_ok=True)
+            fsync_dir(self.photos_dir)
+        except OSError:
+            return False
+        return True
 
     def _record_saved(self, db: sqlite3.Connection, record: dict[str, Any], pending_id: int,
                       action: str) -> None:
@@ -467,6 +504,9 @@ class Store:
         return done
 
     def _audit(self, db: sqlite3.Connection, action: str, cid: str | None, detail: dict[str, Any]) -> None:
+        """One audit row. Its detail is read by people (reasons, file names), so resident IDs in
+        it are masked; the ``candidate_id`` column keeps the whole key, as the records do."""
+        detail = mask_ids_in(detail)
         db.execute(
             "INSERT INTO audit (at, action, candidate_id, station, operator, detail)"
             " VALUES (?,?,?,?,?,?)",
@@ -564,6 +604,21 @@ class _StoreLock:
             with contextlib.suppress(OSError):
                 os.close(self.fd)
             self.fd = None
+
+
+def _db_store_error(e: sqlite3.Error, what: str) -> StoreError:
+    """A database failure during a save as a store error with the operator's reason."""
+    code = getattr(e, "sqlite_errorcode", None)
+    if code == sqlite3.SQLITE_FULL or "full" in str(e):
+        return StoreError(errno.ENOSPC, f"cannot {what}: disk full")
+    if code == sqlite3.SQLITE_READONLY or "readonly" in str(e):
+        return StoreError(errno.EROFS, f"cannot {what}: read-only file system")
+    return StoreError(0, f"cannot {what}: station database error ({e})")
+
+
+def _lexists_file(p: Path) -> bool:
+    """``p`` exists (without following a symlink)."""
+    return os.path.lexists(p)
 
 
 def _split_sql(script: str) -> list[str]:
