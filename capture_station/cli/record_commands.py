@@ -20,17 +20,19 @@ from capture_station.cli.common import EXIT_INPUT, add_show_ids, data_dir_of, er
 EXIT_SOME_BAD = 1
 
 
-def _open_store(args: argparse.Namespace) -> Any:
+def _open_store(args: argparse.Namespace, create: bool = True) -> Any:
+    """The store of ``args``; ``create=False`` for commands that only read it (a mistyped
+    ``--data-dir`` is then an error, not a new empty store)."""
     from capture_station.records.store import Store
 
-    return Store(data_dir_of(args), standard_of(args))
+    return Store(data_dir_of(args), standard_of(args), create=create)
 
 
 def _on_store(args: argparse.Namespace, work: Callable[[Any], Any],
-              refusal: type[Exception]) -> Any:
+              refusal: type[Exception], create: bool = True) -> Any:
     """``work(store)`` on the store of ``args``, closed afterwards; a ``refusal`` is printed as
     its one line and gives None."""
-    store = _open_store(args)
+    store = _open_store(args, create)
     try:
         return work(store)
     except refusal as e:
@@ -93,7 +95,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         return EXIT_INPUT
     opts = ExportOptions(out=out, since=since, until=until, ids=ids, as_zip=args.zip,
                          encoding=args.encoding, workers=args.workers)
-    rep = _on_store(args, lambda store: run_export(store, opts), ExportError)
+    rep = _on_store(args, lambda store: run_export(store, opts), ExportError, create=False)
     if rep is None:
         return EXIT_INPUT
     if args.json:

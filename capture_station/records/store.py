@@ -24,6 +24,7 @@ import os
 import shutil
 import socket
 import sqlite3
+import stat
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -31,10 +32,11 @@ from pathlib import Path
 from typing import Any
 
 from capture_station.atomic_io import (
+    DIR_MODE,
+    FILE_MODE,
     HAVE_FLOCK,
     atomic_write,
     clean_temp_files,
-    ensure_private_dir,
     flock,
     fsync_dir,
     write_temp,
@@ -188,23 +190,48 @@ def _as_store_error(e: OSError, what: str) -> StoreError:
     return err
 
 
+# A file that says "this folder is a station store": a store is created only in a new or empty
+# folder, or in one that already holds this marker (or, from before the marker, a station.db).
+MARKER = "capture-station.store"
+STORE_FOLDERS = ("photos", "history", "originals")
+
+
 class Store:
+    """The data folder and its database; see the module docstring.
+
+    ``create=False`` opens an existing store only (reading commands: a mistyped folder is an
+    error, not a new empty store). A store on a read-only file system opens read-only
+    (:attr:`read_only`): nothing is locked, cleaned up or recovered, and every write fails.
+    """
+
     def __init__(self, data_dir: Path | str, standard: Standard | None = None,
-                 station: str | None = None, operator: str | None = None) -> None:
+                 station: str | None = None, operator: str | None = None,
+                 create: bool = True) -> None:
         self.root = Path(data_dir)
         self.standard = standard or load_standard()
         self.station = station or socket.gethostname()
         self.operator = operator
+        self.read_only = False
+        self.notes: list[str] = []
         try:
-            ensure_private_dir(self.root)
-            self.photos_dir = ensure_private_dir(self.root / "photos")
-            self.history_dir = ensure_private_dir(self.root / "history")
-            self.originals_dir = ensure_private_dir(self.root / "originals")
+            self.read_only = _claim_root(self.root, create)
+            self.photos_dir, self.history_dir, self.originals_dir = (
+                _store_dir(self.root / name, create=not self.read_only) for name in STORE_FOLDERS)
+            _refuse_links(self)
+        except StoreError:
+            raise
         except OSError as e:
             raise _as_store_error(e, f"create the data folder {self.root}") from None
         self.db_path = self.root / "station.db"
         self.removed_temp: list[Path] = []
         self.recovered: list[str] = []
+        if self.read_only:
+            self.notes.append(f"the store {self.root} is on a read-only file system: opened "
+                              "read-only, nothing was locked and nothing is recorded")
+            self._lock = _StoreLock(None)
+            self._db = self._connect()
+            self._save_lock = _SaveLock(self.root / "save.lock")
+            return
         # Only the first process to open the store cleans up after a crash: a second one (a CLI
         # export beside the GUI) must not delete the first one's files in flight.
         self._lock = _StoreLock(self.root / "station.lock")
@@ -212,8 +239,8 @@ class Store:
         if first:
             self.removed_temp = clean_temp_files(self.photos_dir)
             for sub in (self.history_dir, self.originals_dir):
-                for d in sub.iterdir() if sub.is_dir() else []:
-                    if d.is_dir():
+                for d in sub.iterdir():
+                    if d.is_dir() and not d.is_symlink():
                         self.removed_temp += clean_temp_files(d)
         self._db = self._connect()
         if first:
@@ -223,10 +250,24 @@ class Store:
 
     # -- database ---------------------------------------------------------------------------
     def _connect(self) -> sqlite3.Connection:
+        if os.path.islink(self.db_path):
+            raise StoreError(errno.ELOOP, f"refused: {self.db_path} is a symbolic link; the "
+                             "store is not opened")
+        if self.read_only and not self.db_path.exists():
+            raise StoreError(errno.ENOENT, f"no station database in the read-only folder {self.root}")
         try:
+            if self.read_only:
+                # Nothing can be written, not even WAL's index: SQLite reads the file as it is.
+                uri = f"{self.db_path.resolve().as_uri()}?mode=ro&immutable=1"
+                db = sqlite3.connect(uri, uri=True, timeout=30, isolation_level=None,
+                                     check_same_thread=False)
+                db.row_factory = sqlite3.Row
+                self._check_version(db)
+                return db
             db = sqlite3.connect(self.db_path, timeout=30, isolation_level=None,
                                  check_same_thread=False)
             db.row_factory = sqlite3.Row
+            self._check_version(db)
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=FULL")
             db.execute("PRAGMA foreign_keys=ON")
@@ -242,12 +283,23 @@ class Store:
                     os.chmod(str(self.db_path) + suffix, 0o600)
         return db
 
-    @staticmethod
-    def _migrate(db: sqlite3.Connection) -> None:
-        db.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
-        row = db.execute("SELECT version FROM schema_version").fetchone()
+    def _check_version(self, db: sqlite3.Connection) -> int:
+        """The schema version of ``db``; a newer one than this program knows is refused (its
+        tables may mean something else, and a migration of ours would corrupt them)."""
+        row = db.execute("SELECT version FROM schema_version").fetchone() if db.execute(
+            "SELECT 1 FROM sqlite_master WHERE name = 'schema_version'").fetchone() else None
         version = int(row[0]) if row else 0
-        if row is None:
+        if version > len(MIGRATIONS):
+            db.close()
+            raise StoreError(0, f"the station database {self.db_path} has schema version "
+                             f"{version}, newer than this program's {len(MIGRATIONS)}: update "
+                             "capture-station; the store was not changed")
+        return version
+
+    def _migrate(self, db: sqlite3.Connection) -> None:
+        version = self._check_version(db)
+        db.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+        if db.execute("SELECT version FROM schema_version").fetchone() is None:
             db.execute("INSERT INTO schema_version VALUES (0)")
         for i in range(version, len(MIGRATIONS)):
             db.execute("BEGIN IMMEDIATE")
@@ -390,14 +442,19 @@ class Store:
             raise _db_store_error(e, what) from None
         had_old = False
         in_place = False
+        if os.path.islink(final):
+            with contextlib.suppress(sqlite3.Error), self.transaction() as db:
+                db.execute("DELETE FROM pending_saves WHERE id = ?", (pending_id,))
+            raise StoreError(errno.ELOOP, f"refused: {final} is a symbolic link where the store "
+                             "keeps a photo; nothing was saved")
         try:
             tmp = write_temp(self.photos_dir, final.name, data)
             try:
                 if original is not None:
-                    ensure_private_dir(self.originals_dir / cid)
+                    _store_dir(self.originals_dir / cid)
                     atomic_write(self.root / record["original_path"], original[1])
                 if _lexists_file(final):
-                    ensure_private_dir(hpath.parent)
+                    _store_dir(hpath.parent)
                     _link_or_copy(final, hpath)
                     fsync_dir(hpath.parent)
                     had_old = True
@@ -555,7 +612,7 @@ class _SaveLock:
         if not HAVE_FLOCK:
             return self
         try:
-            self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+            self._fd = _open_lock_file(self.path)
             flock(self._fd)
         except OSError as e:
             if self._fd is not None:
@@ -582,14 +639,14 @@ class _StoreLock:
     Elsewhere the lock is a no-op that reports "first" (a single-station Windows PC).
     """
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
+    def __init__(self, path: Path | None) -> None:
+        self.path = path  # None: a read-only store, nothing to lock
         self.fd: int | None = None
 
     def acquire_first(self) -> bool:
-        if not HAVE_FLOCK:
+        if not HAVE_FLOCK or self.path is None:
             return True
-        self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        self.fd = _open_lock_file(self.path)
         if flock(self.fd, wait=False):
             return True
         flock(self.fd, shared=True)
@@ -606,6 +663,98 @@ class _StoreLock:
             self.fd = None
 
 
+def _is_read_only_fs(path: Path) -> bool:
+    try:
+        return bool(os.statvfs(path).f_flag & getattr(os, "ST_RDONLY", 1))
+    except (OSError, AttributeError):
+        return False
+
+
+def _claim_root(root: Path, create: bool) -> bool:
+    """Check (or make) ``root`` a store folder; True when it is on a read-only file system.
+
+    A store is created only in a new folder, an empty one, or one that already is a store: the
+    store makes its folder private (0700), which must never happen to a shared folder (``/tmp``,
+    a 1777 exchange folder) or to a folder of other files given by mistake.
+    """
+    try:
+        st = os.stat(root)
+    except FileNotFoundError:
+        if not create:
+            raise StoreError(errno.ENOENT,
+                             f"no station store at {root} (nothing was created)") from None
+        root.mkdir(parents=True, mode=DIR_MODE)
+        _write_marker(root)
+        return False
+    if not stat.S_ISDIR(st.st_mode):
+        raise StoreError(errno.ENOTDIR, f"cannot use {root} as the data folder: not a folder")
+    read_only = _is_read_only_fs(root)
+    names = set(os.listdir(root))
+    if MARKER in names or "station.db" in names:
+        if MARKER not in names and not read_only:
+            with contextlib.suppress(OSError):
+                _write_marker(root)  # a store from before the marker
+    else:
+        if not create:
+            raise StoreError(errno.ENOENT, f"no station store at {root} (nothing was created)")
+        if names:
+            raise StoreError(errno.EEXIST, f"refused: {root} is not empty and is not a station "
+                             "store; give a new or empty folder")
+        if st.st_mode & 0o022 or (hasattr(os, "geteuid") and st.st_uid != os.geteuid()):
+            raise StoreError(errno.EPERM, f"refused: {root} is a shared folder (writable by "
+                             "others or owned by another user); give a new folder")
+        _write_marker(root)
+    if not read_only and stat.S_IMODE(st.st_mode) != DIR_MODE:
+        with contextlib.suppress(OSError):
+            os.chmod(root, DIR_MODE)
+    return read_only
+
+
+def _write_marker(root: Path) -> None:
+    atomic_write(root / MARKER, b"capture-station store\n")
+
+
+def _store_dir(path: Path, *, create: bool = True) -> Path:
+    """A folder of the store: created private, tightened to 0700 when it is not, and never a
+    symbolic link (a link would send photos, chmods and clean-ups outside the store)."""
+    try:
+        st = os.lstat(path)
+    except FileNotFoundError:
+        if not create:
+            return path
+        os.mkdir(path, DIR_MODE)
+        return path
+    if stat.S_ISLNK(st.st_mode):
+        raise StoreError(errno.ELOOP, f"refused: {path} is a symbolic link where the store keeps "
+                         "a folder; the store is not opened")
+    if not stat.S_ISDIR(st.st_mode):
+        raise StoreError(errno.ENOTDIR, f"refused: {path} is not a folder")
+    if stat.S_IMODE(st.st_mode) != DIR_MODE and create:
+        with contextlib.suppress(OSError):
+            os.chmod(path, DIR_MODE)
+    return path
+
+
+def _refuse_links(store: Store) -> None:
+    """Refuse a store with a symbolic link where a photo or a folder belongs; tighten files and
+    folders that others may read or write (a photo left 0666, a history folder 0777)."""
+    for folder, want_dirs in ((store.photos_dir, False), (store.history_dir, True),
+                              (store.originals_dir, True)):
+        if not folder.is_dir():
+            continue
+        for entry in os.scandir(folder):
+            if entry.is_symlink():
+                raise StoreError(errno.ELOOP, f"refused: {entry.path} is a symbolic link where "
+                                 "the store keeps a " + ("folder" if want_dirs else "photo")
+                                 + "; the store is not opened")
+            if store.read_only:
+                continue
+            mode = entry.stat(follow_symlinks=False).st_mode
+            if stat.S_IMODE(mode) & 0o077:
+                with contextlib.suppress(OSError):
+                    os.chmod(entry.path, DIR_MODE if stat.S_ISDIR(mode) else FILE_MODE)
+
+
 def _db_store_error(e: sqlite3.Error, what: str) -> StoreError:
     """A database failure during a save as a store error with the operator's reason."""
     code = getattr(e, "sqlite_errorcode", None)
@@ -619,6 +768,16 @@ def _db_store_error(e: sqlite3.Error, what: str) -> StoreError:
 def _lexists_file(p: Path) -> bool:
     """``p`` exists (without following a symlink)."""
     return os.path.lexists(p)
+
+
+def _open_lock_file(path: Path) -> int:
+    """A lock file of the store, opened without following a symbolic link and kept 0600."""
+    fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), FILE_MODE)
+    if hasattr(os, "fchmod"):
+        with contextlib.suppress(OSError):
+            if stat.S_IMODE(os.fstat(fd).st_mode) != FILE_MODE:
+                os.fchmod(fd, FILE_MODE)
+    return fd
 
 
 def _split_sql(script: str) -> list[str]:
