@@ -8,6 +8,7 @@ import json
 import os
 import shutil
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -144,3 +145,146 @@ def test_disk_full_at_the_commit_never_becomes_current(tmp_path, standard, monke
         s.close()
     finally:
         subprocess.run(["umount", "-l", str(mnt)], capture_output=True)
+
+
+# -- 8. taking over folders ----------------------------------------------------------------------
+def test_a_shared_or_foreign_folder_is_never_taken_over(tmp_path, standard):
+    from capture_station.records.store import MARKER, StoreError
+
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    os.chmod(shared, 0o1777)
+    (shared / "someone-elses.txt").write_text("x")
+    with pytest.raises(StoreError, match="not empty and is not a station store"):
+        Store(shared, standard)
+    assert os.stat(shared).st_mode & 0o7777 == 0o1777
+    assert sorted(os.listdir(shared)) == ["someone-elses.txt"]
+    empty_shared = tmp_path / "empty-shared"
+    empty_shared.mkdir()
+    os.chmod(empty_shared, 0o1777)
+    with pytest.raises(StoreError, match="shared folder"):
+        Store(empty_shared, standard)
+    assert os.stat(empty_shared).st_mode & 0o7777 == 0o1777 and not os.listdir(empty_shared)
+    # a new folder and an empty private one become stores; a store opens again
+    for root in (tmp_path / "new" / "store", tmp_path / "empty"):
+        if root.name == "empty":
+            root.mkdir(mode=0o700)
+        Store(root, standard).close()
+        assert (root / MARKER).is_file() and (root / "station.db").is_file()
+        Store(root, standard).close()
+    # a store from before the marker is still a store
+    old = tmp_path / "new" / "store"
+    (old / MARKER).unlink()
+    Store(old, standard).close()
+    assert (old / MARKER).is_file()
+
+
+def test_cli_refuses_foreign_folders_and_reads_never_create(tmp_path, shots_dir):
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    os.chmod(shared, 0o1777)
+    (shared / "other.txt").write_text("x")
+    r = run_cli("roster", "import", str(shots_dir / "hopper.jpg"), data_dir=shared)
+    assert r.returncode == 2
+    r = run_cli("import-export", str(tmp_path), data_dir=shared)
+    assert r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1, r.stderr
+    assert "not a station store" in r.stderr
+    assert os.stat(shared).st_mode & 0o7777 == 0o1777 and os.listdir(shared) == ["other.txt"]
+    # a mistyped --data-dir on export: no empty store, no "exported 0 photos"
+    typo = tmp_path / "stor"
+    r = run_cli("export", "--out", str(tmp_path / "out"), data_dir=typo)
+    assert r.returncode == 2 and "no station store" in r.stderr, r.stdout + r.stderr
+    assert not typo.exists() and not (tmp_path / "out").exists()
+    # --out on an existing shared folder writes the photo and leaves the folder's mode alone
+    out = tmp_path / "exchange"
+    out.mkdir()
+    os.chmod(out, 0o755)
+    r = run_cli("process", str(shots_dir / "hopper.jpg"), "--id", ADM, "--out", str(out),
+                data_dir=tmp_path / "unused")
+    assert r.returncode == 0, r.stderr
+    assert (out / f"{ADM}.jpg").is_file() and os.stat(out).st_mode & 0o777 == 0o755
+
+
+# -- 9. symbolic links inside the store ----------------------------------------------------------
+def test_symlinked_history_folder_is_refused_and_left_alone(tmp_path, standard):
+    from capture_station.records.store import PhotoToSave, StoreError
+
+    a, b = real_photos()
+    root = tmp_path / "store"
+    s = Store(root, standard)
+    save(s, ADM, a)
+    s.close()
+    outside = tmp_path / "outside"
+    outside.mkdir(mode=0o755)
+    (outside / ".tmp-abc-keep.jpg").write_bytes(b"not the store's")  # looks like a leftover
+    (root / "history" / ADM).symlink_to(outside)
+    with pytest.raises(StoreError, match="symbolic link"):
+        Store(root, standard)
+    assert (outside / ".tmp-abc-keep.jpg").read_bytes() == b"not the store's"
+    assert os.stat(outside).st_mode & 0o777 == 0o755 and len(os.listdir(outside)) == 1
+    # a link made while the store is open is refused at the save, and nothing is written there
+    (root / "history" / ADM).unlink()
+    s = Store(root, standard)
+    (root / "history" / ADM).symlink_to(outside)
+    with pytest.raises(StoreError, match="symbolic link"):
+        s.save(PhotoToSave(ADM, b, quality=80, compliant=True, checks=[]))
+    assert len(os.listdir(outside)) == 1 and os.stat(outside).st_mode & 0o777 == 0o755
+    assert s.read_photo(s.current(ADM)) == a
+    s.close()
+    (root / "history" / ADM).unlink()
+    # a photo that is a link to a file elsewhere
+    target = tmp_path / "elsewhere.jpg"
+    target.write_bytes(a)
+    (root / "photos" / f"{ADM}.jpg").unlink()
+    (root / "photos" / f"{ADM}.jpg").symlink_to(target)
+    with pytest.raises(StoreError, match="symbolic link"):
+        Store(root, standard)
+
+
+def test_loose_modes_inside_the_store_are_tightened(tmp_path, standard):
+    a, b = real_photos()
+    root = tmp_path / "store"
+    s = Store(root, standard)
+    save(s, ADM, a)
+    save(s, ADM, b)
+    s.close()
+    photo = root / "photos" / f"{ADM}.jpg"
+    os.chmod(photo, 0o666)
+    os.chmod(root / "station.lock", 0o666)
+    os.chmod(root / "history" / ADM, 0o777)
+    Store(root, standard).close()
+    assert os.stat(photo).st_mode & 0o777 == 0o600
+    assert os.stat(root / "station.lock").st_mode & 0o777 == 0o600
+    assert os.stat(root / "history" / ADM).st_mode & 0o777 == 0o700
+
+
+# -- 13. unbounded reads -------------------------------------------------------------------------
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="POSIX FIFOs")
+def test_fifos_devices_and_sparse_files_are_refused_quickly(tmp_path):
+    fifo = tmp_path / "photo.jpg"
+    os.mkfifo(fifo)
+    sparse = tmp_path / "sparse.jpg"
+    with open(sparse, "wb") as fh:
+        fh.truncate(1_500_000_000)  # 1.5 GB that costs no disk
+    root = tmp_path / "store"
+    cases = [
+        ("process", str(fifo), "--id", ADM),
+        ("check", str(fifo)),
+        ("calibrate", str(fifo)),
+        ("process", "/dev/zero", "--id", ADM),
+        ("check", "/dev/zero"),
+        ("export", "--out", str(tmp_path / "out"), "--ids", "/dev/zero"),
+        ("export", "--out", str(tmp_path / "out"), "--ids", str(fifo)),
+        ("roster", "import", "/dev/zero"),
+        ("check", str(sparse)),
+        ("process", str(sparse), "--id", ADM),
+    ]
+    Store(root).close()
+    for args in cases:
+        t0 = time.monotonic()
+        r = run_cli(*args, data_dir=root, timeout=60)  # a hang fails the test by its timeout
+        took = time.monotonic() - t0
+        assert r.returncode == 2, (args, r.stdout, r.stderr)
+        assert "Traceback" not in r.stderr and "internal error" not in r.stderr, (args, r.stderr)
+        assert "regular file" in r.stderr or "too large" in r.stderr, (args, r.stderr)
+        assert took < 30, (args, took)

@@ -135,6 +135,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     never in memory at once), the rows come back in the order of the input, and the output, the
     reports and the exit code are the same.
     """
+    from capture_station.atomic_io import read_regular_file
+    from capture_station.imaging.image_source import MAX_FILE_BYTES
     from capture_station.photo.verify_pool import (
         VerifyJob,
         VerifyOutcome,
@@ -158,7 +160,7 @@ def cmd_check(args: argparse.Namespace) -> int:
             try:
                 if p.is_dir():
                     raise OSError("is a folder")
-                data = p.read_bytes()
+                data = read_regular_file(p, MAX_FILE_BYTES)
             except FileNotFoundError:
                 slots[i] = {"path": name, "compliant": False, "error": "no such file (or a broken link)"}
                 input_error = True

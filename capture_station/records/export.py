@@ -38,7 +38,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from capture_station.atomic_io import DIR_MODE, FILE_MODE, HAVE_FLOCK, TMP_PREFIX, flock, fsync_dir
+from capture_station.atomic_io import (
+    DIR_MODE,
+    FILE_MODE,
+    HAVE_FLOCK,
+    TMP_PREFIX,
+    flock,
+    fsync_dir,
+    read_regular_file,
+)
 from capture_station.photo.verify_pool import VerifyJob, VerifyOutcome, verify_stream, worker_count
 from capture_station.records.candidate_id import mask_ids_in, show_id, validate_candidate_id
 from capture_station.records.csv_safe import DecodeError, csv_bytes, decode_text, outside_gbk
@@ -57,6 +65,7 @@ MISSING_HEADER = ("candidate_id", "name", "office")
 EXCLUDED_HEADER = ("candidate_id", "name", "reason", "reason_zh")
 
 MAX_PHOTO_BYTES = 4 * 1024 * 1024  # a station photo is <= 40,000 bytes; anything huge is refused
+MAX_IDS_BYTES = 16 * 1024 * 1024  # a million IDs; more is not a list of IDs
 SHA_RETRIES = 3  # a retake saved while we read: re-read the current record this many times
 
 
@@ -338,7 +347,7 @@ def read_ids_file(path: Path, standard: Standard) -> list[str]:
     """One candidate ID a line (the first column of a CSV line; ``#`` comments and blank lines
     are skipped, and a header line such as 准考证号 on line 1)."""
     try:
-        data = path.read_bytes()
+        data = read_regular_file(path, MAX_IDS_BYTES)
     except OSError as e:
         raise ExportError(f"{path}: {e.strerror or e}") from None
     try:

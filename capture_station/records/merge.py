@@ -22,6 +22,7 @@ over, one station collects the others' exports. Why it behaves as it does:
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sqlite3
 import zipfile
 from collections.abc import Iterator
@@ -29,6 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from capture_station.atomic_io import RefusedFile, read_regular_file
 from capture_station.photo.verify_pool import VerifyJob, VerifyOutcome, verify_stream, worker_count
 from capture_station.records.candidate_id import mask_ids_in, show_id
 from capture_station.records.csv_safe import DecodeError, decode_text, read_csv_rows, unescape_cell
@@ -113,11 +115,12 @@ class _Source:
                 raise ValueError(f"{name} is too large")
             return data
         p = self.path / name
-        if not p.is_file():
+        if not os.path.lexists(p):
             return None
-        if p.stat().st_size > limit:
-            raise ValueError(f"{name} is {p.stat().st_size} bytes, too large")
-        return p.read_bytes()
+        try:
+            return read_regular_file(p, limit)
+        except RefusedFile as e:
+            raise ValueError(f"{name}: {e.strerror}") from None
 
     def close(self) -> None:
         if self.zip is not None:

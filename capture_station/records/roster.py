@@ -21,12 +21,14 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
 import re
 import unicodedata
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from capture_station.atomic_io import read_regular_file
 from capture_station.records.candidate_id import (
     is_valid_resident_id,
     mask_ids_in,
@@ -93,6 +95,7 @@ class ParsedRoster:
     encoding: str  # "xlsx" for workbooks
     columns: dict[str, str]  # field -> header as written in the file
     sheet: str | None = None
+    sha256: str = ""  # of the file as it was read
 
 
 @dataclass
@@ -245,7 +248,7 @@ def _table_rows_csv(data: bytes) -> tuple[list[tuple[int, list[object]]], str]:
     return [(ln, list(r)) for ln, r in rows], enc
 
 
-def _table_rows_xlsx(path: Path) -> list[tuple[str, list[tuple[int, list[object]]]]]:
+def _table_rows_xlsx(data: bytes) -> list[tuple[str, list[tuple[int, list[object]]]]]:
     try:
         import openpyxl
     except ImportError:
@@ -256,7 +259,7 @@ def _table_rows_xlsx(path: Path) -> list[tuple[str, list[tuple[int, list[object]
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl warns about styles it does not know
-            wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+            wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as e:
         raise RosterError(f"cannot read the workbook: {type(e).__name__}: {e}") from None
     except Exception as e:  # noqa: BLE001 - a malformed workbook raises many kinds of errors
@@ -286,24 +289,19 @@ def _find_header(rows: list[tuple[int, list[object]]]) -> tuple[int, dict[str, i
 def parse_roster(path: Path, standard: Standard, default_office: str | None = None) -> ParsedRoster:
     """Read and validate every row; duplicates within the file are reported as bad rows."""
     try:
-        size = path.stat().st_size
-        if not path.is_file():
-            raise RosterError(f"{path}: not a file")
-        if size > MAX_ROSTER_BYTES:
-            raise RosterError(f"{path}: {size} bytes is too large for a roster")
-        with path.open("rb") as fh:
-            head = fh.read(8)
+        data = read_regular_file(path, MAX_ROSTER_BYTES)
     except FileNotFoundError:
         raise RosterError(f"{path}: no such file") from None
     except OSError as e:
         raise RosterError(f"{path}: {e.strerror or e}") from None
+    head = data[:8]
     suffix = path.suffix.lower()
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         raise RosterError(f"{path.name}: old Excel .xls format; save it as .xlsx or CSV")
     sheet: str | None = None
     if head.startswith(b"PK\x03\x04") or suffix in (".xlsx", ".xlsm"):
         found = None
-        for title, rows in _table_rows_xlsx(path):
+        for title, rows in _table_rows_xlsx(data):
             h = _find_header(rows)
             if h is not None:
                 found = (title, rows, h)
@@ -314,10 +312,6 @@ def parse_roster(path: Path, standard: Standard, default_office: str | None = No
         sheet, table, (hidx, cols) = found
         encoding = "xlsx"
     else:
-        try:
-            data = path.read_bytes()
-        except OSError as e:
-            raise RosterError(f"{path}: {e.strerror or e}") from None
         table, encoding = _table_rows_csv(data)
         h = _find_header(table)
         if h is None:
@@ -341,7 +335,7 @@ def parse_roster(path: Path, standard: Standard, default_office: str | None = No
     bad = sorted(bad + dup_bad, key=lambda b: b.line)
     if not good and not bad:
         raise RosterError(f"{path.name}: the roster has a header but no candidate rows")
-    return ParsedRoster(good, bad, encoding, columns, sheet)
+    return ParsedRoster(good, bad, encoding, columns, sheet, hashlib.sha256(data).hexdigest())
 
 
 def _drop_duplicates(rows: list[RosterRow], sheet: str | None) -> tuple[list[RosterRow], list[BadRow]]:
@@ -401,10 +395,7 @@ def import_roster(store: Store, path: Path, default_office: str | None = None,
     rep = ImportReport(file=path.name, encoding=parsed.encoding, columns=parsed.columns,
                        rows=len(parsed.rows) + len(parsed.bad), bad=parsed.bad)
     now = dt.datetime.now().astimezone().isoformat()
-    try:
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
-        digest = ""
+    digest = parsed.sha256
     with store.transaction() as db:
         for r in parsed.rows:
             old = db.execute(
