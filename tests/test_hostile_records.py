@@ -288,3 +288,100 @@ def test_fifos_devices_and_sparse_files_are_refused_quickly(tmp_path):
         assert "Traceback" not in r.stderr and "internal error" not in r.stderr, (args, r.stderr)
         assert "regular file" in r.stderr or "too large" in r.stderr, (args, r.stderr)
         assert took < 30, (args, took)
+
+
+# -- 14. bad input is a reason of its own, never an internal error -------------------------------
+def test_out_of_range_dates_and_a_broken_standard_are_one_line_reasons(tmp_path, shots_dir):
+    from capture_station.paths import assets_dir
+
+    root = tmp_path / "store"
+    Store(root).close()
+    for opt, date in (("--until", "9999-12-31"), ("--since", "0001-01-01"),
+                      ("--until", "9999-12-31T23:59:59")):
+        r = run_cli("export", "--out", str(tmp_path / "out"), opt, date, data_dir=root)
+        assert r.returncode == 2, r.stdout + r.stderr
+        assert "out of range" in r.stderr and "internal error" not in r.stderr, r.stderr
+        assert len(r.stderr.strip().splitlines()) == 1
+    text = (assets_dir() / "standards" / "xinjiang-zikao.toml").read_text(encoding="utf-8")
+    bad = tmp_path / "bad.toml"
+    import re
+
+    bad.write_text(re.sub(r'admission_pattern\s*=\s*".*"', 'admission_pattern = "([0-9"', text),
+                   encoding="utf-8")
+    assert "([0-9" in bad.read_text(encoding="utf-8")
+    r = run_cli("--standard", str(bad), "process", str(shots_dir / "hopper.jpg"), "--id", ADM,
+                data_dir=root)
+    assert r.returncode == 2, r.stdout + r.stderr
+    assert "admission_pattern" in r.stderr and "internal error" not in r.stderr, r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1
+
+
+def test_a_manifest_cell_over_the_csv_field_limit_is_one_rejected_row(tmp_path, standard):
+    from capture_station.records.merge import merge_export
+
+    a, _ = real_photos()
+    sb = Store(tmp_path / "B", standard, station="st-B")
+    save(sb, ADM, a)
+    save(sb, "650101202400002", a)
+    out = tmp_path / "B-export"
+    run_export(sb, ExportOptions(out=out, workers=0))
+    sb.close()
+    lines = (out / "manifest.csv").read_bytes().decode("utf-8-sig").splitlines()
+    assert len(lines) == 3
+    cells = lines[1].split(",")
+    cells[1] = "x" * 200_000  # the name cell
+    lines[1] = ",".join(cells)
+    (out / "manifest.csv").write_bytes(("\r\n".join(lines) + "\r\n").encode("utf-8-sig"))
+    sa = Store(tmp_path / "A", standard)
+    rep = merge_export(sa, out, workers=0)
+    assert rep.imported == ["650101202400002"]
+    assert [(r.line, "131,072" in r.reason) for r in rep.rejected] == [(2, True)]
+    sa.close()
+
+
+# -- 2. an unbalanced quote ----------------------------------------------------------------------
+def test_an_unclosed_quote_is_one_bad_row_and_the_rows_after_it_import(tmp_path, standard):
+    from capture_station.records.roster import import_roster
+
+    roster = tmp_path / "roster.csv"
+    roster.write_bytes(("准考证号,姓名\r\n"
+                        "400000000380,张三\r\n"
+                        '400000000381,"李四\r\n'
+                        "400000000382,王五\r\n"
+                        "400000000383,赵六\r\n").encode("utf-8"))
+    s = Store(tmp_path / "store", standard)
+    rep = import_roster(s, roster)
+    names = dict(s._db.execute("SELECT candidate_id, name FROM candidates").fetchall())
+    s.close()
+    assert [b.line for b in rep.bad] == [3] and "not closed" in rep.bad[0].reason
+    assert names == {"400000000380": "张三", "400000000382": "王五", "400000000383": "赵六"}
+    # a real multi-line cell (Alt+Enter in Excel) is still one cell
+    roster.write_bytes('准考证号,姓名\r\n400000000384,"阿依\r\n古丽"\r\n400000000385,王芳\r\n'
+                       .encode("utf-8"))
+    s = Store(tmp_path / "store", standard)
+    rep = import_roster(s, roster)
+    s.close()
+    assert rep.bad == [] and len(rep.added) == 2
+
+
+# -- 3. mixed encodings --------------------------------------------------------------------------
+def test_a_roster_mixing_utf8_and_gbk_is_refused_with_its_lines(tmp_path, standard):
+    from capture_station.records.roster import RosterError, parse_roster
+
+    roster = tmp_path / "mixed.csv"
+    roster.write_bytes(b"exam_no,name\r\n" + "400000000380,张三\r\n".encode("utf-8")
+                       + "400000000381,李四\r\n".encode("utf-8")
+                       + "400000000382,王五\r\n".encode("gbk"))
+    with pytest.raises(RosterError, match="mixes encodings: line 2 is UTF-8 but line 4"):
+        parse_roster(roster, standard)
+    # whole files in one encoding still import, however many names they have
+    import random
+
+    rng = random.Random(3)
+    common = [chr(c) for c in range(0x4E00, 0x9FA5) if len(chr(c).encode("gbk", "ignore")) == 2]
+    rows = [f"4000000{i:05d},{''.join(rng.choices(common, k=rng.choice((2, 3, 4))))},"
+            f"{''.join(rng.choices(common, k=3))}\r\n" for i in range(3000)]
+    for enc in ("gbk", "utf-8"):
+        roster.write_bytes(("准考证号,姓名,考区\r\n" + "".join(rows)).encode(enc))
+        parsed = parse_roster(roster, standard)
+        assert len(parsed.rows) == 3000 and parsed.bad == [], enc

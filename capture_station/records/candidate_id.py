@@ -8,11 +8,12 @@ Unicode, separators, dots, spaces and control characters never pass.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from typing import Any
 
-from capture_station.standard import Standard, load_standard
+from capture_station.standard import Standard, StandardError, load_standard
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK_CHARS = "10X98765432"
@@ -50,6 +51,17 @@ def is_valid_resident_id(value: str) -> bool:
     return resident_id_check_char(body) == check
 
 
+@functools.lru_cache(maxsize=8)
+def _admission_re(pattern: str) -> re.Pattern[str]:
+    """The standard's admission-number pattern, compiled; a broken one is the standard's fault,
+    reported as such (one line), not as an internal error on the first ID."""
+    try:
+        return re.compile(pattern)
+    except (re.error, RecursionError, OverflowError) as e:
+        raise StandardError(f"the standard's candidate_id.admission_pattern {pattern[:80]!r} is "
+                            f"not a valid regular expression: {e}") from None
+
+
 def _refuse(value: str, en: str, zh: str) -> IdVerdict:
     return IdVerdict(False, value, "", en, zh)
 
@@ -76,7 +88,7 @@ def validate_candidate_id(raw: str, standard: Standard | None = None) -> IdVerdi
         return _refuse(value, "candidate ID contains a path character (/ \\ . :)", "考生号含有路径字符")
     if " " in value:
         return _refuse(value, "candidate ID contains a space", "考生号含有空格")
-    if re.fullmatch(std.admission_pattern, value):
+    if _admission_re(std.admission_pattern).fullmatch(value):
         return IdVerdict(True, value, "admission")
     if std.allow_resident_id and len(value) == 18:
         if not value[:17].isdigit() or value[17] not in "0123456789Xx":

@@ -65,6 +65,8 @@ MISSING_HEADER = ("candidate_id", "name", "office")
 EXCLUDED_HEADER = ("candidate_id", "name", "reason", "reason_zh")
 
 MAX_PHOTO_BYTES = 4 * 1024 * 1024  # a station photo is <= 40,000 bytes; anything huge is refused
+# Dates outside these years are typing mistakes (and year 1 or 9999 overflow on the way).
+MIN_DATE_YEAR, MAX_DATE_YEAR = 2000, 2999
 MAX_IDS_BYTES = 16 * 1024 * 1024  # a million IDs; more is not a list of IDs
 SHA_RETRIES = 3  # a retake saved while we read: re-read the current record this many times
 
@@ -329,17 +331,23 @@ def parse_date(text: str, *, end: bool = False) -> dt.datetime:
     try:
         if len(t) == 10:
             d = dt.date.fromisoformat(t)
+            if not MIN_DATE_YEAR <= d.year <= MAX_DATE_YEAR:
+                raise OverflowError
             when = dt.datetime(d.year, d.month, d.day)
             if end:
                 when += dt.timedelta(days=1)
         else:
             when = dt.datetime.fromisoformat(t)
+            if not MIN_DATE_YEAR <= when.year <= MAX_DATE_YEAR:
+                raise OverflowError
             if end:
                 when += dt.timedelta(microseconds=1)
+        if when.tzinfo is None:
+            when = when.astimezone()
     except ValueError:
         raise ExportError(f"invalid date {text!r}; use YYYY-MM-DD") from None
-    if when.tzinfo is None:
-        when = when.astimezone()
+    except OverflowError:
+        raise ExportError(f"date {text!r} is out of range ({MIN_DATE_YEAR}-{MAX_DATE_YEAR})") from None
     return when
 
 
