@@ -33,7 +33,7 @@ from typing import Any
 from capture_station.atomic_io import RefusedFile, read_regular_file
 from capture_station.photo.verify_pool import VerifyJob, VerifyOutcome, verify_stream, worker_count
 from capture_station.records.candidate_id import mask_ids_in, show_id
-from capture_station.records.csv_safe import DecodeError, decode_text, read_csv_rows, unescape_cell
+from capture_station.records.csv_safe import DecodeError, decode_text, read_csv_table, unescape_cell
 from capture_station.records.export import MANIFEST, MAX_PHOTO_BYTES, Progress
 from capture_station.records.store import PhotoRecord, PhotoToSave, Store, sha256_hex
 
@@ -147,7 +147,8 @@ class _Incoming:
     sha256: str
 
 
-def read_manifest(src: _Source) -> list[tuple[int, dict[str, str]]]:
+def read_manifest(src: _Source) -> tuple[list[tuple[int, dict[str, str]]], list[tuple[int, str]]]:
+    """The manifest's rows by line, and its lines that are no rows (with the reason)."""
     try:
         data = src.read(MANIFEST, MAX_MANIFEST_BYTES)
     except (ValueError, OSError, zipfile.BadZipFile) as e:
@@ -158,7 +159,7 @@ def read_manifest(src: _Source) -> list[tuple[int, dict[str, str]]]:
         text, _ = decode_text(data)
     except DecodeError as e:
         raise MergeError(f"{MANIFEST}: {e}") from None
-    rows = read_csv_rows(text)
+    rows, unreadable = read_csv_table(text)
     if not rows:
         raise MergeError(f"{MANIFEST} is empty")
     header = [h.strip().lstrip("\ufeff") for h in rows[0][1]]
@@ -171,7 +172,7 @@ def read_manifest(src: _Source) -> list[tuple[int, dict[str, str]]]:
             continue
         out.append((line, {h: unescape_cell(cells[i]) if i < len(cells) else ""
                            for i, h in enumerate(header)}))
-    return out
+    return out, [(ln, why) for ln, why in unreadable if ln > rows[0][0]]
 
 
 def merge_export(store: Store, path: Path, workers: int | None = None,
@@ -182,7 +183,8 @@ def merge_export(store: Store, path: Path, workers: int | None = None,
     src = _Source(path)
     rep = MergeReport(source=path.name)
     try:
-        rows = read_manifest(src)
+        rows, unreadable = read_manifest(src)
+        rep.rejected += [Rejected("", ln, why) for ln, why in unreadable]
         ext = store.standard.file.write_extension
         incoming: list[_Incoming] = []
         seen: dict[str, int] = {}

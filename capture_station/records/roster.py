@@ -36,7 +36,7 @@ from capture_station.records.candidate_id import (
     show_id,
     validate_candidate_id,
 )
-from capture_station.records.csv_safe import DecodeError, decode_text, read_csv_rows
+from capture_station.records.csv_safe import DecodeError, decode_text, read_csv_table
 from capture_station.records.store import Store
 from capture_station.standard import Standard
 
@@ -234,18 +234,16 @@ def _parse_row(line: int, cells: list[object], cols: dict[str, int], standard: S
 
 
 # -- reading ------------------------------------------------------------------------------------
-def _table_rows_csv(data: bytes) -> tuple[list[tuple[int, list[object]]], str]:
+def _table_rows_csv(data: bytes) -> tuple[list[tuple[int, list[object]]], list[BadRow], str]:
+    """The rows of a CSV roster, the lines that are no rows (a quote left open), the encoding."""
     try:
         text, enc = decode_text(data)
     except DecodeError as e:
         raise RosterError(str(e)) from None
     if "\x00" in text:
         raise RosterError("the file is not a text roster (it contains NUL bytes)")
-    try:
-        rows = read_csv_rows(text)
-    except Exception as e:  # noqa: BLE001 - csv.Error and field-size errors: one line for the operator
-        raise RosterError(f"cannot read the CSV: {e}") from None
-    return [(ln, list(r)) for ln, r in rows], enc
+    rows, bad = read_csv_table(text)
+    return [(ln, list(r)) for ln, r in rows], [BadRow(ln, why) for ln, why in bad], enc
 
 
 def _table_rows_xlsx(data: bytes) -> list[tuple[str, list[tuple[int, list[object]]]]]:
@@ -299,6 +297,7 @@ def parse_roster(path: Path, standard: Standard, default_office: str | None = No
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         raise RosterError(f"{path.name}: old Excel .xls format; save it as .xlsx or CSV")
     sheet: str | None = None
+    csv_bad: list[BadRow] = []
     if head.startswith(b"PK\x03\x04") or suffix in (".xlsx", ".xlsm"):
         found = None
         for title, rows in _table_rows_xlsx(data):
@@ -312,7 +311,7 @@ def parse_roster(path: Path, standard: Standard, default_office: str | None = No
         sheet, table, (hidx, cols) = found
         encoding = "xlsx"
     else:
-        table, encoding = _table_rows_csv(data)
+        table, csv_bad, encoding = _table_rows_csv(data)
         h = _find_header(table)
         if h is None:
             raise RosterError(f"{path.name}: no header row with an admission number or resident ID "
@@ -321,7 +320,8 @@ def parse_roster(path: Path, standard: Standard, default_office: str | None = No
     header_cells = [_cell_text(c) for c in table[hidx][1]]
     columns = {f: header_cells[i] for f, i in cols.items()}
     good: list[RosterRow] = []
-    bad: list[BadRow] = []
+    header_line = table[hidx][0]
+    bad: list[BadRow] = [b for b in csv_bad if b.line > header_line]
     for line, cells in table[hidx + 1:]:
         if all(_cell_text(c) == "" for c in cells):
             continue
