@@ -8,6 +8,7 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -385,3 +386,47 @@ def test_a_roster_mixing_utf8_and_gbk_is_refused_with_its_lines(tmp_path, standa
         roster.write_bytes(("准考证号,姓名,考区\r\n" + "".join(rows)).encode(enc))
         parsed = parse_roster(roster, standard)
         assert len(parsed.rows) == 3000 and parsed.bad == [], enc
+
+
+# -- 1. a tiny XLSX with a stray cell far away ---------------------------------------------------
+@pytest.mark.parametrize("stray", ["XFD20000", "XFD1048576"])
+def test_a_tiny_workbook_with_a_stray_far_cell_imports_quickly(tmp_path, standard, stray):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["准考证号", "姓名", "考区"])
+    for i in range(5):
+        ws.append([f"40000000038{i}", f"考生{i}", "乌鲁木齐"])
+    ws[stray] = "x"
+    path = tmp_path / "roster.xlsx"
+    wb.save(path)
+    assert path.stat().st_size < 10_000
+    # the measurement runs in a fresh process so that its peak memory is the import's own
+    probe = tmp_path / "probe.py"
+    probe.write_text(
+        "import resource, sys, time\n"
+        "from pathlib import Path\n"
+        "from capture_station.records.roster import parse_roster\n"
+        "from capture_station.standard import load_standard\n"
+        "std = load_standard()\n"
+        "import openpyxl  # noqa: F401 - its import (~0.3 s) is not the reading measured\n"
+        "base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024\n"
+        "t0 = time.perf_counter()\n"
+        "p = parse_roster(Path(sys.argv[1]), std)\n"
+        "took = time.perf_counter() - t0\n"
+        "rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024\n"
+        "print(len(p.rows), len(p.bad), f'{took:.3f}', rss, base)\n", encoding="utf-8")
+    r = subprocess.run([sys.executable, str(probe), str(path)], capture_output=True, text=True,
+                       timeout=120)
+    assert r.returncode == 0, r.stderr
+    rows, bad, took, rss, base = r.stdout.split()
+    print(f"{stray}: {rows} rows in {took} s, peak {int(rss) / 1e6:.0f} MB "
+          f"(of which {int(base) / 1e6:.0f} MB before reading)")
+    assert (int(rows), int(bad)) == (5, 0)
+    assert float(took) < 1.0 and int(rss) < 200e6 and int(rss) - int(base) < 50e6
+    s = Store(tmp_path / "store", standard)
+    from capture_station.records.roster import import_roster
+
+    assert len(import_roster(s, path).added) == 5
+    s.close()

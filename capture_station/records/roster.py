@@ -24,6 +24,7 @@ import hashlib
 import io
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -43,6 +44,8 @@ from capture_station.standard import Standard
 MAX_ROSTER_BYTES = 64 * 1024 * 1024
 MAX_NAME_CHARS = 100
 HEADER_SEARCH_ROWS = 20  # a title or note may sit above the header row
+MAX_HEADER_COLUMNS = 64  # the header is looked for in this many columns
+MAX_ROSTER_ROWS = 200_000  # candidate rows per sheet; an office has a few thousand
 
 # Header spellings -> field. Compared after normalisation (see _norm_header).
 HEADER_ALIASES: dict[str, tuple[str, ...]] = {
@@ -265,15 +268,79 @@ def _table_rows_xlsx(data: bytes) -> list[tuple[str, list[tuple[int, list[object
     sheets: list[tuple[str, list[tuple[int, list[object]]]]] = []
     try:
         for ws in wb.worksheets:
-            rows: list[tuple[int, list[object]]] = []
-            for i, r in enumerate(ws.iter_rows(values_only=True), start=1):
-                rows.append((i, list(r)))
-            sheets.append((ws.title, rows))
+            sheets.append((ws.title, _sheet_rows(ws)))
+    except RosterError:
+        raise
     except Exception as e:  # noqa: BLE001
         raise RosterError(f"cannot read the workbook: {type(e).__name__}: {e}") from None
     finally:
         wb.close()
     return sheets
+
+
+def _sheet_rows(ws: Any) -> list[tuple[int, list[object]]]:
+    """The rows of a read-only worksheet that matter: the first rows up to the header, then the
+    non-empty rows, each cut to the columns the header names.
+
+    A sheet's declared size is not its data: a cell someone once formatted far away (Excel's
+    Ctrl+End at ``XFD1048576``) makes openpyxl pad every row to 16,384 columns and add empty
+    rows up to the last one, gigabytes for a 5 KB file. So the declared size is dropped, the
+    header is looked for in the first :data:`HEADER_SEARCH_ROWS` rows and
+    :data:`MAX_HEADER_COLUMNS` columns, only the header's columns are read after it, empty rows
+    are not kept, and more than :data:`MAX_ROSTER_ROWS` candidate rows are refused.
+    """
+    head = list(_present_rows(ws, MAX_HEADER_COLUMNS, max_row=HEADER_SEARCH_ROWS))
+    found = _find_header(head)
+    if found is None:
+        return head
+    hidx, cols = found
+    header_line = head[hidx][0]
+    rows = head[:hidx + 1]
+    kept = 0
+    for i, cells in _present_rows(ws, max(cols.values()) + 1, min_row=header_line + 1):
+        if all(c is None or (isinstance(c, str) and not c.strip()) for c in cells):
+            continue
+        kept += 1
+        if kept > MAX_ROSTER_ROWS:
+            raise RosterError(f"sheet {ws.title}: more than {MAX_ROSTER_ROWS:,} candidate rows; "
+                              "split the roster")
+        rows.append((i, cells))
+    return rows
+
+
+def _present_rows(ws: Any, width: int, min_row: int = 1,
+                  max_row: int | None = None) -> Iterator[tuple[int, list[object]]]:
+    """(row number, values of the first ``width`` columns) of each row the sheet's XML holds.
+
+    openpyxl's own ``iter_rows`` yields a filler row for every row missing between two present
+    ones (a million of them before a stray ``XFD1048576``); its sheet parser, which that method
+    is built on, yields only the rows that are there. Without it (another openpyxl), the public
+    method with the declared size dropped."""
+    try:
+        from openpyxl.worksheet._reader import WorkSheetParser
+
+        wb = ws.parent
+        opener, shared = ws._get_source, ws._shared_strings
+        options = {"data_only": wb.data_only, "epoch": wb.epoch,
+                   "date_formats": wb._date_formats, "timedelta_formats": wb._timedelta_formats}
+    except (ImportError, AttributeError):
+        ws.reset_dimensions()
+        for i, r in enumerate(ws.iter_rows(min_row=min_row, max_row=max_row, max_col=width,
+                                           values_only=True), start=min_row):
+            yield i, list(r)
+        return
+    with opener() as src:
+        for idx, row in WorkSheetParser(src, shared, **options).parse():
+            if max_row is not None and idx > max_row:
+                break
+            if idx < min_row:
+                continue
+            values: list[object] = [None] * width
+            for cell in row:
+                col = int(cell["column"])
+                if 1 <= col <= width:
+                    values[col - 1] = cell["value"]
+            yield idx, values
 
 
 def _find_header(rows: list[tuple[int, list[object]]]) -> tuple[int, dict[str, int]] | None:
