@@ -430,3 +430,155 @@ def test_a_tiny_workbook_with_a_stray_far_cell_imports_quickly(tmp_path, standar
 
     assert len(import_roster(s, path).added) == 5
     s.close()
+
+
+# -- 6, 4, 5. merging another station's export ---------------------------------------------------
+B_IDS = ("650101202400001", "650101202400002", "650101202400003")
+
+
+@pytest.fixture
+def b_export(tmp_path, standard):
+    """Station B's export folder: three photos with roster names."""
+    from test_export import add_candidates
+
+    a, _ = real_photos()
+    sb = Store(tmp_path / "B", standard, station="st-B")
+    add_candidates(sb, [(B_IDS[0], "张伟", "乌鲁木齐"), (B_IDS[1], "王芳", "喀什"),
+                        (B_IDS[2], "李娜", "伊犁")])
+    for cid in B_IDS:
+        save(sb, cid, a, captured_at="2024-05-02T09:00:00+08:00")
+    out = tmp_path / "B-export"
+    run_export(sb, ExportOptions(out=out, workers=0))
+    sb.close()
+    return out
+
+
+def _edit_manifest(folder: Path, line: int, **cells: str) -> None:
+    import csv
+    import io
+
+    text = (folder / "manifest.csv").read_bytes().decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    header = rows[0]
+    for k, v in cells.items():
+        rows[line - 1][header.index(k)] = v
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\r\n").writerows(rows)
+    (folder / "manifest.csv").write_bytes(buf.getvalue().encode("utf-8-sig"))
+
+
+def test_merged_names_follow_the_roster_rules(tmp_path, b_export, standard):
+    from capture_station.records.merge import merge_export
+
+    _edit_manifest(b_export, 2, name="张\x07伟\x1b[31m")
+    _edit_manifest(b_export, 3, name="王" * 100_000)
+    sa = Store(tmp_path / "A", standard)
+    rep = merge_export(sa, b_export, workers=0)
+    names = dict(sa._db.execute("SELECT candidate_id, name FROM candidates").fetchall())
+    photos = {r[0] for r in sa._db.execute("SELECT candidate_id FROM photos")}
+    sa.close()
+    reasons = {r.candidate_id: r.reason for r in rep.rejected}
+    assert "control characters" in reasons[B_IDS[0]] and "longer than" in reasons[B_IDS[1]]
+    assert rep.imported == [B_IDS[2]] and photos == {B_IDS[2]}
+    assert names == {B_IDS[2]: "李娜"}  # refused photos add no roster rows
+
+
+def test_a_future_capture_time_is_refused_and_merging_twice_changes_nothing(tmp_path, b_export,
+                                                                          standard):
+    from capture_station.records.merge import merge_export
+
+    _, b = real_photos()
+    _edit_manifest(b_export, 2, captured_at="2099-01-01T09:00:00+08:00")
+    sa = Store(tmp_path / "A", standard)
+    rep = merge_export(sa, b_export, workers=0)
+    assert [(r.candidate_id, "in the future" in r.reason) for r in rep.rejected] == [(B_IDS[0], True)]
+    assert rep.imported == [B_IDS[1], B_IDS[2]]
+    # a local retake of a merged photo; the same export merged again changes nothing
+    save(sa, B_IDS[1], b, captured_at="2024-05-01T09:00:00+08:00")  # this station's clock is behind
+    state = [tuple(r) for r in sa._db.execute("SELECT * FROM photos ORDER BY id")]
+    cands = [tuple(r) for r in sa._db.execute("SELECT * FROM candidates ORDER BY candidate_id")]
+    rep2 = merge_export(sa, b_export, workers=0)
+    assert rep2.imported == [] and rep2.unchanged == [B_IDS[1], B_IDS[2]]
+    assert [tuple(r) for r in sa._db.execute("SELECT * FROM photos ORDER BY id")] == state
+    assert [tuple(r) for r in sa._db.execute("SELECT * FROM candidates ORDER BY candidate_id")] == cands
+    assert sa.read_photo(sa.current(B_IDS[1])) == b
+    sa.close()
+
+
+def _zip_with(folder: Path, dest: Path, damage: str, victim: str) -> None:
+    """The export ``folder`` as a ZIP whose member ``victim`` is damaged in the way named."""
+    import struct
+    import zipfile
+
+    with zipfile.ZipFile(dest, "w") as z:
+        for p in sorted(folder.iterdir()):
+            info = zipfile.ZipInfo(p.name, date_time=(2024, 5, 2, 9, 0, 0))
+            info.compress_type = (zipfile.ZIP_DEFLATED if p.name == victim and damage == "corrupt"
+                                  else zipfile.ZIP_STORED)
+            z.writestr(info, p.read_bytes())
+    raw = bytearray(dest.read_bytes())
+    with zipfile.ZipFile(dest) as z:
+        info = z.getinfo(victim)
+    local = info.header_offset
+    assert raw[local:local + 4] == b"PK\x03\x04"
+    name_len, extra_len = struct.unpack_from("<HH", raw, local + 26)
+    data_at = local + 30 + name_len + extra_len
+    # the central directory entry of the victim
+    pos = raw.index(b"PK\x01\x02")
+    while True:
+        n, e, c = struct.unpack_from("<HHH", raw, pos + 28)
+        if bytes(raw[pos + 46:pos + 46 + n]) == victim.encode():
+            central = pos
+            break
+        pos += 46 + n + e + c
+    if damage == "encrypted":
+        for at in (local + 6, central + 8):
+            struct.pack_into("<H", raw, at, struct.unpack_from("<H", raw, at)[0] | 0x1)
+    elif damage == "deflate64":
+        for at in (local + 8, central + 10):
+            struct.pack_into("<H", raw, at, 9)
+    elif damage == "corrupt":
+        for k in range(20):
+            raw[data_at + 40 + k] ^= 0xA5
+    elif damage == "header":
+        raw[local:local + 4] = b"XX\x03\x04"
+    elif damage == "name":
+        for at in (local + 6, central + 8):  # flagged UTF-8, but the name's bytes are not
+            struct.pack_into("<H", raw, at, struct.unpack_from("<H", raw, at)[0] | 0x800)
+        raw[central + 46] = 0xFF
+        raw[local + 30] = 0xFF
+    dest.write_bytes(bytes(raw))
+
+
+@pytest.mark.parametrize("damage", ["encrypted", "deflate64", "corrupt", "header"])
+def test_one_bad_zip_member_is_one_refused_photo(tmp_path, b_export, damage):
+    victim = f"{B_IDS[1]}.jpg"
+    dest = tmp_path / f"B-{damage}.zip"
+    _zip_with(b_export, dest, damage, victim)
+    root = tmp_path / "A"
+    r = run_cli("import-export", str(dest), data_dir=root)
+    assert r.returncode == 1, r.stdout + r.stderr
+    assert "internal error" not in r.stderr and "Traceback" not in r.stderr
+    assert f"{B_IDS[1]}: cannot read {victim}" in r.stdout, r.stdout
+    s = Store(root)
+    photos = sorted(x[0] for x in s._db.execute("SELECT candidate_id FROM photos"))
+    names = sorted(x[0] for x in s._db.execute("SELECT candidate_id FROM candidates"))
+    audit = [row["action"] for row in s.audit_log()]
+    s.close()
+    assert photos == [B_IDS[0], B_IDS[2]] and names == photos
+    assert audit.count("import-export") == 1
+
+
+def test_a_zip_that_cannot_be_read_changes_nothing(tmp_path, b_export):
+    dest = tmp_path / "B-name.zip"
+    _zip_with(b_export, dest, "name", f"{B_IDS[1]}.jpg")
+    root = tmp_path / "A"
+    Store(root).close()
+    r = run_cli("import-export", str(dest), data_dir=root)
+    assert r.returncode == 2, r.stdout + r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1 and "internal error" not in r.stderr, r.stderr
+    assert "nothing was changed" in r.stderr
+    s = Store(root)
+    assert s._db.execute("SELECT COUNT(*) FROM photos").fetchone()[0] == 0
+    assert [row["action"] for row in s.audit_log()] == []
+    s.close()

@@ -178,6 +178,30 @@ def _cell_text(value: object) -> str:
     return text.strip().strip("\u200b\ufeff").strip()
 
 
+# Bidirectional overrides and isolates: they make a name display as another one.
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def clean_name(raw: str, what: str = "name", required: bool = True) -> tuple[str, str | None]:
+    """The one rule for a candidate's name (and office), wherever it comes from: a roster, or a
+    merged export's manifest. Returns (the name as stored, None) or ("", the reason it is bad).
+
+    A line break typed into an Excel cell (Alt+Enter) is layout, not data: runs of white space
+    become one space. Control characters (BEL, ESC, ...) and bidirectional overrides are
+    refused (they would reach the exported manifests and the screen), and so is anything over
+    :data:`MAX_NAME_CHARS` characters. Stored in NFC."""
+    if len(raw) > 10 * MAX_NAME_CHARS:  # before any work on a 100,000-character "name"
+        return "", f"{what} longer than {MAX_NAME_CHARS} characters"
+    name = " ".join(raw.split())
+    if not name:
+        return "", (f"missing {what}" if required else None)
+    if len(name) > MAX_NAME_CHARS:
+        return "", f"{what} longer than {MAX_NAME_CHARS} characters"
+    if any(unicodedata.category(c) == "Cc" or c in _BIDI_CONTROLS for c in name):
+        return "", f"{what} contains control characters"
+    return unicodedata.normalize("NFC", name), None
+
+
 _SCI = re.compile(r"[0-9](\.[0-9]+)?[eE]\+?[0-9]+")
 
 
@@ -198,8 +222,6 @@ def _parse_row(line: int, cells: list[object], cols: dict[str, int], standard: S
         return _cell_text(cells[i])
 
     adm, name, res, office = get("admission"), get("name"), get("resident"), get("office")
-    # A line break typed into an Excel cell (Alt+Enter) is layout, not data.
-    name, office = " ".join(name.split()), " ".join(office.split())
     shown = show_id(adm) if adm else (mask_resident_id(res) if res else "")
     resident: str | None = None
     if res:
@@ -225,14 +247,13 @@ def _parse_row(line: int, cells: list[object], cols: dict[str, int], standard: S
         key = resident
     else:
         return BadRow(line, "no admission number and no resident ID", shown)
-    if not name:
-        return BadRow(line, "missing name", show_id(key))
-    if len(name) > MAX_NAME_CHARS:
-        return BadRow(line, f"name longer than {MAX_NAME_CHARS} characters", show_id(key))
-    if any(unicodedata.category(c) == "Cc" for c in name):
-        return BadRow(line, "name contains control characters", show_id(key))
-    name = unicodedata.normalize("NFC", name)
-    off = unicodedata.normalize("NFC", office) if office else (default_office or None)
+    name, why = clean_name(name)
+    if why:
+        return BadRow(line, why, show_id(key))
+    office, why = clean_name(office, "office", required=False)
+    if why:
+        return BadRow(line, why, show_id(key))
+    off = office or default_office or None
     return RosterRow(line, key, name, resident, off)
 
 
