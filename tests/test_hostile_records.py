@@ -4,6 +4,7 @@ crafted files, real symlinks and FIFOs, real mounts where mounting is allowed, r
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -582,3 +583,76 @@ def test_a_zip_that_cannot_be_read_changes_nothing(tmp_path, b_export):
     assert s._db.execute("SELECT COUNT(*) FROM photos").fetchone()[0] == 0
     assert [row["action"] for row in s.audit_log()] == []
     s.close()
+
+
+# -- 10. a killed parent takes its workers with it -----------------------------------------------
+def _children(pid: int) -> set[int]:
+    """Every live descendant of ``pid`` (from /proc)."""
+    parents: dict[int, int] = {}
+    for d in Path("/proc").iterdir():
+        if d.name.isdigit():
+            try:
+                fields = (d / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            parents[int(d.name)] = int(fields[1])
+    out: set[int] = set()
+    todo = [pid]
+    while todo:
+        p = todo.pop()
+        for c, pp in parents.items():
+            if pp == p and c not in out:
+                out.add(c)
+                todo.append(c)
+    return out
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state not in ("Z", "X")
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")
+@pytest.mark.parametrize("command", ["export", "import-export"])
+def test_sigkill_of_the_parent_ends_its_workers(tmp_path, standard, command):
+    import signal
+
+    a, _ = real_photos()
+    root = tmp_path / "store"
+    s = Store(root, standard)
+    for i in range(30):
+        save(s, f"65010120240{i:04d}", a)
+    if command == "import-export":
+        run_export(s, ExportOptions(out=tmp_path / "other", workers=0))
+    s.close()
+    if command == "import-export":
+        args = ["import-export", str(tmp_path / "other"), "--workers", "2"]
+        root = tmp_path / "merging"
+    else:
+        args = ["export", "--out", str(tmp_path / "out"), "--workers", "2"]
+    env = dict(os.environ, CAPTURE_STATION_DATA=str(root))
+    p = subprocess.Popen([sys.executable, "-m", "capture_station", *args], env=env,
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    kids: set[int] = set()
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and len(kids) < 3:  # 2 workers + resource tracker
+            kids = {k for k in _children(p.pid) if _alive(k)}
+            time.sleep(0.05)
+        assert len(kids) >= 3, f"the workers never started: {kids}"
+        time.sleep(1.0)  # inside the work: the workers are loading their models or checking
+        p.send_signal(signal.SIGKILL)
+        p.wait(timeout=10)
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline and any(_alive(k) for k in kids):
+            time.sleep(0.1)
+        left = [k for k in kids if _alive(k)]
+        assert not left, f"still running 5 s after their parent was killed: {left}"
+    finally:
+        for k in kids:  # only what this test started, and only if the test failed
+            if _alive(k):
+                with contextlib.suppress(OSError):
+                    os.kill(k, signal.SIGKILL)
