@@ -7,7 +7,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import shutil
 import subprocess
 import sys
 import time
@@ -350,7 +349,7 @@ def test_an_unclosed_quote_is_one_bad_row_and_the_rows_after_it_import(tmp_path,
                         "400000000380,张三\r\n"
                         '400000000381,"李四\r\n'
                         "400000000382,王五\r\n"
-                        "400000000383,赵六\r\n").encode("utf-8"))
+                        "400000000383,赵六\r\n").encode())
     s = Store(tmp_path / "store", standard)
     rep = import_roster(s, roster)
     names = dict(s._db.execute("SELECT candidate_id, name FROM candidates").fetchall())
@@ -359,7 +358,7 @@ def test_an_unclosed_quote_is_one_bad_row_and_the_rows_after_it_import(tmp_path,
     assert names == {"400000000380": "张三", "400000000382": "王五", "400000000383": "赵六"}
     # a real multi-line cell (Alt+Enter in Excel) is still one cell
     roster.write_bytes('准考证号,姓名\r\n400000000384,"阿依\r\n古丽"\r\n400000000385,王芳\r\n'
-                       .encode("utf-8"))
+                       .encode())
     s = Store(tmp_path / "store", standard)
     rep = import_roster(s, roster)
     s.close()
@@ -371,8 +370,8 @@ def test_a_roster_mixing_utf8_and_gbk_is_refused_with_its_lines(tmp_path, standa
     from capture_station.records.roster import RosterError, parse_roster
 
     roster = tmp_path / "mixed.csv"
-    roster.write_bytes(b"exam_no,name\r\n" + "400000000380,张三\r\n".encode("utf-8")
-                       + "400000000381,李四\r\n".encode("utf-8")
+    roster.write_bytes(b"exam_no,name\r\n" + "400000000380,张三\r\n".encode()
+                       + "400000000381,李四\r\n".encode()
                        + "400000000382,王五\r\n".encode("gbk"))
     with pytest.raises(RosterError, match="mixes encodings: line 2 is UTF-8 but line 4"):
         parse_roster(roster, standard)
