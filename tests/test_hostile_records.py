@@ -655,3 +655,35 @@ def test_sigkill_of_the_parent_ends_its_workers(tmp_path, standard, command):
             if _alive(k):
                 with contextlib.suppress(OSError):
                     os.kill(k, signal.SIGKILL)
+
+
+# -- 11. a read-only store -----------------------------------------------------------------------
+@pytest.mark.skipif(os.name != "posix", reason="POSIX mounts")
+def test_export_works_from_a_store_on_a_read_only_file_system(tmp_path, standard, shots_dir):
+    a, _ = real_photos()
+    mnt = tmp_path / "mnt"
+    if not _mount_tmpfs(mnt, 8192):
+        pytest.skip("mounting a tmpfs is not permitted here")
+    try:
+        root = mnt / "store"
+        s = Store(root, standard)
+        for cid in B_IDS:
+            save(s, cid, a)
+        s.close()
+        r = subprocess.run(["mount", "-o", "remount,ro", str(mnt)], capture_output=True)
+        if r.returncode != 0:
+            pytest.skip(f"remounting read-only is not permitted here: {r.stderr.decode()[:80]}")
+        with pytest.raises(OSError):
+            (root / "probe").write_bytes(b"x")  # really read-only
+        out = tmp_path / "out"
+        r = run_cli("export", "--out", str(out), data_dir=root)
+        assert r.returncode == 0, r.stdout + r.stderr
+        assert "read-only" in r.stdout and "nothing was locked" in r.stdout, r.stdout
+        assert sorted(p.name for p in out.iterdir()) == sorted(
+            [f"{c}.jpg" for c in B_IDS] + ["excluded.csv", "manifest.csv", "missing.csv"])
+        assert all((out / f"{c}.jpg").read_bytes() == a for c in B_IDS)
+        r = run_cli("process", str(shots_dir / "hopper.jpg"), "--id", ADM, data_dir=root)
+        assert r.returncode == 2 and "read-only" in r.stderr, r.stdout + r.stderr
+        assert len(r.stderr.strip().splitlines()) == 1
+    finally:
+        subprocess.run(["umount", "-l", str(mnt)], capture_output=True)

@@ -81,6 +81,7 @@ def run_process_command(source: Any, args: argparse.Namespace) -> int:
     try:
         if not out:
             store = Store(data_dir_of(args), std)
+            store.require_writable()  # before the work, not after it
         res = file_photo(
             pipe,
             source,

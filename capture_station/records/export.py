@@ -554,6 +554,9 @@ def run_export(store: Store, opts: ExportOptions) -> ExportReport:
         "excluded": [{"id": show_id(e.candidate_id), "reason": e.reason} for e in excl][:200],
         "seconds": round(rep.seconds, 2),
     }
+    rep.notes += store.notes
+    if store.read_only:  # the photos got off the station; there is nowhere to record that
+        return rep
     with store.transaction() as db:
         db.execute(
             "INSERT INTO exports (at, station, operator, path, photos, excluded, missing,"

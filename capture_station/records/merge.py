@@ -206,6 +206,7 @@ def merge_export(store: Store, path: Path, workers: int | None = None,
     """Merge the export at ``path`` into ``store`` (see the module docstring)."""
     from capture_station.records.candidate_id import validate_candidate_id
 
+    store.require_writable("merge an export")
     src = _Source(path)
     rep = MergeReport(source=path.name)
     try:

@@ -478,6 +478,7 @@ def import_roster(store: Store, path: Path, default_office: str | None = None,
                   parsed: ParsedRoster | None = None) -> ImportReport:
     """Parse ``path`` (unless ``parsed`` is given) and upsert its good rows in one transaction;
     audit an ``import``."""
+    store.require_writable("import a roster")
     if parsed is None:
         parsed = parse_roster(path, store.standard, default_office)
     rep = ImportReport(file=path.name, encoding=parsed.encoding, columns=parsed.columns,

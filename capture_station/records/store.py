@@ -257,13 +257,7 @@ class Store:
             raise StoreError(errno.ENOENT, f"no station database in the read-only folder {self.root}")
         try:
             if self.read_only:
-                # Nothing can be written, not even WAL's index: SQLite reads the file as it is.
-                uri = f"{self.db_path.resolve().as_uri()}?mode=ro&immutable=1"
-                db = sqlite3.connect(uri, uri=True, timeout=30, isolation_level=None,
-                                     check_same_thread=False)
-                db.row_factory = sqlite3.Row
-                self._check_version(db)
-                return db
+                return self._connect_read_only()
             db = sqlite3.connect(self.db_path, timeout=30, isolation_level=None,
                                  check_same_thread=False)
             db.row_factory = sqlite3.Row
@@ -282,6 +276,33 @@ class Store:
                 with contextlib.suppress(OSError):
                     os.chmod(str(self.db_path) + suffix, 0o600)
         return db
+
+    def _connect_read_only(self) -> sqlite3.Connection:
+        """The database of a store on a read-only file system.
+
+        Transactions still in the write-ahead log (a file system that turned read-only under a
+        running station) are read when SQLite can use the log without writing; otherwise the
+        file is read as it is (``immutable``), and a note says that recent saves may be
+        missing from what is read."""
+        base = self.db_path.resolve().as_uri()
+        wal = Path(str(self.db_path) + "-wal")
+        attempts = ([f"{base}?mode=ro"] if wal.exists() else []) + [f"{base}?mode=ro&immutable=1"]
+        last: sqlite3.Error | None = None
+        for uri in attempts:
+            try:
+                db = sqlite3.connect(uri, uri=True, timeout=30, isolation_level=None,
+                                     check_same_thread=False)
+                db.row_factory = sqlite3.Row
+                self._check_version(db)
+                db.execute("SELECT COUNT(*) FROM photos").fetchone()
+            except sqlite3.Error as e:
+                last = e
+                continue
+            if "immutable" in uri and wal.exists() and wal.stat().st_size > 0:
+                self.notes.append("the database's write-ahead log could not be read on the "
+                                  "read-only file system: the latest saves may be missing")
+            return db
+        raise sqlite3.DatabaseError(str(last))
 
     def _check_version(self, db: sqlite3.Connection) -> int:
         """The schema version of ``db``; a newer one than this program knows is refused (its
@@ -341,6 +362,12 @@ class Store:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    def require_writable(self, what: str = "save a photo") -> None:
+        """Refuse work that must write (a save) on a read-only store, before it starts."""
+        if self.read_only:
+            raise StoreError(errno.EROFS, f"cannot {what}: the data folder {self.root} is on a "
+                             "read-only file system; nothing was saved")
+
     # -- photos -----------------------------------------------------------------------------
     def photo_path(self, candidate_id: str) -> Path:
         cid = require_valid_id(candidate_id, self.standard)
@@ -389,6 +416,7 @@ class Store:
         look and its save.
         """
         cid = require_valid_id(photo.candidate_id, self.standard)
+        self.require_writable(f"save the photo for {cid}")
         with self._save_lock:
             if only_if is not None and not only_if(self.current(cid)):
                 return None
