@@ -687,3 +687,54 @@ def test_export_works_from_a_store_on_a_read_only_file_system(tmp_path, standard
         assert len(r.stderr.strip().splitlines()) == 1
     finally:
         subprocess.run(["umount", "-l", str(mnt)], capture_output=True)
+
+
+# -- smaller ones --------------------------------------------------------------------------------
+def test_a_database_from_a_newer_schema_is_refused(tmp_path, standard):
+    import sqlite3
+
+    from capture_station.records.store import StoreError
+
+    root = tmp_path / "store"
+    Store(root, standard).close()
+    db = sqlite3.connect(root / "station.db")
+    db.execute("UPDATE schema_version SET version = 99")
+    db.commit()
+    db.close()
+    before = (root / "station.db").read_bytes()
+    with pytest.raises(StoreError, match="schema version 99, newer"):
+        Store(root, standard)
+    assert (root / "station.db").read_bytes() == before
+    r = run_cli("export", "--out", str(tmp_path / "out"), data_dir=root, timeout=60)
+    assert r.returncode == 2 and "newer" in r.stderr and len(r.stderr.strip().splitlines()) == 1
+
+
+def test_ids_file_without_ids_and_out_inside_the_store_are_refused(tmp_path, standard):
+    a, _ = real_photos()
+    root = tmp_path / "store"
+    s = Store(root, standard)
+    save(s, ADM, a)
+    s.close()
+    ids = tmp_path / "ids.txt"
+    ids.write_text("准考证号\n# none yet\n\n", encoding="utf-8")
+    r = run_cli("export", "--out", str(tmp_path / "out"), "--ids", str(ids), data_dir=root)
+    assert r.returncode == 2 and "no candidate ID" in r.stderr, r.stdout + r.stderr
+    assert not (tmp_path / "out").exists()
+    for inside in (root / "export", root / "photos" / "x.zip"):
+        r = run_cli("export", "--out", str(inside), *(["--zip"] if inside.suffix else []),
+                    data_dir=root)
+        assert r.returncode == 2 and "inside the station's data folder" in r.stderr, r.stderr
+        assert not inside.exists()
+
+
+def test_a_newline_in_a_file_name_cannot_forge_an_ok_line(tmp_path):
+    folder = tmp_path / "photos"
+    folder.mkdir()
+    a, _ = real_photos()
+    forged = folder / "x.jpg (25000 bytes, quality 80)\nOK     forged.jpg"
+    forged.write_bytes(b"not a photo")
+    r = run_cli("check", str(forged), data_dir=tmp_path / "store")
+    lines = r.stdout.splitlines()
+    assert not any(line.startswith("OK") for line in lines), r.stdout
+    assert "\\n" in r.stdout and len(lines) >= 1
+    assert len(r.stderr.strip().splitlines()) <= 1 or "\\n" in r.stderr

@@ -32,7 +32,7 @@ def err(msg: str) -> None:
     """The one line on stderr that every refusal prints (resident IDs in it masked)."""
     from capture_station.records.candidate_id import mask_ids_in_text
 
-    print(f"capture-station: {mask_ids_in_text(msg)}", file=sys.stderr)
+    print(f"capture-station: {escape_controls(mask_ids_in_text(msg))}", file=sys.stderr)
 
 
 def add_show_ids(parser: argparse.ArgumentParser) -> None:
@@ -92,5 +92,15 @@ def data_dir_of(args: argparse.Namespace) -> Path:
 
 
 def shown(p: Path | str) -> str:
-    """A path as printed: undecodable bytes of a file name as backslash escapes, never an error."""
-    return os.fsdecode(str(p)).encode("utf-8", "backslashreplace").decode("utf-8")
+    """A path as printed: undecodable bytes of a file name as backslash escapes, never an error,
+    and control characters escaped (a newline in a file name must not forge an ``OK`` line)."""
+    return escape_controls(os.fsdecode(str(p)).encode("utf-8", "backslashreplace").decode("utf-8"))
+
+
+def escape_controls(text: str) -> str:
+    """``text`` with every control character as a visible escape (``\\n``, ``\\x1b``)."""
+    import unicodedata
+
+    if text.isprintable():
+        return text
+    return "".join(c if unicodedata.category(c) != "Cc" else repr(c)[1:-1] for c in text)

@@ -377,6 +377,8 @@ def read_ids_file(path: Path, standard: Standard) -> list[str]:
         if v.value not in seen:
             seen.add(v.value)
             ids.append(v.value)
+    if not ids:  # an export of nothing, reported as done, would look like a finished job
+        raise ExportError(f"{path.name}: no candidate ID in the file (one ID a line)")
     return ids
 
 
@@ -450,11 +452,23 @@ def check_out_path(out: Path) -> None:
         raise ExportError(f"folder {parent} is not writable")
 
 
+def _inside(path: Path, folder: Path) -> bool:
+    """``path`` (which need not exist yet) lies in ``folder``, links resolved."""
+    try:
+        path.parent.resolve().joinpath(path.name).relative_to(folder.resolve())
+    except ValueError:
+        return False
+    return True
+
+
 def run_export(store: Store, opts: ExportOptions) -> ExportReport:
     """Export the store's current photos to ``opts.out`` (see the module docstring)."""
     t0 = time.perf_counter()
     out = opts.out
     check_out_path(out)
+    if _inside(out, store.root):
+        raise ExportError(f"{out} is inside the station's data folder {store.root}; export to "
+                          "a folder outside it")
     enc = opts.encoding.lower()
     if enc not in ("utf-8", "gbk"):
         raise ExportError(f"unknown encoding {opts.encoding!r}; use utf-8 or gbk")

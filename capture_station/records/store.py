@@ -236,16 +236,22 @@ class Store:
         # export beside the GUI) must not delete the first one's files in flight.
         self._lock = _StoreLock(self.root / "station.lock")
         first = self._lock.acquire_first()
-        if first:
-            self.removed_temp = clean_temp_files(self.photos_dir)
-            for sub in (self.history_dir, self.originals_dir):
-                for d in sub.iterdir():
-                    if d.is_dir() and not d.is_symlink():
-                        self.removed_temp += clean_temp_files(d)
-        self._db = self._connect()
-        if first:
-            self.recovered = self._recover_pending()
-        self._lock.share()
+        try:
+            if first:
+                self.removed_temp = clean_temp_files(self.photos_dir)
+                for sub in (self.history_dir, self.originals_dir):
+                    for d in sub.iterdir():
+                        if d.is_dir() and not d.is_symlink():
+                            self.removed_temp += clean_temp_files(d)
+            self._db = self._connect()
+            if first:
+                self.recovered = self._recover_pending()
+            self._lock.share()
+        except BaseException:
+            # A store refused while opening (newer schema, damaged database) must not keep
+            # the start-up lock: every later open would wait for it.
+            self._lock.release()
+            raise
         self._save_lock = _SaveLock(self.root / "save.lock")
 
     # -- database ---------------------------------------------------------------------------
