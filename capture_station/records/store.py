@@ -194,6 +194,9 @@ def _as_store_error(e: OSError, what: str) -> StoreError:
 # folder, or in one that already holds this marker (or, from before the marker, a station.db).
 MARKER = "capture-station.store"
 STORE_FOLDERS = ("photos", "history", "originals")
+# What the station itself may have put into its data folder before the store was first opened
+# (``calibrate`` saves its profile under calibration/): such a folder is the station's own.
+STATION_ENTRIES = frozenset({*STORE_FOLDERS, "calibration", "station.lock", "save.lock"})
 
 
 class Store:
@@ -731,7 +734,7 @@ def _claim_root(root: Path, create: bool) -> bool:
     else:
         if not create:
             raise StoreError(errno.ENOENT, f"no station store at {root} (nothing was created)")
-        if names:
+        if names - STATION_ENTRIES:
             raise StoreError(errno.EEXIST, f"refused: {root} is not empty and is not a station "
                              "store; give a new or empty folder")
         if st.st_mode & 0o022 or (hasattr(os, "geteuid") and st.st_uid != os.geteuid()):
