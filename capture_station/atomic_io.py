@@ -8,8 +8,10 @@ can clean them up.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import secrets
+import stat
 from pathlib import Path
 
 TMP_PREFIX = ".tmp-"
@@ -40,11 +42,18 @@ def flock(fd: int, *, shared: bool = False, wait: bool = True) -> bool:
 
 
 def ensure_private_dir(path: Path) -> Path:
-    """Create a folder readable by its owner only (personal data lives in it)."""
-    path.mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
+    """Make sure a folder exists; one made here is readable by its owner only (personal data
+    lives in it). An existing folder keeps its mode: it may be shared on purpose (``--out`` on
+    an exchange folder), and taking it over would lock its other users out."""
+    try:
+        path.mkdir(parents=True, mode=DIR_MODE)
+    except FileExistsError:
+        if not path.is_dir():
+            raise
+        return path
     if os.name == "posix":
         with contextlib.suppress(OSError):
-            os.chmod(path, DIR_MODE)
+            os.chmod(path, DIR_MODE)  # mkdir's mode is reduced by the umask only, never widened
     return path
 
 
@@ -101,3 +110,42 @@ def clean_temp_files(folder: Path) -> list[Path]:
                 p.unlink()
                 removed.append(p)
     return removed
+
+
+class RefusedFile(OSError):
+    """A file that is not read: not a regular file, or larger than the reader's cap.
+    ``strerror`` is the one-line reason."""
+
+
+def read_regular_file(path: Path | str, limit: int) -> bytes:
+    """The bytes of the regular file ``path``, at most ``limit`` of them.
+
+    Every file from outside is read through this: ``/dev/zero`` would fill the memory, a FIFO
+    would block forever on open or read, and a sparse file can claim any size. The file is
+    opened without blocking (a FIFO's open waits for a writer otherwise), checked to be a
+    regular file on the open descriptor (no race with a rename), and read up to ``limit`` + 1
+    bytes, so even a file that grows while it is read is cut off.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    fd = os.open(path, flags | getattr(os, "O_CLOEXEC", 0))
+    try:
+        st = os.fstat(fd)
+        if stat.S_ISDIR(st.st_mode):
+            raise RefusedFile(errno.EISDIR, "is a folder, not a file")
+        if not stat.S_ISREG(st.st_mode):
+            raise RefusedFile(errno.EINVAL, "not a regular file (a device, FIFO or socket); refused")
+        if st.st_size > limit:
+            raise RefusedFile(errno.EFBIG, f"file too large ({st.st_size} bytes, limit {limit})")
+        chunks: list[bytes] = []
+        got = 0
+        while got <= limit:
+            chunk = os.read(fd, min(1 << 20, limit + 1 - got))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            got += len(chunk)
+        if got > limit:
+            raise RefusedFile(errno.EFBIG, f"file too large (over {limit} bytes)")
+        return b"".join(chunks)
+    finally:
+        os.close(fd)

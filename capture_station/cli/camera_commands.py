@@ -14,7 +14,7 @@ import json
 from typing import Any
 
 from capture_station.cameras import CameraError, Still, list_cameras, open_camera
-from capture_station.cli.common import EXIT_INPUT, err
+from capture_station.cli.common import EXIT_INPUT, add_show_ids, err
 from capture_station.cli.photo_commands import run_process_command
 
 
@@ -39,6 +39,7 @@ def register(subparsers: Any) -> None:
     pc.add_argument("--force", action="store_true", help="save even when a check fails")
     pc.add_argument("--reason", help="override reason recorded with --force")
     pc.add_argument("--json", action="store_true")
+    add_show_ids(pc)
     pc.add_argument(
         "--timeout", type=float, default=10.0, help="seconds to wait for the camera (default 10)"
     )

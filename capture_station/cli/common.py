@@ -9,10 +9,12 @@ there is no import cycle between them and :mod:`capture_station.cli.main`.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
     from capture_station.standard import Standard
@@ -27,8 +29,51 @@ class CliError(Exception):
 
 
 def err(msg: str) -> None:
-    """The one line on stderr that every refusal prints."""
-    print(f"capture-station: {msg}", file=sys.stderr)
+    """The one line on stderr that every refusal prints (resident IDs in it masked)."""
+    from capture_station.records.candidate_id import mask_ids_in_text
+
+    print(f"capture-station: {escape_controls(mask_ids_in_text(msg))}", file=sys.stderr)
+
+
+def add_show_ids(parser: argparse.ArgumentParser) -> None:
+    """``--show-ids`` on a command that prints candidate IDs: whole resident IDs in ``--json``."""
+    parser.add_argument("--show-ids", action="store_true",
+                        help="with --json: print resident ID numbers whole (masked by default)")
+
+
+class _MaskingStream:
+    """A text stream that masks every resident ID number written through it.
+
+    Resident IDs reach output through paths (``photos/<ID>.jpg``), file names, reasons and
+    report fields; masking the stream itself covers every line a command prints, including
+    ones added later, instead of relying on each print site to remember."""
+
+    def __init__(self, inner: TextIO) -> None:
+        self._inner = inner
+
+    def write(self, text: str) -> int:
+        from capture_station.records.candidate_id import mask_ids_in_text
+
+        self._inner.write(mask_ids_in_text(text))
+        return len(text)
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._inner, name)
+
+
+@contextlib.contextmanager
+def masked_output(args: argparse.Namespace) -> Iterator[None]:
+    """Mask resident IDs on stdout and stderr for the command of ``args``; only
+    ``--json --show-ids`` prints them whole on stdout."""
+    keep_stdout = bool(getattr(args, "show_ids", False) and getattr(args, "json", False))
+    out, error = sys.stdout, sys.stderr
+    if not keep_stdout:
+        sys.stdout = _MaskingStream(out)  # type: ignore[assignment]
+    sys.stderr = _MaskingStream(error)  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        sys.stdout, sys.stderr = out, error
 
 
 def standard_of(args: argparse.Namespace) -> Standard:
@@ -47,5 +92,15 @@ def data_dir_of(args: argparse.Namespace) -> Path:
 
 
 def shown(p: Path | str) -> str:
-    """A path as printed: undecodable bytes of a file name as backslash escapes, never an error."""
-    return os.fsdecode(str(p)).encode("utf-8", "backslashreplace").decode("utf-8")
+    """A path as printed: undecodable bytes of a file name as backslash escapes, never an error,
+    and control characters escaped (a newline in a file name must not forge an ``OK`` line)."""
+    return escape_controls(os.fsdecode(str(p)).encode("utf-8", "backslashreplace").decode("utf-8"))
+
+
+def escape_controls(text: str) -> str:
+    """``text`` with every control character as a visible escape (``\\n``, ``\\x1b``)."""
+    import unicodedata
+
+    if text.isprintable():
+        return text
+    return "".join(c if unicodedata.category(c) != "Cc" else repr(c)[1:-1] for c in text)

@@ -18,7 +18,7 @@ import os
 import sqlite3
 
 from capture_station import __version__
-from capture_station.cli.common import EXIT_INPUT, CliError, err
+from capture_station.cli.common import EXIT_INPUT, CliError, err, masked_output
 from capture_station.imaging.mediapipe_import import DEBUG_ENV
 from capture_station.messages import LANGUAGES, resolve_language, set_language, text
 
@@ -87,11 +87,6 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from capture_station.imaging.image_source import ImageLoadError
-    from capture_station.records.candidate_id import InvalidCandidateId
-    from capture_station.records.store import StoreError
-    from capture_station.standard import StandardError
-
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "command", None):
@@ -102,6 +97,17 @@ def main(argv: list[str] | None = None) -> int:
     # args.lang stays what was given (None: the window keeps its own setting); the printed
     # text follows it, else the locale
     set_language(resolve_language(args.lang))
+    with masked_output(args):
+        return _run(args, debug)
+
+
+def _run(args: argparse.Namespace, debug: bool) -> int:
+    """``args.func(args)`` with every refusal turned into its one line and exit 2."""
+    from capture_station.imaging.image_source import ImageLoadError
+    from capture_station.records.candidate_id import InvalidCandidateId
+    from capture_station.records.store import StoreError
+    from capture_station.standard import StandardError
+
     try:
         return int(args.func(args))
     except InvalidCandidateId as e:

@@ -18,6 +18,7 @@ from capture_station.cli.common import (
     EXIT_NOT_COMPLIANT,
     EXIT_OK,
     CliError,
+    add_show_ids,
     data_dir_of,
     err,
     shown,
@@ -37,11 +38,13 @@ def register(sub: Any) -> None:
     pp.add_argument("--force", action="store_true", help="save even when a check fails")
     pp.add_argument("--reason", help="override reason recorded with --force")
     pp.add_argument("--json", action="store_true")
+    add_show_ids(pp)
     pp.set_defaults(func=cmd_process)
 
     pc = sub.add_parser("check", help="check finished photos (files or folders)")
     pc.add_argument("paths", nargs="+")
     pc.add_argument("--json", action="store_true")
+    add_show_ids(pc)
     pc.add_argument("--report", help="write an HTML report")
     pc.add_argument("--csv", help="write the results as CSV")
     pc.set_defaults(func=cmd_check)
@@ -80,6 +83,7 @@ def run_process_command(source: Any, args: argparse.Namespace) -> int:
     try:
         if not out:
             store = Store(data_dir_of(args), std)
+            store.require_writable()  # before the work, not after it
         res = file_photo(
             pipe,
             source,
@@ -135,6 +139,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     never in memory at once), the rows come back in the order of the input, and the output, the
     reports and the exit code are the same.
     """
+    from capture_station.atomic_io import read_regular_file
+    from capture_station.imaging.image_source import MAX_FILE_BYTES
     from capture_station.photo.verify_pool import (
         VerifyJob,
         VerifyOutcome,
@@ -159,7 +165,7 @@ def cmd_check(args: argparse.Namespace) -> int:
             try:
                 if p.is_dir():
                     raise OSError(text("check.is_folder"))
-                data = p.read_bytes()
+                data = read_regular_file(p, MAX_FILE_BYTES)
             except FileNotFoundError:
                 slots[i] = {"path": name, "compliant": False, "error": text("check.no_such_file")}
                 input_error = True

@@ -15,23 +15,25 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from capture_station.cli.common import EXIT_INPUT, data_dir_of, err, standard_of
+from capture_station.cli.common import EXIT_INPUT, add_show_ids, data_dir_of, err, standard_of
 from capture_station.messages import is_chinese, text
 
 EXIT_SOME_BAD = 1
 
 
-def _open_store(args: argparse.Namespace) -> Any:
+def _open_store(args: argparse.Namespace, create: bool = True) -> Any:
+    """The store of ``args``; ``create=False`` for commands that only read it (a mistyped
+    ``--data-dir`` is then an error, not a new empty store)."""
     from capture_station.records.store import Store
 
-    return Store(data_dir_of(args), standard_of(args))
+    return Store(data_dir_of(args), standard_of(args), create=create)
 
 
 def _on_store(args: argparse.Namespace, work: Callable[[Any], Any],
-              refusal: type[Exception]) -> Any:
+              refusal: type[Exception], create: bool = True) -> Any:
     """``work(store)`` on the store of ``args``, closed afterwards; a ``refusal`` is printed as
     its one line and gives None."""
-    store = _open_store(args)
+    store = _open_store(args, create)
     try:
         return work(store)
     except refusal as e:
@@ -60,7 +62,7 @@ def cmd_roster_import(args: argparse.Namespace) -> int:
     finally:
         store.close()
     if args.json:
-        _print_json(rep.as_json())
+        _print_json(rep.as_json(show_ids=args.show_ids))
     else:
         print(text("roster.summary", file=rep.file, encoding=rep.encoding, added=len(rep.added),
                    updated=len(rep.updated), unchanged=rep.unchanged, bad=len(rep.bad)))
@@ -97,11 +99,11 @@ def cmd_export(args: argparse.Namespace) -> int:
     opts = ExportOptions(out=out, since=since, until=until, ids=ids, as_zip=args.zip,
                          encoding=args.encoding, workers=args.workers, office=office,
                          file_key=key)
-    rep = _on_store(args, lambda store: run_export(store, opts), ExportError)
+    rep = _on_store(args, lambda store: run_export(store, opts), ExportError, create=False)
     if rep is None:
         return EXIT_INPUT
     if args.json:
-        _print_json(rep.as_json())
+        _print_json(rep.as_json(show_ids=args.show_ids))
     else:
         kind = text("export.kind_zip" if rep.as_zip else "export.kind_folder")
         print(text("export.summary", n=len(rep.exported), kind=kind, out=rep.out,
@@ -139,7 +141,7 @@ def cmd_import_export(args: argparse.Namespace) -> int:
     if rep is None:
         return EXIT_INPUT
     if args.json:
-        _print_json(rep.as_json())
+        _print_json(rep.as_json(show_ids=args.show_ids))
     else:
         print(text("merge.summary", source=rep.source, stations=", ".join(rep.stations) or "-",
                    imported=len(rep.imported), unchanged=len(rep.unchanged),
@@ -169,6 +171,7 @@ def register(sub: Any) -> None:
     pi.add_argument("file")
     pi.add_argument("--office", default=None, help="office for rows without an office column")
     pi.add_argument("--json", action="store_true")
+    add_show_ids(pi)
     pi.set_defaults(func=cmd_roster_import)
 
     pe = sub.add_parser("export", help="export the accepted photos (folder or ZIP) with a manifest")
@@ -189,10 +192,12 @@ def register(sub: Any) -> None:
     pe.add_argument("--workers", type=_workers, default=None,
                     help="re-check processes (default: CPU count for large exports; 0 = none)")
     pe.add_argument("--json", action="store_true")
+    add_show_ids(pe)
     pe.set_defaults(func=cmd_export)
 
     pm = sub.add_parser("import-export", help="merge another station's export into this store")
     pm.add_argument("path", help="export folder or ZIP")
     pm.add_argument("--workers", type=_workers, default=None)
     pm.add_argument("--json", action="store_true")
+    add_show_ids(pm)
     pm.set_defaults(func=cmd_import_export)

@@ -19,6 +19,8 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageFile, UnidentifiedImageError
 
+from capture_station.atomic_io import RefusedFile, read_regular_file
+
 # Decompression bombs: refuse anything above this many pixels before decoding.
 MAX_PIXELS = 64_000_000  # above every current DSLR (61 MP); larger is a bomb
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS
@@ -166,12 +168,11 @@ def open_image_file(path: str | os.PathLike[str]) -> SourceImage:
     try:
         if p.is_dir():
             raise ImageLoadError(f"{name}: is a folder, not an image file")
-        size = p.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise ImageLoadError(f"{name}: file too large ({size} bytes)")
-        data = p.read_bytes()
+        data = read_regular_file(p, MAX_FILE_BYTES)
     except ImageLoadError:
         raise
+    except RefusedFile as e:
+        raise ImageLoadError(f"{name}: {e.strerror}") from None
     except FileNotFoundError:
         raise ImageLoadError(f"{name}: no such file (or a broken link)") from None
     except PermissionError:

@@ -14,10 +14,12 @@ ASCII.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
+from typing import Any
 
-from capture_station.standard import Standard, load_standard
+from capture_station.standard import Standard, StandardError, load_standard
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK_CHARS = "10X98765432"
@@ -59,6 +61,17 @@ def is_valid_resident_id(value: str) -> bool:
     return resident_id_check_char(body) == check
 
 
+@functools.lru_cache(maxsize=8)
+def _admission_re(pattern: str) -> re.Pattern[str]:
+    """The standard's admission-number pattern, compiled; a broken one is the standard's fault,
+    reported as such (one line), not as an internal error on the first ID."""
+    try:
+        return re.compile(pattern)
+    except (re.error, RecursionError, OverflowError) as e:
+        raise StandardError(f"the standard's candidate_id.admission_pattern {pattern[:80]!r} is "
+                            f"not a valid regular expression: {e}") from None
+
+
 def _refuse(value: str, en: str, zh: str) -> IdVerdict:
     return IdVerdict(False, value, "", en, zh)
 
@@ -85,7 +98,7 @@ def validate_candidate_id(raw: str, standard: Standard | None = None) -> IdVerdi
         return _refuse(value, "candidate ID contains a path character (/ \\ . :)", "考生号含有路径字符")
     if " " in value:
         return _refuse(value, "candidate ID contains a space", "考生号含有空格")
-    if re.fullmatch(std.admission_pattern, value):
+    if _admission_re(std.admission_pattern).fullmatch(value):
         return IdVerdict(True, value, "admission")
     if std.allow_resident_id and len(value) == 18:
         if not value[:17].isdigit() or value[17] not in "0123456789Xx":
@@ -127,7 +140,37 @@ def require_valid_id(raw: str, standard: Standard | None = None) -> str:
 
 
 def mask_resident_id(value: str) -> str:
-    """Mask personal data for logs and UI: 6501**********123X."""
+    """Mask personal data for logs and UI: 6501**********123X.
+
+    The one masking rule of the station: every other helper here applies it. Any 18-character
+    value is masked, valid or not: a resident ID with a wrong check digit is still somebody's."""
     if len(value) == 18:
         return value[:4] + "*" * 10 + value[-4:]
     return value
+
+
+def show_id(cid: str) -> str:
+    """An ID as it may appear in output: resident IDs masked, admission numbers whole."""
+    return mask_resident_id(cid)
+
+
+# An 18-character resident-ID-like run inside longer text (a path, a file name, a reason):
+# 17 digits and a digit or X, not part of a longer run of digits or letters.
+_RESIDENT_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])[0-9]{17}[0-9Xx](?![0-9A-Za-z])")
+
+
+def mask_ids_in_text(text: str) -> str:
+    """``text`` with every resident ID number in it masked (paths, file names, reasons)."""
+    return _RESIDENT_IN_TEXT.sub(lambda m: mask_resident_id(m.group(0)), text)
+
+
+def mask_ids_in(obj: Any) -> Any:
+    """A JSON-like value (dicts, lists, strings) with every resident ID in its strings masked;
+    keys included. Numbers are left alone: an ID is never written as a number."""
+    if isinstance(obj, str):
+        return mask_ids_in_text(obj)
+    if isinstance(obj, dict):
+        return {mask_ids_in(k): mask_ids_in(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [mask_ids_in(v) for v in obj]
+    return obj

@@ -111,29 +111,112 @@ def decode_text(data: bytes) -> tuple[str, str]:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
+    _refuse_mixed_encodings(data)
     try:
         return data.decode("gb18030"), "gb18030"
     except UnicodeDecodeError as e:
         raise DecodeError(f"the file is neither UTF-8 nor GBK/GB18030 text (byte {e.start})") from None
 
 
-def read_csv_rows(text: str) -> list[tuple[int, list[str]]]:
-    """Rows of CSV text with the line number each row starts on (1-based).
+def _utf8_cjk(line: bytes) -> bool:
+    """``line`` is valid UTF-8 with Chinese characters in it: a UTF-8 line, not GBK by chance
+    (GBK byte pairs that happen to be valid UTF-8 decode to Latin, Greek or Cyrillic letters)."""
+    try:
+        text = line.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return any("\u4e00" <= c <= "\u9fff" or "\u3400" <= c <= "\u4dbf" for c in text)
+
+
+def _refuse_mixed_encodings(data: bytes) -> None:
+    """A file that is not UTF-8 as a whole but has UTF-8 lines of Chinese text holds two
+    encodings (a UTF-8 list with a few rows pasted from a GBK one). Decoded whole as GB18030,
+    its UTF-8 names would turn into other, valid-looking names (张三 -> 寮犱笁) and be filed
+    under the wrong candidate; so it is refused, naming the first line of each kind."""
+    utf8_line = other_line = 0
+    for n, line in enumerate(data.splitlines(), start=1):
+        if line.isascii():
+            continue
+        if _utf8_cjk(line):
+            utf8_line = utf8_line or n
+        else:
+            try:
+                line.decode("utf-8")
+            except UnicodeDecodeError:
+                other_line = other_line or n
+        if utf8_line and other_line:
+            raise DecodeError(f"the file mixes encodings: line {utf8_line} is UTF-8 but line "
+                              f"{other_line} is not (GBK?); save the whole file in one "
+                              "encoding and import it again")
+
+
+def _sniff_delimiter(text: str) -> str:
+    first = text[:20000].split("\n", 1)[0]
+    counts = {d: first.count(d) for d in (",", "\t", ";")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] > 0 else ","
+
+
+class _Feed:
+    """The physical lines of a text from ``pos`` on, counting how many a reader took."""
+
+    def __init__(self, lines: list[str], pos: int) -> None:
+        self.lines, self.pos = lines, pos
+
+    def __iter__(self) -> _Feed:
+        return self
+
+    def __next__(self) -> str:
+        if self.pos >= len(self.lines):
+            raise StopIteration
+        self.pos += 1
+        return self.lines[self.pos - 1]
+
+
+def read_csv_table(text: str) -> tuple[list[tuple[int, list[str]]], list[tuple[int, str]]]:
+    """Rows of CSV text with the line number each row starts on (1-based), and the lines that
+    are not rows, with the reason.
 
     The delimiter is sniffed among comma, tab and semicolon (Excel's "Unicode text" uses tabs,
-    some European locales semicolons). A quoted cell may span lines; the number is the row's
-    first line.
+    some European locales semicolons). A quoted cell may span lines (Alt+Enter in Excel). But a
+    quote that is never closed, or a quoted "cell" that holds line breaks *and* separators, has
+    swallowed the rows after it: that row is reported as bad with its line number and reading
+    goes on at the next line, so the rows after it are read as rows. A cell over the csv
+    module's field limit (131,072 characters) is a bad row of its own too.
     """
-    sample = text[:20000]
-    delimiter = ","
-    counts = {d: sample.split("\n", 1)[0].count(d) for d in (",", "\t", ";")}
-    best = max(counts, key=lambda d: counts[d])
-    if counts[best] > 0:
-        delimiter = best
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    out: list[tuple[int, list[str]]] = []
-    start = 1
-    for row in reader:
-        out.append((start, row))
-        start = reader.line_num + 1
-    return out
+    delimiter = _sniff_delimiter(text)
+    lines = io.StringIO(text, newline="").readlines()
+    rows: list[tuple[int, list[str]]] = []
+    bad: list[tuple[int, str]] = []
+    i = 0
+    while i < len(lines):
+        feed = _Feed(lines, i)
+        reader = csv.reader(feed, delimiter=delimiter)
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as e:
+            reason = (f"a cell is longer than {csv.field_size_limit():,} characters"
+                      if "field limit" in str(e) else f"unreadable CSV row ({e})")
+            bad.append((i + 1, reason))
+            i += 1
+            continue
+        used = feed.pos - i
+        if used > 1:
+            raw = "".join(lines[i:feed.pos])
+            multi = [c for c in row if "\n" in c or "\r" in c]
+            if raw.count('"') % 2 or any(delimiter in c for c in multi):
+                bad.append((i + 1, f"a quoted cell is not closed properly: it swallowed the line "
+                            f"breaks and separators of the next {used - 1} line(s); the rows "
+                            "after it were read on their own"))
+                i += 1
+                continue
+        rows.append((i + 1, row))
+        i = feed.pos
+    return rows, bad
+
+
+def read_csv_rows(text: str) -> list[tuple[int, list[str]]]:
+    """:func:`read_csv_table` without the bad lines (for callers that re-check every row)."""
+    return read_csv_table(text)[0]

@@ -45,11 +45,23 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from capture_station.atomic_io import DIR_MODE, FILE_MODE, HAVE_FLOCK, TMP_PREFIX, flock, fsync_dir
+from capture_station.atomic_io import (
+    DIR_MODE,
+    FILE_MODE,
+    HAVE_FLOCK,
+    TMP_PREFIX,
+    flock,
+    fsync_dir,
+    read_regular_file,
+)
 from capture_station.photo.verify_pool import VerifyJob, VerifyOutcome, verify_stream, worker_count
-from capture_station.records.candidate_id import is_valid_resident_id, validate_candidate_id
+from capture_station.records.candidate_id import (
+    is_valid_resident_id,
+    mask_ids_in,
+    show_id,
+    validate_candidate_id,
+)
 from capture_station.records.csv_safe import DecodeError, csv_bytes, decode_text, outside_gbk
-from capture_station.records.roster import show_id
 from capture_station.records.store import PhotoRecord, Store, sha256_hex
 from capture_station.standard import Standard
 
@@ -65,6 +77,9 @@ MISSING_HEADER = ("candidate_id", "name", "office")
 EXCLUDED_HEADER = ("candidate_id", "name", "reason", "reason_zh")
 
 MAX_PHOTO_BYTES = 4 * 1024 * 1024  # a station photo is <= 40,000 bytes; anything huge is refused
+# Dates outside these years are typing mistakes (and year 1 or 9999 overflow on the way).
+MIN_DATE_YEAR, MAX_DATE_YEAR = 2000, 2999
+MAX_IDS_BYTES = 16 * 1024 * 1024  # a million IDs; more is not a list of IDs
 SHA_RETRIES = 3  # a retake saved while we read: re-read the current record this many times
 FILE_KEYS = ("admission", "resident")  # what an exported photo is named by
 ZIP_SUFFIX = ".zip"
@@ -323,8 +338,10 @@ class ExportReport:
     def exit_code(self) -> int:
         return 1 if self.excluded else 0
 
-    def as_json(self) -> dict[str, Any]:
-        return {
+    def as_json(self, show_ids: bool = False) -> dict[str, Any]:
+        """The report for ``--json``: resident IDs masked everywhere unless ``show_ids``."""
+        shown = (lambda i: i) if show_ids else show_id  # noqa: E731
+        obj = {
             "out": self.out,
             "zip": self.as_zip,
             "encoding": self.encoding,
@@ -333,15 +350,16 @@ class ExportReport:
             "exported": len(self.exported),
             "excluded": len(self.excluded),
             "missing": len(self.missing),
-            "exported_ids": [show_id(i) for i in self.exported],
-            "excluded_photos": [{"id": show_id(e.candidate_id), "reason": e.reason}
+            "exported_ids": [shown(i) for i in self.exported],
+            "excluded_photos": [{"id": shown(e.candidate_id), "reason": e.reason}
                                 for e in self.excluded],
-            "missing_ids": [show_id(i) for i in self.missing],
+            "missing_ids": [shown(i) for i in self.missing],
             "manifest_sha256": self.manifest_sha256,
             "seconds": round(self.seconds, 2),
             "workers": self.workers,
             "notes": self.notes,
         }
+        return obj if show_ids else mask_ids_in(obj)
 
 
 def parse_date(text: str, *, end: bool = False) -> dt.datetime:
@@ -350,17 +368,23 @@ def parse_date(text: str, *, end: bool = False) -> dt.datetime:
     try:
         if len(t) == 10:
             d = dt.date.fromisoformat(t)
+            if not MIN_DATE_YEAR <= d.year <= MAX_DATE_YEAR:
+                raise OverflowError
             when = dt.datetime(d.year, d.month, d.day)
             if end:
                 when += dt.timedelta(days=1)
         else:
             when = dt.datetime.fromisoformat(t)
+            if not MIN_DATE_YEAR <= when.year <= MAX_DATE_YEAR:
+                raise OverflowError
             if end:
                 when += dt.timedelta(microseconds=1)
+        if when.tzinfo is None:
+            when = when.astimezone()
     except ValueError:
         raise ExportError(f"invalid date {text!r}; use YYYY-MM-DD") from None
-    if when.tzinfo is None:
-        when = when.astimezone()
+    except OverflowError:
+        raise ExportError(f"date {text!r} is out of range ({MIN_DATE_YEAR}-{MAX_DATE_YEAR})") from None
     return when
 
 
@@ -368,7 +392,7 @@ def read_ids_file(path: Path, standard: Standard) -> list[str]:
     """One candidate ID a line (the first column of a CSV line; ``#`` comments and blank lines
     are skipped, and a header line such as 准考证号 on line 1)."""
     try:
-        data = path.read_bytes()
+        data = read_regular_file(path, MAX_IDS_BYTES)
     except OSError as e:
         raise ExportError(f"{path}: {e.strerror or e}") from None
     try:
@@ -390,6 +414,8 @@ def read_ids_file(path: Path, standard: Standard) -> list[str]:
         if v.value not in seen:
             seen.add(v.value)
             ids.append(v.value)
+    if not ids:  # an export of nothing, reported as done, would look like a finished job
+        raise ExportError(f"{path.name}: no candidate ID in the file (one ID a line)")
     return ids
 
 
@@ -491,11 +517,23 @@ def check_out_path(out: Path) -> None:
         raise ExportError(f"folder {parent} is not writable")
 
 
+def _inside(path: Path, folder: Path) -> bool:
+    """``path`` (which need not exist yet) lies in ``folder``, links resolved."""
+    try:
+        path.parent.resolve().joinpath(path.name).relative_to(folder.resolve())
+    except ValueError:
+        return False
+    return True
+
+
 def run_export(store: Store, opts: ExportOptions) -> ExportReport:
     """Export the store's current photos to ``opts.out`` (see the module docstring)."""
     t0 = time.perf_counter()
     out = export_path(opts.out, opts.as_zip)
     check_out_path(out)
+    if _inside(out, store.root):
+        raise ExportError(f"{out} is inside the station's data folder {store.root}; export to "
+                          "a folder outside it")
     enc = opts.encoding.lower()
     if enc not in ("utf-8", "gbk"):
         raise ExportError(f"unknown encoding {opts.encoding!r}; use utf-8 or gbk")
@@ -621,6 +659,9 @@ def run_export(store: Store, opts: ExportOptions) -> ExportReport:
         "excluded": [{"id": show_id(e.candidate_id), "reason": e.reason} for e in excl][:200],
         "seconds": round(rep.seconds, 2),
     }
+    rep.notes += store.notes
+    if store.read_only:  # the photos got off the station; there is nowhere to record that
+        return rep
     with store.transaction() as db:
         db.execute(
             "INSERT INTO exports (at, station, operator, path, photos, excluded, missing,"

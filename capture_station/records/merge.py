@@ -21,22 +21,44 @@ over, one station collects the others' exports. Why it behaves as it does:
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import os
 import sqlite3
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from capture_station.atomic_io import RefusedFile, read_regular_file
 from capture_station.photo.verify_pool import VerifyJob, VerifyOutcome, verify_stream, worker_count
-from capture_station.records.csv_safe import DecodeError, decode_text, read_csv_rows, unescape_cell
+from capture_station.records.candidate_id import mask_ids_in, show_id
+from capture_station.records.csv_safe import DecodeError, decode_text, read_csv_table, unescape_cell
 from capture_station.records.export import MANIFEST, MAX_PHOTO_BYTES, Progress
-from capture_station.records.roster import show_id
+from capture_station.records.roster import clean_name
 from capture_station.records.store import PhotoRecord, PhotoToSave, Store, sha256_hex
 
 MAX_MANIFEST_BYTES = 32 * 1024 * 1024
 REQUIRED = ("candidate_id", "file", "sha256", "captured_at", "station")
+
+
+# What reading a damaged, hostile or unusual ZIP (or one of its members) raises: a bad header or
+# CRC, a corrupt deflate stream, an encrypted member (RuntimeError), deflate64 or another
+# method Python lacks (NotImplementedError), a truncated file, a non-UTF-8 name flagged UTF-8.
+ZIP_ERRORS: tuple[type[BaseException], ...] = (
+    zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, RuntimeError, NotImplementedError,
+    EOFError, OSError, ValueError, UnicodeDecodeError,
+)
+# A station's clock may be a little ahead of this one's; a capture time further in the future
+# is not a real one (and would win every later merge).
+CLOCK_TOLERANCE = dt.timedelta(minutes=15)
+
+
+def _why(e: BaseException) -> str:
+    text = str(e).strip().splitlines()[0] if str(e).strip() else ""
+    return f"{type(e).__name__}: {text[:160]}" if text else type(e).__name__
 
 
 class MergeError(Exception):
@@ -64,8 +86,10 @@ class MergeReport:
     def exit_code(self) -> int:
         return 1 if self.rejected else 0
 
-    def as_json(self) -> dict[str, Any]:
-        return {
+    def as_json(self, show_ids: bool = False) -> dict[str, Any]:
+        """The report for ``--json``: resident IDs masked everywhere unless ``show_ids``."""
+        shown = (lambda i: i) if show_ids else show_id  # noqa: E731
+        obj = {
             "source": self.source,
             "stations": self.stations,
             "imported": len(self.imported),
@@ -73,11 +97,12 @@ class MergeReport:
             "skipped_older": len(self.skipped_older),
             "rejected": len(self.rejected),
             "candidates_added": self.candidates_added,
-            "imported_ids": [show_id(i) for i in self.imported],
-            "skipped_ids": [show_id(i) for i in self.skipped_older],
-            "rejected_photos": [{"id": show_id(r.candidate_id), "line": r.line, "reason": r.reason}
+            "imported_ids": [shown(i) for i in self.imported],
+            "skipped_ids": [shown(i) for i in self.skipped_older],
+            "rejected_photos": [{"id": shown(r.candidate_id), "line": r.line, "reason": r.reason}
                                 for r in self.rejected],
         }
+        return obj if show_ids else mask_ids_in(obj)
 
 
 class _Source:
@@ -92,8 +117,9 @@ class _Source:
             raise MergeError(f"{path}: no such file or folder")
         try:
             self.zip = zipfile.ZipFile(path)
-        except (zipfile.BadZipFile, OSError) as e:
-            raise MergeError(f"{path.name}: not an export folder or ZIP ({e})") from None
+        except ZIP_ERRORS as e:
+            raise MergeError(f"{path.name}: not a readable export folder or ZIP ({_why(e)}); "
+                             "nothing was changed") from None
 
     def read(self, name: str, limit: int) -> bytes | None:
         """The member ``name`` (a plain file name, no folders) or None when it is not there."""
@@ -104,17 +130,23 @@ class _Source:
                 return None
             if info.file_size > limit:
                 raise ValueError(f"{name} is {info.file_size} bytes, too large")
-            with self.zip.open(info) as fh:
-                data = fh.read(limit + 1)
+            if info.flag_bits & 0x1:
+                raise ValueError(f"{name} is encrypted")
+            try:
+                with self.zip.open(info) as fh:
+                    data = fh.read(limit + 1)
+            except ZIP_ERRORS as e:
+                raise ValueError(f"{name} cannot be read from the ZIP ({_why(e)})") from None
             if len(data) > limit:
                 raise ValueError(f"{name} is too large")
             return data
         p = self.path / name
-        if not p.is_file():
+        if not os.path.lexists(p):
             return None
-        if p.stat().st_size > limit:
-            raise ValueError(f"{name} is {p.stat().st_size} bytes, too large")
-        return p.read_bytes()
+        try:
+            return read_regular_file(p, limit)
+        except RefusedFile as e:
+            raise ValueError(f"{name}: {e.strerror}") from None
 
     def close(self) -> None:
         if self.zip is not None:
@@ -141,18 +173,19 @@ class _Incoming:
     sha256: str
 
 
-def read_manifest(src: _Source) -> list[tuple[int, dict[str, str]]]:
+def read_manifest(src: _Source) -> tuple[list[tuple[int, dict[str, str]]], list[tuple[int, str]]]:
+    """The manifest's rows by line, and its lines that are no rows (with the reason)."""
     try:
         data = src.read(MANIFEST, MAX_MANIFEST_BYTES)
-    except (ValueError, OSError, zipfile.BadZipFile) as e:
-        raise MergeError(f"{MANIFEST}: {e}") from None
+    except ZIP_ERRORS as e:
+        raise MergeError(f"{MANIFEST}: {e}; nothing was changed") from None
     if data is None:
         raise MergeError(f"{src.path.name}: no {MANIFEST}; is this a station export?")
     try:
         text, _ = decode_text(data)
     except DecodeError as e:
         raise MergeError(f"{MANIFEST}: {e}") from None
-    rows = read_csv_rows(text)
+    rows, unreadable = read_csv_table(text)
     if not rows:
         raise MergeError(f"{MANIFEST} is empty")
     header = [h.strip().lstrip("\ufeff") for h in rows[0][1]]
@@ -165,7 +198,7 @@ def read_manifest(src: _Source) -> list[tuple[int, dict[str, str]]]:
             continue
         out.append((line, {h: unescape_cell(cells[i]) if i < len(cells) else ""
                            for i, h in enumerate(header)}))
-    return out
+    return out, [(ln, why) for ln, why in unreadable if ln > rows[0][0]]
 
 
 def merge_export(store: Store, path: Path, workers: int | None = None,
@@ -173,10 +206,13 @@ def merge_export(store: Store, path: Path, workers: int | None = None,
     """Merge the export at ``path`` into ``store`` (see the module docstring)."""
     from capture_station.records.candidate_id import validate_candidate_id
 
+    store.require_writable("merge an export")
     src = _Source(path)
     rep = MergeReport(source=path.name)
     try:
-        rows = read_manifest(src)
+        rows, unreadable = read_manifest(src)
+        rep.rejected += [Rejected("", ln, why) for ln, why in unreadable]
+        now = dt.datetime.now().astimezone()
         ext = store.standard.file.write_extension
         incoming: list[_Incoming] = []
         seen: dict[str, int] = {}
@@ -199,13 +235,25 @@ def merge_export(store: Store, path: Path, workers: int | None = None,
             if when is None:
                 rep.rejected.append(Rejected(cid, line, "capture time missing or unreadable"))
                 continue
+            if when > now + CLOCK_TOLERANCE:
+                rep.rejected.append(Rejected(cid, line, f"capture time {r['captured_at'].strip()[:40]} "
+                                             "is in the future (the other station's clock is wrong)"))
+                continue
             sha = r.get("sha256", "").strip().lower()
             if len(sha) != 64 or any(c not in "0123456789abcdef" for c in sha):
                 rep.rejected.append(Rejected(cid, line, "sha256 missing or malformed"))
                 continue
-            incoming.append(_Incoming(line, cid, r.get("name", "").strip(),
-                                      r.get("office", "").strip(), r.get("station", "").strip(),
-                                      r["captured_at"].strip(), when, sha))
+            # The roster's rules for names, offices and station names: control characters,
+            # bidirectional overrides and 100,000-character names never get in.
+            fields: dict[str, str] = {}
+            for key, what in (("name", "name"), ("office", "office"), ("station", "station name")):
+                fields[key], why = clean_name(r.get(key, ""), what, required=False)
+                if why:
+                    rep.rejected.append(Rejected(cid, line, why))
+                    break
+            else:
+                incoming.append(_Incoming(line, cid, fields["name"], fields["office"],
+                                          fields["station"], r["captured_at"].strip(), when, sha))
         rep.stations = sorted({i.station for i in incoming if i.station})
         bar = Progress(len(incoming), "import-export", min_total=20 if progress else 10**12)
 
@@ -217,6 +265,10 @@ def merge_export(store: Store, path: Path, workers: int | None = None,
             if cur is None:
                 return "new"
             if cur.sha256 == inc.sha256:
+                return "same"
+            if any(h.sha256 == inc.sha256 for h in store.history(inc.candidate_id)):
+                # Merged (or saved) here before and superseded since, by a retake or a later
+                # merge: taking it again would undo that. Merging twice changes nothing.
                 return "same"
             local = _parse_time(cur.captured_at or cur.created_at)
             if local is not None and inc.captured <= local:
@@ -233,7 +285,7 @@ def merge_export(store: Store, path: Path, workers: int | None = None,
                 name = f"{inc.candidate_id}{ext}"
                 try:
                     data = src.read(name, MAX_PHOTO_BYTES)
-                except (ValueError, OSError, zipfile.BadZipFile) as e:
+                except ZIP_ERRORS as e:
                     rep.rejected.append(Rejected(inc.candidate_id, inc.line, f"cannot read {name}: {e}"))
                     bar.step()
                     continue
@@ -276,44 +328,58 @@ def merge_export(store: Store, path: Path, workers: int | None = None,
         n_work = workers if workers is not None else worker_count(len(incoming))
         try:
             verify_stream(jobs(), store.standard, on_result, n_work, full=True)
+        except BaseException as e:
+            # Photos saved so far are saved (each by its own transaction): the audit says what
+            # was done before the merge stopped, and why it stopped.
+            with contextlib.suppress(Exception):
+                _finish(store, rep, path, incoming, aborted=_why(e))
+            raise
         finally:
             bar.close()
     finally:
         src.close()
+    _finish(store, rep, path, incoming)
+    return rep
+
+
+def _finish(store: Store, rep: MergeReport, path: Path, incoming: list[_Incoming],
+            aborted: str | None = None) -> None:
+    """Sort the report, add the roster rows of the photos that were not refused, and write the
+    merge's audit entry."""
     for lst in (rep.imported, rep.unchanged, rep.skipped_older):
         lst.sort()
     rep.rejected.sort(key=lambda r: r.line)
+    taken = set(rep.imported) | set(rep.unchanged) | set(rep.skipped_older)
     with store.transaction() as db:  # each photo was saved by its own transaction
-        rep.candidates_added = _add_roster_rows(db, store, path.name, rows)
-        store._audit(db, "import-export", None, {
+        rep.candidates_added = _add_roster_rows(
+            db, path.name, [i for i in incoming if i.candidate_id in taken])
+        detail: dict[str, Any] = {
             "source": path.name,
             "stations": rep.stations,
             "imported": len(rep.imported),
             "unchanged": len(rep.unchanged),
             "skipped_older": len(rep.skipped_older),
-            "rejected": [{"id": show_id(r.candidate_id), "reason": r.reason} for r in rep.rejected][:200],
+            "rejected": [{"id": show_id(r.candidate_id), "line": r.line, "reason": r.reason}
+                         for r in rep.rejected][:200],
             "candidates_added": rep.candidates_added,
-        })
-    return rep
+        }
+        if aborted:
+            detail["aborted"] = aborted
+        store._audit(db, "import-export", None, detail)
 
 
-def _add_roster_rows(db: sqlite3.Connection, store: Store, source: str,
-                     rows: list[tuple[int, dict[str, str]]]) -> int:
-    """Candidates named in the manifest that this station has no roster row for."""
-    from capture_station.records.candidate_id import validate_candidate_id
-
+def _add_roster_rows(db: sqlite3.Connection, source: str, taken: list[_Incoming]) -> int:
+    """Candidates of the merged photos that this station has no roster row for, with the names
+    as the roster's rules cleaned them; a photo the merge refused adds no roster row."""
     now = dt.datetime.now().astimezone().isoformat()
     added = 0
-    for _, r in rows:
-        v = validate_candidate_id(r.get("candidate_id", ""), store.standard)
-        name = r.get("name", "").strip()
-        if not v.ok or not name:
+    for inc in taken:
+        if not inc.name:
             continue
         cur = db.execute(
             "INSERT OR IGNORE INTO candidates (candidate_id, name, resident_id, office,"
             " source_file, imported_at) VALUES (?,?,?,?,?,?)",
-            (v.value, name, None, r.get("office", "").strip() or None,
-             f"import-export:{source}", now),
+            (inc.candidate_id, inc.name, None, inc.office or None, f"import-export:{source}", now),
         )
         added += max(cur.rowcount, 0)
     return added

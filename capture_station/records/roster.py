@@ -21,19 +21,23 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from capture_station.atomic_io import read_regular_file
 from capture_station.records.candidate_id import (
     is_valid_resident_id,
+    mask_ids_in,
     mask_resident_id,
+    show_id,
     validate_candidate_id,
 )
-from capture_station.records.csv_safe import DecodeError, decode_text, read_csv_rows
+from capture_station.records.csv_safe import DecodeError, decode_text, read_csv_table
 from capture_station.records.store import Store
 from capture_station.standard import Standard
 
@@ -41,6 +45,8 @@ MAX_ROSTER_BYTES = 64 * 1024 * 1024
 MAX_NAME_CHARS = 100
 HEADER_SEARCH_ROWS = 20  # a title or note may sit above the header row
 PROGRESS_EVERY = 500  # rows between two progress reports
+MAX_HEADER_COLUMNS = 64  # the header is looked for in this many columns
+MAX_ROSTER_ROWS = 200_000  # candidate rows per sheet; an office has a few thousand
 
 # progress(phase, done, total): phase "read" (rows read from a workbook), "check" (rows
 # validated) or "store" (rows written); total 0 when not known yet. A window's progress bar.
@@ -97,6 +103,7 @@ class ParsedRoster:
     encoding: str  # "xlsx" for workbooks
     columns: dict[str, str]  # field -> header as written in the file
     sheet: str | None = None
+    sha256: str = ""  # of the file as it was read
 
 
 @dataclass
@@ -114,8 +121,10 @@ class ImportReport:
     def exit_code(self) -> int:
         return 1 if self.bad else 0
 
-    def as_json(self) -> dict[str, Any]:
-        return {
+    def as_json(self, show_ids: bool = False) -> dict[str, Any]:
+        """The report for ``--json``: resident IDs masked everywhere unless ``show_ids``."""
+        shown = (lambda i: i) if show_ids else show_id  # noqa: E731
+        obj = {
             "file": self.file,
             "encoding": self.encoding,
             "columns": self.columns,
@@ -124,15 +133,11 @@ class ImportReport:
             "updated": len(self.updated),
             "unchanged": self.unchanged,
             "bad": len(self.bad),
-            "added_ids": [show_id(i) for i in self.added],
-            "updated_ids": [show_id(i) for i in self.updated],
+            "added_ids": [shown(i) for i in self.added],
+            "updated_ids": [shown(i) for i in self.updated],
             "bad_rows": [b.as_json() for b in self.bad],
         }
-
-
-def show_id(cid: str) -> str:
-    """An ID as it may appear in output: resident IDs masked, admission numbers whole."""
-    return mask_resident_id(cid) if len(cid) == 18 else cid
+        return obj if show_ids else mask_ids_in(obj)
 
 
 def _norm_header(text: str) -> str:
@@ -178,6 +183,30 @@ def _cell_text(value: object) -> str:
     return text.strip().strip("\u200b\ufeff").strip()
 
 
+# Bidirectional overrides and isolates: they make a name display as another one.
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def clean_name(raw: str, what: str = "name", required: bool = True) -> tuple[str, str | None]:
+    """The one rule for a candidate's name (and office), wherever it comes from: a roster, or a
+    merged export's manifest. Returns (the name as stored, None) or ("", the reason it is bad).
+
+    A line break typed into an Excel cell (Alt+Enter) is layout, not data: runs of white space
+    become one space. Control characters (BEL, ESC, ...) and bidirectional overrides are
+    refused (they would reach the exported manifests and the screen), and so is anything over
+    :data:`MAX_NAME_CHARS` characters. Stored in NFC."""
+    if len(raw) > 10 * MAX_NAME_CHARS:  # before any work on a 100,000-character "name"
+        return "", f"{what} longer than {MAX_NAME_CHARS} characters"
+    name = " ".join(raw.split())
+    if not name:
+        return "", (f"missing {what}" if required else None)
+    if len(name) > MAX_NAME_CHARS:
+        return "", f"{what} longer than {MAX_NAME_CHARS} characters"
+    if any(unicodedata.category(c) == "Cc" or c in _BIDI_CONTROLS for c in name):
+        return "", f"{what} contains control characters"
+    return unicodedata.normalize("NFC", name), None
+
+
 _SCI = re.compile(r"[0-9](\.[0-9]+)?[eE]\+?[0-9]+")
 
 
@@ -198,8 +227,6 @@ def _parse_row(line: int, cells: list[object], cols: dict[str, int], standard: S
         return _cell_text(cells[i])
 
     adm, name, res, office = get("admission"), get("name"), get("resident"), get("office")
-    # A line break typed into an Excel cell (Alt+Enter) is layout, not data.
-    name, office = " ".join(name.split()), " ".join(office.split())
     shown = show_id(adm) if adm else (mask_resident_id(res) if res else "")
     resident: str | None = None
     if res:
@@ -225,33 +252,30 @@ def _parse_row(line: int, cells: list[object], cols: dict[str, int], standard: S
         key = resident
     else:
         return BadRow(line, "no admission number and no resident ID", shown)
-    if not name:
-        return BadRow(line, "missing name", show_id(key))
-    if len(name) > MAX_NAME_CHARS:
-        return BadRow(line, f"name longer than {MAX_NAME_CHARS} characters", show_id(key))
-    if any(unicodedata.category(c) == "Cc" for c in name):
-        return BadRow(line, "name contains control characters", show_id(key))
-    name = unicodedata.normalize("NFC", name)
-    off = unicodedata.normalize("NFC", office) if office else (default_office or None)
+    name, why = clean_name(name)
+    if why:
+        return BadRow(line, why, show_id(key))
+    office, why = clean_name(office, "office", required=False)
+    if why:
+        return BadRow(line, why, show_id(key))
+    off = office or default_office or None
     return RosterRow(line, key, name, resident, off)
 
 
 # -- reading ------------------------------------------------------------------------------------
-def _table_rows_csv(data: bytes) -> tuple[list[tuple[int, list[object]]], str]:
+def _table_rows_csv(data: bytes) -> tuple[list[tuple[int, list[object]]], list[BadRow], str]:
+    """The rows of a CSV roster, the lines that are no rows (a quote left open), the encoding."""
     try:
         text, enc = decode_text(data)
     except DecodeError as e:
         raise RosterError(str(e)) from None
     if "\x00" in text:
         raise RosterError("the file is not a text roster (it contains NUL bytes)")
-    try:
-        rows = read_csv_rows(text)
-    except Exception as e:  # noqa: BLE001 - csv.Error and field-size errors: one line for the operator
-        raise RosterError(f"cannot read the CSV: {e}") from None
-    return [(ln, list(r)) for ln, r in rows], enc
+    rows, bad = read_csv_table(text)
+    return [(ln, list(r)) for ln, r in rows], [BadRow(ln, why) for ln, why in bad], enc
 
 
-def _table_rows_xlsx(path: Path, progress: ProgressFn | None = None,
+def _table_rows_xlsx(data: bytes, progress: ProgressFn | None = None,
                      ) -> list[tuple[str, list[tuple[int, list[object]]]]]:
     try:
         import openpyxl
@@ -263,7 +287,7 @@ def _table_rows_xlsx(path: Path, progress: ProgressFn | None = None,
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl warns about styles it does not know
-            wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+            wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as e:
         raise RosterError(f"cannot read the workbook: {type(e).__name__}: {e}") from None
     except Exception as e:  # noqa: BLE001 - a malformed workbook raises many kinds of errors
@@ -271,18 +295,81 @@ def _table_rows_xlsx(path: Path, progress: ProgressFn | None = None,
     sheets: list[tuple[str, list[tuple[int, list[object]]]]] = []
     try:
         for ws in wb.worksheets:
-            rows: list[tuple[int, list[object]]] = []
-            total = int(getattr(ws, "max_row", 0) or 0)  # from the sheet's dimension, if any
-            for i, r in enumerate(ws.iter_rows(values_only=True), start=1):
-                rows.append((i, list(r)))
-                if progress is not None and i % PROGRESS_EVERY == 0:
-                    progress("read", i, max(total, i))
-            sheets.append((ws.title, rows))
+            sheets.append((ws.title, _sheet_rows(ws, progress)))
+    except RosterError:
+        raise
     except Exception as e:  # noqa: BLE001
         raise RosterError(f"cannot read the workbook: {type(e).__name__}: {e}") from None
     finally:
         wb.close()
     return sheets
+
+
+def _sheet_rows(ws: Any, progress: ProgressFn | None = None) -> list[tuple[int, list[object]]]:
+    """The rows of a read-only worksheet that matter: the first rows up to the header, then the
+    non-empty rows, each cut to the columns the header names.
+
+    A sheet's declared size is not its data: a cell someone once formatted far away (Excel's
+    Ctrl+End at ``XFD1048576``) makes openpyxl pad every row to 16,384 columns and add empty
+    rows up to the last one, gigabytes for a 5 KB file. So the declared size is dropped, the
+    header is looked for in the first :data:`HEADER_SEARCH_ROWS` rows and
+    :data:`MAX_HEADER_COLUMNS` columns, only the header's columns are read after it, empty rows
+    are not kept, and more than :data:`MAX_ROSTER_ROWS` candidate rows are refused.
+    """
+    head = list(_present_rows(ws, MAX_HEADER_COLUMNS, max_row=HEADER_SEARCH_ROWS))
+    found = _find_header(head)
+    if found is None:
+        return head
+    hidx, cols = found
+    header_line = head[hidx][0]
+    rows = head[:hidx + 1]
+    kept = 0
+    for i, cells in _present_rows(ws, max(cols.values()) + 1, min_row=header_line + 1):
+        if all(c is None or (isinstance(c, str) and not c.strip()) for c in cells):
+            continue
+        kept += 1
+        if kept > MAX_ROSTER_ROWS:
+            raise RosterError(f"sheet {ws.title}: more than {MAX_ROSTER_ROWS:,} candidate rows; "
+                              "split the roster")
+        rows.append((i, cells))
+        if progress is not None and kept % PROGRESS_EVERY == 0:
+            progress("read", kept, 0)  # the declared size is no count of the rows
+    return rows
+
+
+def _present_rows(ws: Any, width: int, min_row: int = 1,
+                  max_row: int | None = None) -> Iterator[tuple[int, list[object]]]:
+    """(row number, values of the first ``width`` columns) of each row the sheet's XML holds.
+
+    openpyxl's own ``iter_rows`` yields a filler row for every row missing between two present
+    ones (a million of them before a stray ``XFD1048576``); its sheet parser, which that method
+    is built on, yields only the rows that are there. Without it (another openpyxl), the public
+    method with the declared size dropped."""
+    try:
+        from openpyxl.worksheet._reader import WorkSheetParser
+
+        wb = ws.parent
+        opener, shared = ws._get_source, ws._shared_strings
+        options = {"data_only": wb.data_only, "epoch": wb.epoch,
+                   "date_formats": wb._date_formats, "timedelta_formats": wb._timedelta_formats}
+    except (ImportError, AttributeError):
+        ws.reset_dimensions()
+        for i, r in enumerate(ws.iter_rows(min_row=min_row, max_row=max_row, max_col=width,
+                                           values_only=True), start=min_row):
+            yield i, list(r)
+        return
+    with opener() as src:
+        for idx, row in WorkSheetParser(src, shared, **options).parse():
+            if max_row is not None and idx > max_row:
+                break
+            if idx < min_row:
+                continue
+            values: list[object] = [None] * width
+            for cell in row:
+                col = int(cell["column"])
+                if 1 <= col <= width:
+                    values[col - 1] = cell["value"]
+            yield idx, values
 
 
 def _find_header(rows: list[tuple[int, list[object]]]) -> tuple[int, dict[str, int]] | None:
@@ -297,24 +384,20 @@ def parse_roster(path: Path, standard: Standard, default_office: str | None = No
                  progress: ProgressFn | None = None) -> ParsedRoster:
     """Read and validate every row; duplicates within the file are reported as bad rows."""
     try:
-        size = path.stat().st_size
-        if not path.is_file():
-            raise RosterError(f"{path}: not a file")
-        if size > MAX_ROSTER_BYTES:
-            raise RosterError(f"{path}: {size} bytes is too large for a roster")
-        with path.open("rb") as fh:
-            head = fh.read(8)
+        data = read_regular_file(path, MAX_ROSTER_BYTES)
     except FileNotFoundError:
         raise RosterError(f"{path}: no such file") from None
     except OSError as e:
         raise RosterError(f"{path}: {e.strerror or e}") from None
+    head = data[:8]
     suffix = path.suffix.lower()
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         raise RosterError(f"{path.name}: old Excel .xls format; save it as .xlsx or CSV")
     sheet: str | None = None
+    csv_bad: list[BadRow] = []
     if head.startswith(b"PK\x03\x04") or suffix in (".xlsx", ".xlsm"):
         found = None
-        for title, rows in _table_rows_xlsx(path, progress):
+        for title, rows in _table_rows_xlsx(data, progress):
             h = _find_header(rows)
             if h is not None:
                 found = (title, rows, h)
@@ -325,11 +408,7 @@ def parse_roster(path: Path, standard: Standard, default_office: str | None = No
         sheet, table, (hidx, cols) = found
         encoding = "xlsx"
     else:
-        try:
-            data = path.read_bytes()
-        except OSError as e:
-            raise RosterError(f"{path}: {e.strerror or e}") from None
-        table, encoding = _table_rows_csv(data)
+        table, csv_bad, encoding = _table_rows_csv(data)
         h = _find_header(table)
         if h is None:
             raise RosterError(f"{path.name}: no header row with an admission number or resident ID "
@@ -338,7 +417,8 @@ def parse_roster(path: Path, standard: Standard, default_office: str | None = No
     header_cells = [_cell_text(c) for c in table[hidx][1]]
     columns = {f: header_cells[i] for f, i in cols.items()}
     good: list[RosterRow] = []
-    bad: list[BadRow] = []
+    header_line = table[hidx][0]
+    bad: list[BadRow] = [b for b in csv_bad if b.line > header_line]
     body = table[hidx + 1:]
     for n, (line, cells) in enumerate(body, start=1):
         if progress is not None and n % PROGRESS_EVERY == 0:
@@ -355,7 +435,7 @@ def parse_roster(path: Path, standard: Standard, default_office: str | None = No
     bad = sorted(bad + dup_bad, key=lambda b: b.line)
     if not good and not bad:
         raise RosterError(f"{path.name}: the roster has a header but no candidate rows")
-    return ParsedRoster(good, bad, encoding, columns, sheet)
+    return ParsedRoster(good, bad, encoding, columns, sheet, hashlib.sha256(data).hexdigest())
 
 
 def _drop_duplicates(rows: list[RosterRow], sheet: str | None) -> tuple[list[RosterRow], list[BadRow]]:
@@ -411,15 +491,13 @@ def import_roster(store: Store, path: Path, default_office: str | None = None,
                   progress: ProgressFn | None = None) -> ImportReport:
     """Parse ``path`` (unless ``parsed`` is given) and upsert its good rows in one transaction;
     audit an ``import``."""
+    store.require_writable("import a roster")
     if parsed is None:
         parsed = parse_roster(path, store.standard, default_office, progress)
     rep = ImportReport(file=path.name, encoding=parsed.encoding, columns=parsed.columns,
                        rows=len(parsed.rows) + len(parsed.bad), bad=parsed.bad)
     now = dt.datetime.now().astimezone().isoformat()
-    try:
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
-        digest = ""
+    digest = parsed.sha256
     with store.transaction() as db:
         for n, r in enumerate(parsed.rows, start=1):
             if progress is not None and n % PROGRESS_EVERY == 0:

@@ -24,6 +24,7 @@ import os
 import shutil
 import socket
 import sqlite3
+import stat
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -31,15 +32,16 @@ from pathlib import Path
 from typing import Any
 
 from capture_station.atomic_io import (
+    DIR_MODE,
+    FILE_MODE,
     HAVE_FLOCK,
     atomic_write,
     clean_temp_files,
-    ensure_private_dir,
     flock,
     fsync_dir,
     write_temp,
 )
-from capture_station.records.candidate_id import require_valid_id
+from capture_station.records.candidate_id import mask_ids_in, require_valid_id
 from capture_station.standard import Standard, load_standard
 
 
@@ -211,45 +213,87 @@ def _as_store_error(e: OSError, what: str) -> StoreError:
     return err
 
 
+# A file that says "this folder is a station store": a store is created only in a new or empty
+# folder, or in one that already holds this marker (or, from before the marker, a station.db).
+MARKER = "capture-station.store"
+STORE_FOLDERS = ("photos", "history", "originals")
+# What the station itself may have put into its data folder before the store was first opened
+# (``calibrate`` saves its profile under calibration/): such a folder is the station's own.
+STATION_ENTRIES = frozenset({*STORE_FOLDERS, "calibration", "station.lock", "save.lock"})
+
+
 class Store:
+    """The data folder and its database; see the module docstring.
+
+    ``create=False`` opens an existing store only (reading commands: a mistyped folder is an
+    error, not a new empty store). A store on a read-only file system opens read-only
+    (:attr:`read_only`): nothing is locked, cleaned up or recovered, and every write fails.
+    """
+
     def __init__(self, data_dir: Path | str, standard: Standard | None = None,
-                 station: str | None = None, operator: str | None = None) -> None:
+                 station: str | None = None, operator: str | None = None,
+                 create: bool = True) -> None:
         self.root = Path(data_dir)
         self.standard = standard or load_standard()
         self.station = station or socket.gethostname()
         self.operator = operator
+        self.read_only = False
+        self.notes: list[str] = []
         try:
-            ensure_private_dir(self.root)
-            self.photos_dir = ensure_private_dir(self.root / "photos")
-            self.history_dir = ensure_private_dir(self.root / "history")
-            self.originals_dir = ensure_private_dir(self.root / "originals")
+            self.read_only = _claim_root(self.root, create)
+            self.photos_dir, self.history_dir, self.originals_dir = (
+                _store_dir(self.root / name, create=not self.read_only) for name in STORE_FOLDERS)
+            _refuse_links(self)
+        except StoreError:
+            raise
         except OSError as e:
             raise _as_store_error(e, f"create the data folder {self.root}") from None
         self.db_path = self.root / "station.db"
         self.removed_temp: list[Path] = []
         self.recovered: list[str] = []
+        if self.read_only:
+            self.notes.append(f"the store {self.root} is on a read-only file system: opened "
+                              "read-only, nothing was locked and nothing is recorded")
+            self._lock = _StoreLock(None)
+            self._db = self._connect()
+            self._save_lock = _SaveLock(self.root / "save.lock")
+            return
         # Only the first process to open the store cleans up after a crash: a second one (a CLI
         # export beside the GUI) must not delete the first one's files in flight.
         self._lock = _StoreLock(self.root / "station.lock")
         first = self._lock.acquire_first()
-        if first:
-            self.removed_temp = clean_temp_files(self.photos_dir)
-            for sub in (self.history_dir, self.originals_dir):
-                for d in sub.iterdir() if sub.is_dir() else []:
-                    if d.is_dir():
-                        self.removed_temp += clean_temp_files(d)
-        self._db = self._connect()
-        if first:
-            self.recovered = self._recover_pending()
-        self._lock.share()
+        try:
+            if first:
+                self.removed_temp = clean_temp_files(self.photos_dir)
+                for sub in (self.history_dir, self.originals_dir):
+                    for d in sub.iterdir():
+                        if d.is_dir() and not d.is_symlink():
+                            self.removed_temp += clean_temp_files(d)
+            self._db = self._connect()
+            if first:
+                self.recovered = self._recover_pending()
+            self._lock.share()
+        except BaseException:
+            # A store refused while opening (newer schema, damaged database) must not keep
+            # the start-up lock: every later open would wait for it.
+            self._lock.release()
+            raise
         self._save_lock = _SaveLock(self.root / "save.lock")
 
     # -- database ---------------------------------------------------------------------------
     def _connect(self) -> sqlite3.Connection:
+        if os.path.islink(self.db_path):
+            raise StoreError(errno.ELOOP, f"refused: {self.db_path} is a symbolic link; the "
+                             "store is not opened")
+        if self.read_only and not self.db_path.exists():
+            raise StoreError(errno.ENOENT, f"no station database in the read-only folder {self.root}")
         try:
+            if self.read_only:
+                return self._connect_read_only()
             db = sqlite3.connect(self.db_path, timeout=30, isolation_level=None,
                                  check_same_thread=False)
             db.row_factory = sqlite3.Row
+            self._check_version(db)
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=FULL")
             db.execute("PRAGMA foreign_keys=ON")
@@ -265,12 +309,50 @@ class Store:
                     os.chmod(str(self.db_path) + suffix, 0o600)
         return db
 
-    @staticmethod
-    def _migrate(db: sqlite3.Connection) -> None:
-        db.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
-        row = db.execute("SELECT version FROM schema_version").fetchone()
+    def _connect_read_only(self) -> sqlite3.Connection:
+        """The database of a store on a read-only file system.
+
+        Transactions still in the write-ahead log (a file system that turned read-only under a
+        running station) are read when SQLite can use the log without writing; otherwise the
+        file is read as it is (``immutable``), and a note says that recent saves may be
+        missing from what is read."""
+        base = self.db_path.resolve().as_uri()
+        wal = Path(str(self.db_path) + "-wal")
+        attempts = ([f"{base}?mode=ro"] if wal.exists() else []) + [f"{base}?mode=ro&immutable=1"]
+        last: sqlite3.Error | None = None
+        for uri in attempts:
+            try:
+                db = sqlite3.connect(uri, uri=True, timeout=30, isolation_level=None,
+                                     check_same_thread=False)
+                db.row_factory = sqlite3.Row
+                self._check_version(db)
+                db.execute("SELECT COUNT(*) FROM photos").fetchone()
+            except sqlite3.Error as e:
+                last = e
+                continue
+            if "immutable" in uri and wal.exists() and wal.stat().st_size > 0:
+                self.notes.append("the database's write-ahead log could not be read on the "
+                                  "read-only file system: the latest saves may be missing")
+            return db
+        raise sqlite3.DatabaseError(str(last))
+
+    def _check_version(self, db: sqlite3.Connection) -> int:
+        """The schema version of ``db``; a newer one than this program knows is refused (its
+        tables may mean something else, and a migration of ours would corrupt them)."""
+        row = db.execute("SELECT version FROM schema_version").fetchone() if db.execute(
+            "SELECT 1 FROM sqlite_master WHERE name = 'schema_version'").fetchone() else None
         version = int(row[0]) if row else 0
-        if row is None:
+        if version > len(MIGRATIONS):
+            db.close()
+            raise StoreError(0, f"the station database {self.db_path} has schema version "
+                             f"{version}, newer than this program's {len(MIGRATIONS)}: update "
+                             "capture-station; the store was not changed")
+        return version
+
+    def _migrate(self, db: sqlite3.Connection) -> None:
+        version = self._check_version(db)
+        db.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+        if db.execute("SELECT version FROM schema_version").fetchone() is None:
             db.execute("INSERT INTO schema_version VALUES (0)")
         for i in range(version, len(MIGRATIONS)):
             db.execute("BEGIN IMMEDIATE")
@@ -292,10 +374,14 @@ class Store:
         self._db.execute("BEGIN IMMEDIATE")
         try:
             yield self._db
+            self._db.execute("COMMIT")
         except BaseException:
-            self._db.execute("ROLLBACK")
+            # A failed COMMIT (disk full) may leave the transaction open; it must never be
+            # committed later by the next statement, so it is rolled back whatever happened.
+            if self._db.in_transaction:
+                with contextlib.suppress(sqlite3.Error):
+                    self._db.execute("ROLLBACK")
             raise
-        self._db.execute("COMMIT")
 
     def close(self) -> None:
         with contextlib.suppress(sqlite3.Error):
@@ -307,6 +393,12 @@ class Store:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    def require_writable(self, what: str = "save a photo") -> None:
+        """Refuse work that must write (a save) on a read-only store, before it starts."""
+        if self.read_only:
+            raise StoreError(errno.EROFS, f"cannot {what}: the data folder {self.root} is on a "
+                             "read-only file system; nothing was saved")
 
     # -- photos -----------------------------------------------------------------------------
     def photo_path(self, candidate_id: str) -> Path:
@@ -380,6 +472,7 @@ class Store:
         look and its save.
         """
         cid = require_valid_id(photo.candidate_id, self.standard)
+        self.require_writable(f"save the photo for {cid}")
         with self._save_lock:
             if only_if is not None and not only_if(self.current(cid)):
                 return None
@@ -421,24 +514,37 @@ class Store:
         if original is not None:
             opath = self.originals_dir / cid / f"{stamp}-{_safe_name(original[0])}"
             record["original_path"] = str(opath.relative_to(self.root))
-        with self.transaction() as db:
-            cur = db.execute(
-                "INSERT INTO pending_saves (candidate_id, sha256, record_json, started_at)"
-                " VALUES (?,?,?,?)",
-                (cid, digest, json.dumps(record, ensure_ascii=False), now.isoformat()),
-            )
-            pending_id = int(cur.lastrowid or 0)
+        what = f"save the photo for {cid}"
+        try:
+            with self.transaction() as db:
+                cur = db.execute(
+                    "INSERT INTO pending_saves (candidate_id, sha256, record_json, started_at)"
+                    " VALUES (?,?,?,?)",
+                    (cid, digest, json.dumps(record, ensure_ascii=False), now.isoformat()),
+                )
+                pending_id = int(cur.lastrowid or 0)
+        except sqlite3.Error as e:
+            raise _db_store_error(e, what) from None
+        had_old = False
+        in_place = False
+        if os.path.islink(final):
+            with contextlib.suppress(sqlite3.Error), self.transaction() as db:
+                db.execute("DELETE FROM pending_saves WHERE id = ?", (pending_id,))
+            raise StoreError(errno.ELOOP, f"refused: {final} is a symbolic link where the store "
+                             "keeps a photo; nothing was saved")
         try:
             tmp = write_temp(self.photos_dir, final.name, data)
             try:
                 if original is not None:
-                    ensure_private_dir(self.originals_dir / cid)
+                    _store_dir(self.originals_dir / cid)
                     atomic_write(self.root / record["original_path"], original[1])
-                if final.exists():
-                    ensure_private_dir(hpath.parent)
+                if _lexists_file(final):
+                    _store_dir(hpath.parent)
                     _link_or_copy(final, hpath)
                     fsync_dir(hpath.parent)
+                    had_old = True
                 os.replace(tmp, final)
+                in_place = True
             except BaseException:
                 with contextlib.suppress(OSError):
                     tmp.unlink()
@@ -447,12 +553,23 @@ class Store:
             # What is recorded is what is on disk: read it back and compare.
             if sha256_hex(final.read_bytes()) != digest:
                 raise OSError(errno.EIO, "the file read back differs from what was written")
-        except OSError as e:
-            with contextlib.suppress(sqlite3.Error), self.transaction() as db:
-                db.execute("DELETE FROM pending_saves WHERE id = ?", (pending_id,))
-            raise _as_store_error(e, f"save the photo for {cid}") from None
-        with self.transaction() as db:
-            self._record_saved(db, record, pending_id, "accept")
+            with self.transaction() as db:
+                self._record_saved(db, record, pending_id, "accept")
+        except (OSError, sqlite3.Error) as e:
+            # A save reported as failed must never become current later: the file goes back to
+            # what it was before the intent row is dropped, so that neither the next start's
+            # recovery (which finishes a save whose file is in place) nor an export sees it.
+            rolled_back = not in_place or self._roll_back(final, hpath, had_old)
+            if rolled_back:
+                with contextlib.suppress(sqlite3.Error), self.transaction() as db:
+                    db.execute("DELETE FROM pending_saves WHERE id = ?", (pending_id,))
+            err = (_db_store_error(e, what) if isinstance(e, sqlite3.Error)
+                   else _as_store_error(e, what))
+            if not rolled_back:
+                raise StoreError(err.errno, f"{err}; the new file could not be taken back and "
+                                 "will be recorded on the next start") from None
+            raise StoreError(err.errno, f"{err}; nothing was saved"
+                             + ("; the previous photo is kept" if had_old else "")) from None
         rec = self.current(cid)
         assert rec is not None
         return rec
@@ -474,6 +591,20 @@ class Store:
             n += 1
             path = folder / f"{stamp}_{n}{final.suffix}"
         return path
+
+    def _roll_back(self, final: Path, hpath: Path, had_old: bool) -> bool:
+        """Put the photo that was current before a failed save back under ``final`` (from its
+        history link, which needs no disk space), or remove the new file when there was none.
+        True when done."""
+        try:
+            if had_old:
+                os.replace(hpath, final)
+            else:
+                final.unlink(missing_ok=True)
+            fsync_dir(self.photos_dir)
+        except OSError:
+            return False
+        return True
 
     def _record_saved(self, db: sqlite3.Connection, record: dict[str, Any], pending_id: int,
                       action: str) -> None:
@@ -541,6 +672,9 @@ class Store:
         return done
 
     def _audit(self, db: sqlite3.Connection, action: str, cid: str | None, detail: dict[str, Any]) -> None:
+        """One audit row. Its detail is read by people (reasons, file names), so resident IDs in
+        it are masked; the ``candidate_id`` column keeps the whole key, as the records do."""
+        detail = mask_ids_in(detail)
         db.execute(
             "INSERT INTO audit (at, action, candidate_id, station, operator, detail)"
             " VALUES (?,?,?,?,?,?)",
@@ -589,7 +723,7 @@ class _SaveLock:
         if not HAVE_FLOCK:
             return self
         try:
-            self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+            self._fd = _open_lock_file(self.path)
             flock(self._fd)
         except OSError as e:
             if self._fd is not None:
@@ -616,14 +750,14 @@ class _StoreLock:
     Elsewhere the lock is a no-op that reports "first" (a single-station Windows PC).
     """
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
+    def __init__(self, path: Path | None) -> None:
+        self.path = path  # None: a read-only store, nothing to lock
         self.fd: int | None = None
 
     def acquire_first(self) -> bool:
-        if not HAVE_FLOCK:
+        if not HAVE_FLOCK or self.path is None:
             return True
-        self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        self.fd = _open_lock_file(self.path)
         if flock(self.fd, wait=False):
             return True
         flock(self.fd, shared=True)
@@ -638,6 +772,123 @@ class _StoreLock:
             with contextlib.suppress(OSError):
                 os.close(self.fd)
             self.fd = None
+
+
+def _is_read_only_fs(path: Path) -> bool:
+    try:
+        return bool(os.statvfs(path).f_flag & getattr(os, "ST_RDONLY", 1))
+    except (OSError, AttributeError):
+        return False
+
+
+def _claim_root(root: Path, create: bool) -> bool:
+    """Check (or make) ``root`` a store folder; True when it is on a read-only file system.
+
+    A store is created only in a new folder, an empty one, or one that already is a store: the
+    store makes its folder private (0700), which must never happen to a shared folder (``/tmp``,
+    a 1777 exchange folder) or to a folder of other files given by mistake.
+    """
+    try:
+        st = os.stat(root)
+    except FileNotFoundError:
+        if not create:
+            raise StoreError(errno.ENOENT,
+                             f"no station store at {root} (nothing was created)") from None
+        root.mkdir(parents=True, mode=DIR_MODE)
+        _write_marker(root)
+        return False
+    if not stat.S_ISDIR(st.st_mode):
+        raise StoreError(errno.ENOTDIR, f"cannot use {root} as the data folder: not a folder")
+    read_only = _is_read_only_fs(root)
+    names = set(os.listdir(root))
+    if MARKER in names or "station.db" in names:
+        if MARKER not in names and not read_only:
+            with contextlib.suppress(OSError):
+                _write_marker(root)  # a store from before the marker
+    else:
+        if not create:
+            raise StoreError(errno.ENOENT, f"no station store at {root} (nothing was created)")
+        if names - STATION_ENTRIES:
+            raise StoreError(errno.EEXIST, f"refused: {root} is not empty and is not a station "
+                             "store; give a new or empty folder")
+        if st.st_mode & 0o022 or (hasattr(os, "geteuid") and st.st_uid != os.geteuid()):
+            raise StoreError(errno.EPERM, f"refused: {root} is a shared folder (writable by "
+                             "others or owned by another user); give a new folder")
+        _write_marker(root)
+    if not read_only and stat.S_IMODE(st.st_mode) != DIR_MODE:
+        with contextlib.suppress(OSError):
+            os.chmod(root, DIR_MODE)
+    return read_only
+
+
+def _write_marker(root: Path) -> None:
+    atomic_write(root / MARKER, b"capture-station store\n")
+
+
+def _store_dir(path: Path, *, create: bool = True) -> Path:
+    """A folder of the store: created private, tightened to 0700 when it is not, and never a
+    symbolic link (a link would send photos, chmods and clean-ups outside the store)."""
+    try:
+        st = os.lstat(path)
+    except FileNotFoundError:
+        if not create:
+            return path
+        os.mkdir(path, DIR_MODE)
+        return path
+    if stat.S_ISLNK(st.st_mode):
+        raise StoreError(errno.ELOOP, f"refused: {path} is a symbolic link where the store keeps "
+                         "a folder; the store is not opened")
+    if not stat.S_ISDIR(st.st_mode):
+        raise StoreError(errno.ENOTDIR, f"refused: {path} is not a folder")
+    if stat.S_IMODE(st.st_mode) != DIR_MODE and create:
+        with contextlib.suppress(OSError):
+            os.chmod(path, DIR_MODE)
+    return path
+
+
+def _refuse_links(store: Store) -> None:
+    """Refuse a store with a symbolic link where a photo or a folder belongs; tighten files and
+    folders that others may read or write (a photo left 0666, a history folder 0777)."""
+    for folder, want_dirs in ((store.photos_dir, False), (store.history_dir, True),
+                              (store.originals_dir, True)):
+        if not folder.is_dir():
+            continue
+        for entry in os.scandir(folder):
+            if entry.is_symlink():
+                raise StoreError(errno.ELOOP, f"refused: {entry.path} is a symbolic link where "
+                                 "the store keeps a " + ("folder" if want_dirs else "photo")
+                                 + "; the store is not opened")
+            if store.read_only:
+                continue
+            mode = entry.stat(follow_symlinks=False).st_mode
+            if stat.S_IMODE(mode) & 0o077:
+                with contextlib.suppress(OSError):
+                    os.chmod(entry.path, DIR_MODE if stat.S_ISDIR(mode) else FILE_MODE)
+
+
+def _db_store_error(e: sqlite3.Error, what: str) -> StoreError:
+    """A database failure during a save as a store error with the operator's reason."""
+    code = getattr(e, "sqlite_errorcode", None)
+    if code == sqlite3.SQLITE_FULL or "full" in str(e):
+        return StoreError(errno.ENOSPC, f"cannot {what}: disk full")
+    if code == sqlite3.SQLITE_READONLY or "readonly" in str(e):
+        return StoreError(errno.EROFS, f"cannot {what}: read-only file system")
+    return StoreError(0, f"cannot {what}: station database error ({e})")
+
+
+def _lexists_file(p: Path) -> bool:
+    """``p`` exists (without following a symlink)."""
+    return os.path.lexists(p)
+
+
+def _open_lock_file(path: Path) -> int:
+    """A lock file of the store, opened without following a symbolic link and kept 0600."""
+    fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), FILE_MODE)
+    if hasattr(os, "fchmod"):
+        with contextlib.suppress(OSError):
+            if stat.S_IMODE(os.fstat(fd).st_mode) != FILE_MODE:
+                os.fchmod(fd, FILE_MODE)
+    return fd
 
 
 def _split_sql(script: str) -> list[str]:
