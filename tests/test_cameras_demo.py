@@ -170,11 +170,39 @@ def test_demo_plays_at_the_set_rate(folder):
 
 
 def test_folder_frames_cycle_in_name_order(folder, images):
-    with open_camera(f"demo:{folder}?fps=100") as cam:
+    with open_camera(f"demo:{folder}?fps=100&hold=0") as cam:
         frames = _collect(cam, 7)
     for i, f in enumerate(frames):
         assert np.array_equal(f.rgb, images[i % 3])  # exact: no sway, no noise for files
     assert [f.number for f in frames] == list(range(1, 8))
+
+
+def test_folder_pictures_stay_for_the_hold_time(folder, images):
+    """Each picture of a folder is a sitter in front of the camera for a few seconds, not a
+    new face on every frame (the default hold is 3 s)."""
+    with open_camera(f"demo:{folder}?fps=50") as cam:
+        frames = _collect(cam, 40, timeout=10)
+    assert all(np.array_equal(f.rgb, images[0]) for f in frames)  # 0.8 s: still the first
+    with open_camera(f"demo:{folder}?fps=50&hold=0.5") as cam:
+        got: list = []
+        cam.on_frame(got.append)
+        cam.start_live()
+        assert wait_until(lambda: len(got) >= 80, 10)
+    shown = [next(i for i, im in enumerate(images) if np.array_equal(f.rgb, im)) for f in got[:80]]
+    runs = [shown[0]]
+    lengths = [1]
+    for i in shown[1:]:
+        if i == runs[-1]:
+            lengths[-1] += 1
+        else:
+            runs.append(i)
+            lengths.append(1)
+    assert runs[:3] == [0, 1, 2]  # in name order
+    assert all(n == 25 for n in lengths[1:-1])  # 0.5 s at 50 fps, each picture
+    timestamps = [f.timestamp for f in got[:80]]
+    first_change = timestamps[lengths[0]]
+    second_change = timestamps[lengths[0] + lengths[1]]
+    assert 0.35 <= second_change - first_change <= 0.8
 
 
 def test_video_file_plays_in_a_loop(tmp_path, images):

@@ -1,7 +1,9 @@
 """The demo camera: a stand-in for real hardware, for trying the station and for tests.
 
 It plays a folder of images or a video file at a set frame rate in a loop (``demo:PATH``,
-``demo:PATH?fps=30``), or with ``demo`` alone a built-in scene: a public-domain portrait (Grace
+``demo:PATH?fps=30``; each picture of a folder stays for ``hold`` seconds, 3 by default, the
+way a sitter stays in front of the camera: a new face on every frame is no scene an operator
+or the live analysis ever sees), or with ``demo`` alone a built-in scene: a public-domain portrait (Grace
 Hopper, shipped with matplotlib as sample data) cut out with MediaPipe selfie segmentation and
 placed on an even near-white backdrop in a 1280x720 landscape frame, the way a subject stands
 in front of the station. Each frame adds a slow sub-pixel sway (translation only: never rotated
@@ -39,6 +41,7 @@ from capture_station.cameras.imaging import (
 
 DEFAULT_SIZE = (1280, 720)
 DEFAULT_FPS = 30.0
+DEFAULT_HOLD_S = 3.0  # how long each picture of a folder is shown
 BACKDROP_RGB = (250, 250, 250)
 
 # Geometry of matplotlib's grace_hopper.jpg (512x600), measured once with the MediaPipe face
@@ -317,10 +320,11 @@ class _FolderSource(_Source):
     def __init__(self, paths: list[Path], label: str) -> None:
         self.paths = paths
         self.label = label
+        self.frames_per_picture = 1  # set by the camera from its frame rate and hold time
         self._cache: dict[int, np.ndarray] = {}
 
     def frame(self, k: int) -> np.ndarray:
-        i = k % len(self.paths)
+        i = (k // max(1, self.frames_per_picture)) % len(self.paths)
         img = self._cache.get(i)
         if img is None:
             try:
@@ -413,6 +417,7 @@ class DemoCamera(Camera):
         path: str | None = None,
         *,
         fps: float = DEFAULT_FPS,
+        hold: float = DEFAULT_HOLD_S,
         size: tuple[int, int] | None = None,
         sway: float | None = None,
         noise: float | None = None,
@@ -427,6 +432,8 @@ class DemoCamera(Camera):
     ) -> None:
         if fps <= 0 or not math.isfinite(fps):
             raise CameraError(f"demo: fps must be positive, got {fps}")
+        if hold < 0 or not math.isfinite(hold):
+            raise CameraError(f"demo: hold must be 0 or more seconds, got {hold}")
         path = path or None
         label = Path(path).name if path else "built-in scene"
         super().__init__(
@@ -437,6 +444,7 @@ class DemoCamera(Camera):
         self._path = path
         self._size = (int(size[0]), int(size[1])) if size else None
         self._fps_set = float(fps)
+        self._hold = float(hold)
         # the built-in scene sways and is noisy by default; recorded material is played as is
         self._sway = float(sway if sway is not None else (0.0 if path else 2.5))
         self._noise = float(noise if noise is not None else (0.0 if path else 2.0))
@@ -469,11 +477,17 @@ class DemoCamera(Camera):
         if self._source is None:
             self._source = _source_for(self._path, self._size)
         self._source.open()
+        self._set_hold()
         self._since_connect = 0
 
     def _device_close(self) -> None:
         if self._source is not None:
             self._source.close()
+
+    def _set_hold(self) -> None:
+        """Frames per folder picture at the current rate (at least one)."""
+        if isinstance(self._source, _FolderSource):
+            self._source.frames_per_picture = max(1, round(self._hold * self._fps_set))
 
     def _frame_period(self) -> float | None:
         return 1.0 / self._fps_set
@@ -543,6 +557,7 @@ class DemoCamera(Camera):
         if not (0 < fps <= 240):
             raise CameraError(f"demo: fps must be between 0 and 240, got {value}")
         self._fps_set = fps
+        self._set_hold()
 
     # -- rendering
 

@@ -7,6 +7,7 @@ A spec is ``KIND[:ARG][?OPTION=VALUE&...]``:
 * ``gphoto2`` (the first camera libgphoto2 finds) or ``gphoto2:usb:001,004``, options
   ``busy_retries``, ``busy_delay``, ``keep`` (keep the picture on the card, default 1);
 * ``demo`` (built-in scene) or ``demo:PATH`` (folder of images or a video), options ``fps``,
+  ``hold`` (seconds each picture of a folder is shown, default 3; 0: a new one every frame),
   ``size`` (``1280x720``), ``sway``, ``noise``, ``seed`` and the fault injections
   ``drop_every``, ``slow_ms``, ``disconnect_after``, ``reconnect_fail``.
 
@@ -86,6 +87,7 @@ def _str(kind: str, key: str, value: str) -> str:
 _OPTION_TYPES: dict[str, dict[str, tuple[str, Callable[[str, str, str], Any]]]] = {
     "demo": {
         "fps": ("fps", _float),
+        "hold": ("hold", _float),
         "size": ("size", _size),
         "sway": ("sway", _float),
         "noise": ("noise", _float),
