@@ -13,6 +13,7 @@ from dataclasses import replace
 
 from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QCheckBox,
     QComboBox,
     QDialog,
@@ -60,6 +61,9 @@ class SettingsDialog(QDialog):
         self.camera = QComboBox()
         self.camera.setObjectName("camera")
         self.camera.setEditable(True)
+        # A typed spec stays typed text: inserting it as a list item on Enter gave an item
+        # without a spec, read back as "" (automatic).
+        self.camera.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.language = QComboBox()
         self.language.setObjectName("language")
         for lang in LANGUAGES:
@@ -93,9 +97,15 @@ class SettingsDialog(QDialog):
         )
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
+        # Why OK is disabled, in words: a greyed-out button alone does not say what is missing.
+        self.missing = QLabel()
+        self.missing.setObjectName("settingsMissing")
+        self.missing.setWordWrap(True)
+        self.missing.setStyleSheet("color: #c62828;")
         lay = QVBoxLayout(self)
         lay.addWidget(self.intro)
         lay.addLayout(self.form)
+        lay.addWidget(self.missing)
         lay.addWidget(self.buttons)
 
         self._fill_offices()
@@ -146,15 +156,34 @@ class SettingsDialog(QDialog):
         if d:
             self.data_dir.setText(d)
 
+    def missing_fields(self) -> list[str]:
+        """The names of the required fields still empty (OK stays disabled until none)."""
+        missing = []
+        if self.office.currentIndex() < 0:
+            missing.append(self.tr("考试机构"))
+        if not self.data_dir.text().strip():
+            missing.append(self.tr("保存文件夹"))
+        return missing
+
     def _validate(self) -> None:
-        ok = self.office.currentIndex() >= 0 and bool(self.data_dir.text().strip())
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(ok)
+        missing = self.missing_fields()
+        ok_button: QAbstractButton | None = self.buttons.button(
+            QDialogButtonBox.StandardButton.Ok)
+        if ok_button is not None:
+            ok_button.setEnabled(not missing)
+        self.missing.setText(
+            self.tr("请填写：{fields}").format(fields="、".join(missing)) if missing else "")
+        self.missing.setVisible(bool(missing))
 
     def camera_spec(self) -> str:
+        """The chosen camera's spec: a listed camera's own spec, "" for automatic, or the text
+        typed by hand."""
         i = self.camera.currentIndex()
         text = self.camera.currentText().strip()
         if i >= 0 and self.camera.itemText(i) == self.camera.currentText():
-            return str(self.camera.itemData(i) or "")
+            data = self.camera.itemData(i)
+            if data is not None:
+                return str(data)
         return text  # typed by hand
 
     def result_settings(self) -> Settings:
@@ -204,3 +233,4 @@ class SettingsDialog(QDialog):
         self._fill_offices()
         if self.camera.count():
             self.camera.setItemText(0, self.tr("自动（第一台找到的相机）"))
+        self._validate()

@@ -44,6 +44,7 @@ class StationStatusBar(QStatusBar):
         self._camera_name = ""
         self._camera_fps = 0.0
         self._camera_state = ""
+        self._camera_demo = False
         self._analysis_fps = 0.0
         self._free: int | None = None
         self._folder = ""
@@ -51,8 +52,12 @@ class StationStatusBar(QStatusBar):
         self._calibration_due = True
         self.retranslate()
 
-    def set_camera(self, name: str, fps: float, state: str = "connected") -> None:
+    def set_camera(self, name: str, fps: float, state: str = "connected",
+                   demo: bool = False) -> None:
+        """The camera as the window names it (see ``camera_control.camera_display_name``);
+        ``demo``: the demo camera, shown in amber so it is never taken for a real one."""
         self._camera_name, self._camera_fps, self._camera_state = name, fps, state
+        self._camera_demo = demo
         self._show_camera()
 
     def set_analysis_fps(self, fps: float) -> None:
@@ -87,12 +92,14 @@ class StationStatusBar(QStatusBar):
     def _show_camera(self) -> None:
         if not self._camera_name:
             self.camera.setText(self.tr("无相机"))
+            self.camera.setStyleSheet("color: #c62828;")
             return
         if self._camera_state and self._camera_state != "connected":
             self.camera.setText(self.tr("{name}（已断开）").format(name=self._camera_name))
             self.camera.setStyleSheet("color: #c62828;")
             return
-        self.camera.setStyleSheet("")
+        self.camera.setStyleSheet(
+            "color: #b26a00; font-weight: bold;" if self._camera_demo else "")
         self.camera.setText(
             self.tr("{name} · {fps:.1f} 帧/秒").format(name=self._camera_name, fps=self._camera_fps)
         )

@@ -1,0 +1,178 @@
+"""No silent wrong state in the window: no camera is said so (never the demo scene instead),
+the demo camera is marked, and messages that no longer hold go away.
+
+Real windows and widgets (pytest-qt, offscreen); cameras are real specs: ``webcam:97`` is a
+device that does not exist, ``demo`` the built-in scene.
+"""
+
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+import pytest
+
+pytest.importorskip("pytestqt")
+
+from PySide6.QtCore import Qt  # noqa: E402
+from PySide6.QtWidgets import QDialogButtonBox  # noqa: E402
+
+from capture_station.cameras.base import Camera  # noqa: E402
+from capture_station.cameras.registry import CameraSearch, Probe, open_camera  # noqa: E402
+from capture_station.gui import i18n  # noqa: E402
+from capture_station.gui.camera_control import first_camera_spec, probe_lines  # noqa: E402
+from capture_station.gui.main_window import MainWindow  # noqa: E402
+from capture_station.settings import Settings  # noqa: E402
+
+THREAD_PREFIXES = ("camera-", "live-analysis", "store_", "camera-ops", "camera-list")
+
+
+@pytest.fixture
+def make_window(qtbot, tmp_path):
+    i18n.set_language("zh_CN")
+    windows: list[MainWindow] = []
+    opened: list[str] = []
+
+    def opener(spec: str) -> Camera:
+        opened.append(spec)  # the real registry opens it; the list says what was asked for
+        return open_camera(spec)
+
+    def make(camera: str = "demo") -> MainWindow:
+        s = Settings(office="urumqi", station_name="test-station", operator="tester",
+                     data_dir=str(tmp_path / "data"), camera=camera)
+        win = MainWindow(s, settings_path=tmp_path / "settings.json", camera_opener=opener)
+        win.opened_specs = opened  # type: ignore[attr-defined]
+        win.show()
+        windows.append(win)
+        return win
+
+    yield make
+    for w in windows:
+        w.shutdown()
+        w.close()
+        w.deleteLater()
+    i18n.set_language("zh_CN")
+    assert [t.name for t in threading.enumerate() if t.name.startswith(THREAD_PREFIXES)] == []
+
+
+def _grab(widget) -> np.ndarray:  # type: ignore[no-untyped-def]
+    img = widget.grab().toImage().convertToFormat(widget.grab().toImage().Format.Format_RGB888)
+    w, h = img.width(), img.height()
+    return np.frombuffer(img.constBits(), np.uint8, img.bytesPerLine() * h).reshape(
+        h, img.bytesPerLine())[:, : w * 3].reshape(h, w, 3).copy()
+
+
+def test_auto_never_falls_back_to_the_demo_camera():
+    nothing = CameraSearch([], [Probe("webcam", "/dev/video*", "absent")])
+    assert first_camera_spec(nothing) is None
+    lines = probe_lines(nothing.tried)
+    assert lines == ["摄像头 /dev/video*：未发现设备"]
+
+
+def test_missing_camera_shows_the_panel_and_the_demo_only_on_request(make_window, qtbot):
+    win = make_window(camera="webcam:97")
+    qtbot.waitUntil(win.no_camera.isVisible, timeout=20_000)
+    assert win.no_camera.title.text() == "无法打开相机 webcam:97"
+    assert "webcam:97" in win.no_camera.tried.text()
+    assert win.no_camera.retry_button.text() == "重试"
+    assert win.no_camera.demo_button.text() == "使用演示相机"
+    assert win.cameras.camera is None
+    assert win.opened_specs == ["webcam:97"]  # nothing opened the demo camera
+    assert win.status.camera.text() == "无相机"
+    assert not win.live.demo
+    # retry asks again for the same camera, and again no demo
+    win.no_camera.retry_button.click()
+    qtbot.waitUntil(lambda: len(win.opened_specs) == 2 and win.no_camera.isVisible(),
+                    timeout=20_000)
+    assert win.opened_specs == ["webcam:97", "webcam:97"]
+    # the demo on purpose: opened, marked, named in Chinese; the settings keep their camera
+    qtbot.mouseClick(win.no_camera.demo_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: win.cameras.camera is not None and win._camera_state == "connected",
+                    timeout=40_000)
+    assert win.opened_specs[-1] == "demo"
+    assert not win.no_camera.isVisible()
+    assert win.live.demo and win.review.view.demo
+    assert win.status.camera.text().startswith("演示相机")
+    assert win.settings.camera == "webcam:97"
+    qtbot.waitUntil(lambda: win.live.frames_shown > 2, timeout=20_000)
+    win.resize(1366, 768)
+    qtbot.wait(100)
+    marked = _grab(win.live)
+    win.live.set_demo(False)
+    plain = _grab(win.live)
+    win.live.set_demo(True)
+    diff = np.abs(marked.astype(int) - plain.astype(int)).max(axis=2) > 30
+    assert diff.mean() > 0.01  # the big 演示 DEMO text covers a visible part of the picture
+    redder = (marked[..., 0].astype(int) - marked[..., 2]) > (plain[..., 0].astype(int) - plain[..., 2]) + 20
+    assert (diff & redder).sum() > 500
+
+
+def test_automatic_choice_without_a_camera_says_so(make_window, qtbot):
+    from capture_station.cameras.registry import search_cameras
+
+    if search_cameras().found:
+        pytest.skip("this machine has a camera attached")
+    win = make_window(camera="")
+    qtbot.waitUntil(win.no_camera.isVisible, timeout=20_000)
+    assert win.no_camera.title.text() == "未找到相机"
+    tried = win.no_camera.tried.text()
+    assert "摄像头" in tried and "单反相机" in tried
+    assert win.opened_specs == []  # nothing was opened: no camera, and never the demo
+    assert win.cameras.camera is None
+
+
+def test_typed_camera_spec_survives_enter_in_settings(qtbot, tmp_path):
+    from capture_station.gui.settings_dialog import SettingsDialog
+
+    i18n.set_language("zh_CN")
+    dlg = SettingsDialog(Settings(office="urumqi", data_dir=str(tmp_path), camera=""),
+                         list_cameras=False)
+    qtbot.addWidget(dlg)
+    dlg.show()
+    edit = dlg.camera.lineEdit()
+    edit.selectAll()
+    qtbot.keyClicks(edit, "webcam:3")
+    with qtbot.waitSignal(dlg.accepted, timeout=2000):
+        qtbot.keyClick(edit, Qt.Key.Key_Return)  # Enter: the dialog's default button, OK
+    assert dlg.result_settings().camera == "webcam:3"
+
+
+def test_first_run_dialog_says_what_is_missing(qtbot, tmp_path):
+    from capture_station.gui.settings_dialog import SettingsDialog
+
+    i18n.set_language("zh_CN")
+    dlg = SettingsDialog(Settings(data_dir=str(tmp_path)), first_run=True, list_cameras=False)
+    qtbot.addWidget(dlg)
+    dlg.show()
+    ok = dlg.buttons.button(QDialogButtonBox.StandardButton.Ok)
+    assert not ok.isEnabled()
+    assert dlg.missing.isVisible() and dlg.missing.text() == "请填写：考试机构"
+    dlg.data_dir.clear()
+    assert dlg.missing.text() == "请填写：考试机构、保存文件夹"
+    dlg.office.setCurrentIndex(dlg.office.findData("aksu"))
+    dlg.data_dir.setText(str(tmp_path))
+    assert ok.isEnabled() and not dlg.missing.isVisible()
+
+
+def test_double_click_on_a_history_item_opens_one_record(qtbot):
+    from capture_station.gui.history_panel import HistoryPanel
+    from capture_station.records.store import PhotoRecord
+
+    panel = HistoryPanel()
+    qtbot.addWidget(panel)
+    panel.resize(380, 300)
+    panel.show()
+    rec = PhotoRecord(1, "2023650100123", "photos/2023650100123.jpg", "0" * 64, 30_000, 80,
+                      True, [], None, "s", "o", "demo", None, None, "2026-12-01T09:30:00+08:00",
+                      None)
+    panel.set_records([(rec, None)])
+    opened: list[object] = []
+    panel.open_requested.connect(opened.append)
+    rect = panel.list.visualItemRect(panel.list.item(0))
+    # a real double-click: press and release, then the double-click event
+    qtbot.mouseClick(panel.list.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.mouseDClick(panel.list.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.wait(50)
+    assert opened == [rec]
+    qtbot.keyClick(panel.list, Qt.Key.Key_Return)  # the keyboard path still opens it
+    assert opened == [rec, rec]
