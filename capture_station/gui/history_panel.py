@@ -51,8 +51,9 @@ class HistoryPanel(QWidget):
         self.list.setObjectName("historyList")
         self.list.setIconSize(QSize(THUMB_HEIGHT * 3 // 4, THUMB_HEIGHT))
         self.list.setUniformItemSizes(True)
+        # Activation is a double-click (or a single click where the desktop says so) and
+        # Enter; listening to double-clicks as well opened every record twice.
         self.list.itemActivated.connect(self._activated)
-        self.list.itemDoubleClicked.connect(self._activated)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.title)
