@@ -68,10 +68,31 @@ def test_scene_is_a_landscape_frame_with_the_face_where_the_station_expects_it(s
     eye_y = (pt(468)[1] + pt(473)[1]) / 2
     assert 285 <= eye_y <= 325
     assert abs((cheek_l[0] + cheek_r[0]) / 2 - 640) < 12
-    # head top (the cap) well inside the frame, with room above it
+    # head top (the hair) well inside the frame, with room above it
     person = np.abs(scene.astype(int) - BACKDROP_RGB).max(axis=2) > 12
     top = int(np.flatnonzero(person[:, 560:720].any(axis=1))[0])
     assert 50 <= top <= 130
+
+
+def test_scene_sitter_wears_no_cap(scene):
+    """The portrait's Navy cap is gone: above the eyebrows there is grey hair and forehead,
+    no dark navy cloth and no white cap top, and the crown sits at a natural height (about
+    as far above the eyes as the chin is below them)."""
+    pt = _face_mesh(scene)
+    eye_y = (pt(468)[1] + pt(473)[1]) / 2
+    chin_y = pt(152)[1]
+    cheek_l, cheek_r = pt(234)[0], pt(454)[0]
+    person = np.abs(scene.astype(int) - BACKDROP_RGB).max(axis=2) > 12
+    cols = slice(int(cheek_l), int(cheek_r))
+    top = int(np.flatnonzero(person[:, cols].any(axis=1))[0])
+    assert 0.85 <= (eye_y - top) / (chin_y - eye_y) <= 1.35
+    head = scene[top : int(eye_y - 0.35 * (chin_y - eye_y)), cols]
+    hsv = cv2.cvtColor(np.ascontiguousarray(head), cv2.COLOR_RGB2HSV)
+    navy = (hsv[..., 2] < 70) | ((hsv[..., 0] > 100) & (hsv[..., 0] < 135) & (hsv[..., 1] > 80))
+    assert navy.mean() < 0.01
+    hair = scene[top + 8 : top + 40, int(cheek_l + 40) : int(cheek_r - 40)].reshape(-1, 3)
+    grey = np.abs(hair.astype(int) - hair.mean(axis=1, keepdims=True)).max(axis=1) < 20
+    assert grey.mean() > 0.9 and 120 < hair.mean() < 230  # grey hair, not skin or backdrop
 
 
 def test_scene_backdrop_is_even_near_white(scene):
@@ -89,7 +110,7 @@ def test_scene_is_not_mirrored(scene):
 
     with cbook.get_sample_data("grace_hopper.jpg") as fh:
         original = np.asarray(Image.open(fh).convert("RGB"))
-    face = original[130:330, 180:350]  # eyes, glasses, nose, mouth: clearly asymmetric
+    face = original[160:330, 180:350]  # eyes, glasses, nose, mouth: clearly asymmetric
     s = 250 / (355.3 - 174.6)
     face = cv2.resize(face, None, fx=s, fy=s, interpolation=cv2.INTER_CUBIC)
     straight = cv2.matchTemplate(scene, face, cv2.TM_CCOEFF_NORMED).max()
