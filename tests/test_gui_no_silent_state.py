@@ -176,3 +176,23 @@ def test_double_click_on_a_history_item_opens_one_record(qtbot):
     assert opened == [rec]
     qtbot.keyClick(panel.list, Qt.Key.Key_Return)  # the keyboard path still opens it
     assert opened == [rec, rec]
+
+
+def test_failed_calibration_reads_as_failed_in_the_status_bar(make_window, qtbot, tmp_path):
+    from capture_station.calibration import Status, calibrate, save_profile, synthetic
+
+    win = make_window(camera="webcam:97")
+    qtbot.waitUntil(lambda: win.status.calibration.text() == "未校准", timeout=20_000)
+    backdrop = synthetic.backdrop((1280, 720), level=250.0, left_right=0.15, seed=31)
+    failed = calibrate(backdrop, None)
+    assert failed.status == Status.FAIL
+    save_profile(failed, win.data_path)  # saved on purpose (the page asks first)
+    win.refresh_disk()
+    qtbot.waitUntil(lambda: win.status.calibration.text() == "校准未通过，请重新校准",
+                    timeout=20_000)
+    assert "#c62828" in win.status.calibration.styleSheet()
+    good = calibrate(synthetic.backdrop((1280, 720), level=250.0, seed=31), None)
+    assert good.status != Status.FAIL
+    save_profile(good, win.data_path)
+    win.refresh_disk()
+    qtbot.waitUntil(lambda: win.status.calibration.text().startswith("校准于"), timeout=20_000)

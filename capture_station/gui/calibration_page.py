@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMessageBox,
     QPushButton,
     QSizePolicy,
     QSplitter,
@@ -282,6 +283,7 @@ class CalibrationPage(QWidget):
         self._result: CalibrationResult | None = None
         self._heatmap = QPixmap()
         self._error = ""
+        self._confirm: QMessageBox | None = None
         self._worker = _Worker(self)
 
         self.diagram = SetupDiagram(self._reference.setup)
@@ -393,7 +395,47 @@ class CalibrationPage(QWidget):
         self._use_subject(rgb)
 
     def save(self) -> None:
-        """Save the current result as the station's calibration profile."""
+        """Save the current result as the station's calibration profile. A failed one only
+        after the operator confirms it (:meth:`confirm_box`): a press of the save button must
+        not make a room that failed its lights the station's reference by accident."""
+        res, folder = self._result, self._data_dir
+        if res is None or folder is None or self.busy:
+            return
+        if res.status == Status.FAIL:
+            self._ask_to_save_failed(len(res.by_status(Status.FAIL)))
+            return
+        self._save_now()
+
+    @property
+    def confirm_box(self) -> QMessageBox | None:
+        """The open "save a failed calibration?" question, if any."""
+        return self._confirm
+
+    def _ask_to_save_failed(self, fails: int) -> None:
+        if self._confirm is not None:
+            return
+        box = QMessageBox(
+            QMessageBox.Icon.Warning, self.tr("校准不合格"),
+            self.tr("本次校准有 {n} 项不合格。建议按表中提示调整灯光后重新拍摄。\n\n"
+                    "仍要保存为本机校准吗？保存后状态栏将显示“校准未通过”。").format(n=fails),
+            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Cancel, self)
+        box.setObjectName("saveFailedCalibrationBox")
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.button(QMessageBox.StandardButton.Save).setText(self.tr("仍然保存"))
+        box.button(QMessageBox.StandardButton.Cancel).setText(self.tr("不保存"))
+        box.setWindowModality(Qt.WindowModality.WindowModal)
+
+        def answered(code: int) -> None:
+            self._confirm = None
+            box.deleteLater()
+            if code == QMessageBox.StandardButton.Save:
+                self._save_now()
+
+        box.finished.connect(answered)
+        self._confirm = box
+        box.open()
+
+    def _save_now(self) -> None:
         res, folder, backdrop = self._result, self._data_dir, self._backdrop
         if res is None or folder is None or self.busy:
             return

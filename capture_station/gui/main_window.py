@@ -287,9 +287,9 @@ class MainWindow(QMainWindow):
         self.stores.refresh_disk(path, self.settings.calibration_interval_days)
 
     def _disk_ready(self, folder: str, free: int | None, age: dt.timedelta | None,
-                    due: bool) -> None:
+                    due: bool, result: str = "") -> None:
         self.status.set_disk(folder, free)
-        self.status.set_calibration(age, due)
+        self.status.set_calibration(age, due, failed=result == "fail")
 
     # ------------------------------------------------------------------ camera
     def switch_camera(self, spec: str) -> None:

@@ -3,7 +3,8 @@ save folder.
 
 Values arrive from the window; the disk figure and the calibration age are read on the store's
 thread (the age through :func:`capture_station.gui.jobs.calibration_state`). Until the station
-has been calibrated the line says "not calibrated"; when a new calibration is due it turns red.
+has been calibrated the line says "not calibrated"; when a new calibration is due it turns red;
+a failed calibration (saved only after an explicit confirmation) reads 校准未通过 in red.
 """
 
 from __future__ import annotations
@@ -50,6 +51,7 @@ class StationStatusBar(QStatusBar):
         self._folder = ""
         self._calibration_age: dt.timedelta | None = None
         self._calibration_due = True
+        self._calibration_failed = False
         self.retranslate()
 
     def set_camera(self, name: str, fps: float, state: str = "connected",
@@ -68,9 +70,11 @@ class StationStatusBar(QStatusBar):
         self._folder, self._free = folder, free_bytes
         self._show_disk()
 
-    def set_calibration(self, age: dt.timedelta | None, due: bool) -> None:
-        """Age of the lighting calibration (None: never) and whether a new one is due."""
+    def set_calibration(self, age: dt.timedelta | None, due: bool, failed: bool = False) -> None:
+        """Age of the lighting calibration (None: never), whether a new one is due, and whether
+        it failed (saved anyway, on purpose): then the line says so in red, not its age."""
         self._calibration_age, self._calibration_due = age, due
+        self._calibration_failed = failed
         self._show_calibration()
 
     def _show_calibration(self) -> None:
@@ -78,6 +82,10 @@ class StationStatusBar(QStatusBar):
         if age is None:
             self.calibration.setText(self.tr("未校准"))
             self.calibration.setStyleSheet("color: #b26a00;")
+            return
+        if self._calibration_failed:
+            self.calibration.setText(self.tr("校准未通过，请重新校准"))
+            self.calibration.setStyleSheet("color: #c62828; font-weight: bold;")
             return
         hours = max(0.0, age.total_seconds() / 3600)
         if hours < 48:
