@@ -196,3 +196,40 @@ def test_failed_calibration_reads_as_failed_in_the_status_bar(make_window, qtbot
     save_profile(good, win.data_path)
     win.refresh_disk()
     qtbot.waitUntil(lambda: win.status.calibration.text().startswith("校准于"), timeout=20_000)
+
+
+def test_enter_an_id_message_goes_when_the_id_is_valid(make_window, qtbot):
+    win = make_window(camera="demo")
+    qtbot.waitUntil(lambda: win.cameras.camera is not None, timeout=40_000)
+    win.capture()  # Space without an ID
+    assert win.capture_note.text() == "请先输入有效的考生号"
+    qtbot.keyClicks(win.candidate.edit, "2023650100123")
+    assert win.candidate.candidate_id == "2023650100123"
+    assert win.capture_note.text() == ""
+
+
+def test_check_panel_lists_no_warning_as_a_fault(qtbot):
+    from capture_station.cameras.demo import BACKDROP_RGB, default_scene
+    from capture_station.checks import Status
+    from capture_station.gui.check_panel import CheckPanel
+    from capture_station.imaging.image_source import ArraySource
+    from capture_station.photo.pipeline import Pipeline
+
+    scene = default_scene().astype(np.float32)
+    backdrop = np.abs(scene - np.asarray(BACKDROP_RGB, np.float32)).max(axis=2) <= 3
+    scene[..., 2] = np.where(backdrop, scene[..., 2] - 7.0, scene[..., 2])  # yellowish
+    _shot, _enc, final, _reason = Pipeline().make_photo(
+        ArraySource(np.clip(scene, 0, 255).astype(np.uint8), name="yellowish"))
+    assert final is not None
+    i18n.set_language("zh_CN")
+    panel = CheckPanel()
+    qtbot.addWidget(panel)
+    panel.set_need_id(False)
+    from capture_station.gui.check_panel import live_check_ids
+
+    checks = [c for c in final.checks if c.id in live_check_ids()]  # what a live frame gets
+    warned = [c for c in checks if c.status == Status.WARN]
+    assert [c.id for c in warned] == ["background.white"]
+    assert not any(c.status == Status.FAIL for c in checks)
+    panel.set_results(checks)
+    assert panel.hint.text() == "可以拍照（白色背景接近边界）"

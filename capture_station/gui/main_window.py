@@ -420,6 +420,8 @@ class MainWindow(QMainWindow):
     def _id_changed(self, cid: str | None) -> None:
         self._auto_armed = True
         self._green_run = 0
+        if cid and self.capture_note.text() == self.tr("请先输入有效的考生号"):
+            self.capture_note.clear()  # it no longer holds
         self._update_controls()
         if cid and self.stores.store is not None:
             self.stores.run(lambda s: s.current(cid),
