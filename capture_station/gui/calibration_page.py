@@ -43,7 +43,7 @@ from capture_station.calibration import CalibrationResult, calibrate, save_profi
 from capture_station.calibration.reference import Reference, Setup, load_reference
 from capture_station.calibration.report import render_heatmap
 from capture_station.checks.engine import Status
-from capture_station.gui.i18n import pick
+from capture_station.gui.i18n import current_language, pick
 from capture_station.standard import Standard, load_standard
 
 _log = logging.getLogger(__name__)
@@ -480,10 +480,11 @@ class CalibrationPage(QWidget):
         kw = dict(standard=self._standard, reference=self._reference, white_balance=wb,
                   office=self._office, station=self._station, camera=self._camera)
         ref = self._reference
+        lang = current_language()
 
         def job() -> tuple[CalibrationResult, bytes]:
             res = calibrate(backdrop, subject, **kw)  # type: ignore[arg-type]
-            return res, render_heatmap(res, reference=ref).png
+            return res, render_heatmap(res, reference=ref, lang=lang).png
 
         self._set_busy_text(self.tr("正在测量……"))
         self._worker.submit(job, self._show, self._failed)
