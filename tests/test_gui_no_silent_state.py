@@ -233,3 +233,32 @@ def test_check_panel_lists_no_warning_as_a_fault(qtbot):
     assert not any(c.status == Status.FAIL for c in checks)
     panel.set_results(checks)
     assert panel.hint.text() == "可以拍照（白色背景接近边界）"
+
+
+def test_history_record_explains_in_chinese(qtbot, standard):
+    from capture_station.gui.history_panel import RecordDialog
+    from capture_station.records.store import PhotoRecord
+
+    i18n.set_language("zh_CN")
+    checks = [
+        {"id": "geometry.eyes", "status": "pass", "value": 257.4, "message": "eyes at 257 px",
+         "message_zh": "眼睛距上边沿257像素", "hint": "", "hint_zh": ""},
+        {"id": "geometry.crown", "status": "pass", "value": 72.8, "message": "top of head at 73 px"},
+        {"id": "checklist.jewellery", "status": "undetermined", "value": None,
+         "message": "Confirm: no earrings", "operator_confirmed": True},
+    ]
+    rec = PhotoRecord(7, "2023650100123", "photos/2023650100123.jpg", "0" * 64, 30_000, 80, True,
+                      checks, None, "s", "o", "demo", None, None, "2026-12-01T09:30:00+08:00", None)
+    dlg = RecordDialog(standard, rec, None)
+    qtbot.addWidget(dlg)
+    texts = [dlg.tree.topLevelItem(i).text(2) for i in range(dlg.tree.topLevelItemCount())]
+    assert texts[0] == "眼睛距上边沿257像素"
+    assert texts[1] == "测量值：72.8"  # an older record: the value, not English text
+    assert texts[2] == "人工核对项 — 操作员已确认"
+    assert all(not any("a" <= ch <= "z" for ch in t) for t in texts)
+    i18n.set_language("en")
+    try:
+        dlg.retranslate()
+        assert dlg.tree.topLevelItem(0).text(2) == "eyes at 257 px"
+    finally:
+        i18n.set_language("zh_CN")

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QObject, Signal
+from PySide6.QtCore import QObject, Signal
 
 from capture_station.cameras.base import Camera, CameraError
 from capture_station.cameras.registry import CameraSearch, Probe, parse_spec
@@ -71,52 +71,59 @@ def is_demo_spec(spec: str | None) -> bool:
         return False
 
 
+class CameraNames(QObject):
+    """Camera names and search results in the interface language (the core names the demo
+    camera and unnamed devices in English)."""
+
+    def display_name(self, kind: str, name: str, spec: str = "") -> str:
+        if kind == "demo":
+            arg = parse_spec(spec)[1] if is_demo_spec(spec) else ""
+            if arg:
+                return self.tr("演示相机（{label}）").format(label=Path(arg).name or arg)
+            return self.tr("演示相机")
+        if kind == "gphoto2" and name.startswith("gphoto2 camera"):
+            port = name.removeprefix("gphoto2 camera").removeprefix(" at ").strip()
+            return self.tr("单反相机（{port}）").format(port=port) if port else self.tr("单反相机")
+        if kind == "webcam":
+            for prefix in ("Video device ", "Camera "):
+                if name.startswith(prefix):
+                    return self.tr("摄像头 {n}").format(n=name.removeprefix(prefix))
+        return name
+
+    def probe_lines(self, tried: list[Probe]) -> list[str]:
+        lines = []
+        outcomes = {
+            "found": self.tr("已找到"),
+            "absent": self.tr("未发现设备"),
+            "skipped": self.tr("不是采集设备，已跳过"),
+            "unavailable": self.tr("本机不可用"),
+            "error": self.tr("打开失败"),
+        }
+        for p in tried:
+            if p.kind == "webcam":
+                what = (self.tr("摄像头 {target}").format(target=p.target) if p.target
+                        else self.tr("摄像头"))
+            elif p.kind == "gphoto2":
+                what = (self.tr("单反相机（gphoto2，端口 {target}）").format(target=p.target)
+                        if p.target else self.tr("单反相机（gphoto2）"))
+            else:
+                what = p.target or p.kind
+            line = self.tr("{what}：{outcome}").format(what=what,
+                                                      outcome=outcomes.get(p.outcome, p.outcome))
+            if p.detail:
+                line += self.tr("（{detail}）").format(detail=p.detail)
+            lines.append(line)
+        return lines
+
+
 def camera_display_name(kind: str, name: str, spec: str = "") -> str:
-    """The camera's name as the window shows it, in the interface language: the core names
-    the demo camera and unnamed devices in English."""
-    tr = QCoreApplication.translate
-    if kind == "demo":
-        _, arg, _ = parse_spec(spec) if is_demo_spec(spec) else ("demo", "", {})
-        if arg:
-            label = Path(arg).name or arg
-            return tr("CameraNames", "演示相机（{label}）").format(label=label)
-        return tr("CameraNames", "演示相机")
-    if kind == "gphoto2" and name.startswith("gphoto2 camera"):
-        port = name.removeprefix("gphoto2 camera").removeprefix(" at ").strip()
-        return (tr("CameraNames", "单反相机（{port}）").format(port=port) if port
-                else tr("CameraNames", "单反相机"))
-    if kind == "webcam":
-        for prefix in ("Video device ", "Camera "):
-            if name.startswith(prefix):
-                return tr("CameraNames", "摄像头 {n}").format(n=name.removeprefix(prefix))
-    return name
+    """The camera's name as the window shows it, in the interface language."""
+    return CameraNames().display_name(kind, name, spec)
 
 
 def probe_lines(tried: list[Probe]) -> list[str]:
     """One line per place searched, in the interface language (the no-camera panel)."""
-    tr = QCoreApplication.translate
-    lines = []
-    for p in tried:
-        if p.kind == "webcam":
-            what = (tr("CameraNames", "摄像头 {target}").format(target=p.target) if p.target
-                    else tr("CameraNames", "摄像头"))
-        elif p.kind == "gphoto2":
-            what = (tr("CameraNames", "单反相机（gphoto2，端口 {target}）").format(target=p.target)
-                    if p.target else tr("CameraNames", "单反相机（gphoto2）"))
-        else:
-            what = p.target or p.kind
-        outcome = {
-            "found": tr("CameraNames", "已找到"),
-            "absent": tr("CameraNames", "未发现设备"),
-            "skipped": tr("CameraNames", "不是采集设备，已跳过"),
-            "unavailable": tr("CameraNames", "本机不可用"),
-            "error": tr("CameraNames", "打开失败"),
-        }.get(p.outcome, p.outcome)
-        line = f"{what}：{outcome}"
-        if p.detail:
-            line += f"（{p.detail}）"
-        lines.append(line)
-    return lines
+    return CameraNames().probe_lines(tried)
 
 
 class CameraController(QObject):

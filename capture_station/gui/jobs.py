@@ -134,8 +134,11 @@ class Confirmation:
 
 
 def checks_for_store(photo: CapturedPhoto, confirmations: list[Confirmation]) -> list[dict[str, Any]]:
-    """The check records saved with the photo: every check, plus what the operator confirmed."""
-    out = [c.as_json("en") for c in photo.checks]
+    """The check records saved with the photo: every check (its message and hint in English,
+    and in Chinese as ``message_zh`` / ``hint_zh`` for the station's own history view), plus
+    what the operator confirmed."""
+    out = [{**c.as_json("en"), "message_zh": c.message("zh_CN"), "hint_zh": c.hint("zh_CN")}
+           for c in photo.checks]
     by_id = {c.id: c for c in confirmations}
     for row in out:
         conf = by_id.pop(row["id"], None)

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from capture_station.gui.camera_control import camera_display_name
 from capture_station.gui.i18n import LANGUAGES, current_language, language_name
 from capture_station.gui.qt_bridge import JobRunner
 from capture_station.settings import Settings, load_offices
@@ -41,7 +42,7 @@ class SettingsDialog(QDialog):
         self.setObjectName("settingsDialog")
         self._initial = settings
         self._first_run = first_run
-        self._cameras: list[tuple[str, str]] = []  # (spec, name)
+        self._cameras: list[tuple[str, str, str]] = []  # (spec, kind, name)
 
         self.intro = QLabel()
         self.intro.setWordWrap(True)
@@ -120,10 +121,12 @@ class SettingsDialog(QDialog):
         self._validate()
 
     @staticmethod
-    def _list() -> list[tuple[str, str]]:
+    def _list() -> list[tuple[str, str, str]]:
+        """(spec, kind, name) of the cameras found and of the demo camera; the names are put
+        into the interface language on the GUI thread."""
         from capture_station.cameras.registry import list_cameras
 
-        return [(c.spec, c.name) for c in list_cameras()]
+        return [(c.spec, c.kind, c.name) for c in list_cameras()]
 
     def _fill_offices(self) -> None:
         code = self.office.currentData() if self.office.count() else self._initial.office
@@ -136,15 +139,15 @@ class SettingsDialog(QDialog):
         self.office.setCurrentIndex(i)
         self.office.blockSignals(False)
 
-    def _set_cameras(self, found: list[tuple[str, str]]) -> None:
+    def _set_cameras(self, found: list[tuple[str, str, str]]) -> None:
         current = self.camera.currentData() if self.camera.count() else self._initial.camera
         if current is None:
             current = self.camera.currentText()
         self._cameras = found
         self.camera.clear()
         self.camera.addItem(self.tr("自动（第一台找到的相机）"), "")
-        for spec, name in found:
-            self.camera.addItem(f"{name}  [{spec}]", spec)
+        for spec, kind, name in found:
+            self.camera.addItem(f"{camera_display_name(kind, name, spec)}  [{spec}]", spec)
         i = self.camera.findData(current)
         if i < 0 and current:
             self.camera.addItem(current, current)
