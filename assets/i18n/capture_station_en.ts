@@ -236,7 +236,7 @@ Save it as the station&apos;s calibration anyway? The status bar will then show 
     </message>
     <message>
         <source>输入或扫描考生号，回车确认</source>
-        <translation>Type or scan the ID, Enter to confirm</translation>
+        <translation>Type or scan the ID, Enter</translation>
     </message>
 </context>
 <context>
