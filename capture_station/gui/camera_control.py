@@ -169,6 +169,8 @@ class CameraController(QObject):
         self._bridge.detach()
         self._camera = None
 
+        chosen = [spec]  # the spec actually opened (the automatic choice names it here)
+
         def job() -> Camera:
             self._close_device()
             target = spec
@@ -177,6 +179,7 @@ class CameraController(QObject):
                 target = first_camera_spec(search)
                 if target is None:
                     raise NoCameraFound(search)
+                chosen[0] = target
             cam = self._opener(target)
             try:
                 if not cam.is_open:
@@ -202,8 +205,9 @@ class CameraController(QObject):
             if isinstance(e, NoCameraFound):
                 tried = list(e.search.tried)
             else:
-                kind = spec.partition(":")[0].partition("?")[0] or "camera"
-                tried = [Probe(kind, spec, "error", reason)]
+                target = chosen[0]
+                kind = target.partition(":")[0].partition("?")[0] or "camera"
+                tried = [Probe(kind, target, "error", reason)]
             self.open_failed.emit(spec, reason, tried)
 
         self._runner.submit(job, done, failed)
