@@ -262,3 +262,34 @@ def test_history_record_explains_in_chinese(qtbot, standard):
         assert dlg.tree.topLevelItem(0).text(2) == "eyes at 257 px"
     finally:
         i18n.set_language("zh_CN")
+
+
+def test_review_photo_of_the_demo_camera_is_marked(qtbot, standard):
+    from capture_station.gui.photo_view import PhotoView
+
+    view = PhotoView(standard)
+    qtbot.addWidget(view)
+    view.resize(480, 640)
+    view.set_bands_visible(False)
+    view.set_photo(np.full((640, 480, 3), 255, np.uint8))
+    plain = _grab(view)
+    view.set_demo(True)
+    marked = _grab(view)
+    changed = np.abs(marked.astype(int) - plain.astype(int)).max(axis=2) > 30
+    assert changed.mean() > 0.01
+    reddish = marked[changed]
+    assert (reddish[:, 0].astype(int) - reddish[:, 2] > 20).mean() > 0.5
+
+
+def test_settings_name_the_demo_camera_in_chinese(qtbot, tmp_path):
+    from capture_station.gui.settings_dialog import SettingsDialog
+
+    i18n.set_language("zh_CN")
+    dlg = SettingsDialog(Settings(office="urumqi", data_dir=str(tmp_path), camera="demo"))
+    qtbot.addWidget(dlg)
+    # until the list arrives from its thread, the configured spec is shown as it is
+    qtbot.waitUntil(lambda: "[demo]" in dlg.camera.itemText(max(0, dlg.camera.findData("demo"))),
+                    timeout=20_000)
+    assert dlg.camera.itemText(dlg.camera.findData("demo")) == "演示相机  [demo]"
+    assert dlg.camera.itemText(0) == "自动（第一台找到的相机）"
+    dlg.reject()

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from capture_station.gui.camera_control import camera_display_name
+from capture_station.gui.camera_control import camera_display_name, is_demo_spec
 from capture_station.gui.i18n import LANGUAGES, current_language, language_name
 from capture_station.gui.qt_bridge import JobRunner
 from capture_station.settings import Settings, load_offices
@@ -150,7 +150,9 @@ class SettingsDialog(QDialog):
             self.camera.addItem(f"{camera_display_name(kind, name, spec)}  [{spec}]", spec)
         i = self.camera.findData(current)
         if i < 0 and current:
-            self.camera.addItem(current, current)
+            shown = (f"{camera_display_name('demo', '', current)}  [{current}]"
+                     if is_demo_spec(current) else current)
+            self.camera.addItem(shown, current)
             i = self.camera.count() - 1
         self.camera.setCurrentIndex(max(0, i))
 
