@@ -58,8 +58,21 @@ def test_page_measures_two_pictures_and_saves(qtbot, frames, tmp_path):
     assert res.complete and page.table.rowCount() == 13
     assert _statuses(page)["subject.face.balance"] == Status.PASS.value
 
+    # the backdrop's left side failed: saving that needs a confirmation, and "no" saves nothing
+    assert res.status == Status.FAIL
+    page.save_button.click()
+    box = page.confirm_box
+    assert box is not None and box.isVisible()
+    assert box.defaultButton() is box.button(box.StandardButton.Cancel)
+    box.button(box.StandardButton.Cancel).click()
+    qtbot.waitUntil(lambda: page.confirm_box is None, timeout=5_000)
+    qtbot.wait(200)
+    assert load_latest(tmp_path) is None
+    page.save_button.click()
+    box = page.confirm_box
+    assert box is not None
     with qtbot.waitSignal(page.profileSaved, timeout=30_000) as saved:
-        page.save_button.click()
+        box.button(box.StandardButton.Save).click()
     prof = load_latest(tmp_path)
     assert prof is not None and prof.folder == saved.args[0].folder
     assert prof.complete and prof.office == "乌鲁木齐市"

@@ -68,10 +68,31 @@ def test_scene_is_a_landscape_frame_with_the_face_where_the_station_expects_it(s
     eye_y = (pt(468)[1] + pt(473)[1]) / 2
     assert 285 <= eye_y <= 325
     assert abs((cheek_l[0] + cheek_r[0]) / 2 - 640) < 12
-    # head top (the cap) well inside the frame, with room above it
+    # head top (the hair) well inside the frame, with room above it
     person = np.abs(scene.astype(int) - BACKDROP_RGB).max(axis=2) > 12
     top = int(np.flatnonzero(person[:, 560:720].any(axis=1))[0])
     assert 50 <= top <= 130
+
+
+def test_scene_sitter_wears_no_cap(scene):
+    """The portrait's Navy cap is gone: above the eyebrows there is grey hair and forehead,
+    no dark navy cloth and no white cap top, and the crown sits at a natural height (about
+    as far above the eyes as the chin is below them)."""
+    pt = _face_mesh(scene)
+    eye_y = (pt(468)[1] + pt(473)[1]) / 2
+    chin_y = pt(152)[1]
+    cheek_l, cheek_r = pt(234)[0], pt(454)[0]
+    person = np.abs(scene.astype(int) - BACKDROP_RGB).max(axis=2) > 12
+    cols = slice(int(cheek_l), int(cheek_r))
+    top = int(np.flatnonzero(person[:, cols].any(axis=1))[0])
+    assert 0.85 <= (eye_y - top) / (chin_y - eye_y) <= 1.35
+    head = scene[top : int(eye_y - 0.35 * (chin_y - eye_y)), cols]
+    hsv = cv2.cvtColor(np.ascontiguousarray(head), cv2.COLOR_RGB2HSV)
+    navy = (hsv[..., 2] < 70) | ((hsv[..., 0] > 100) & (hsv[..., 0] < 135) & (hsv[..., 1] > 80))
+    assert navy.mean() < 0.01
+    hair = scene[top + 8 : top + 40, int(cheek_l + 40) : int(cheek_r - 40)].reshape(-1, 3)
+    grey = np.abs(hair.astype(int) - hair.mean(axis=1, keepdims=True)).max(axis=1) < 20
+    assert grey.mean() > 0.9 and 120 < hair.mean() < 230  # grey hair, not skin or backdrop
 
 
 def test_scene_backdrop_is_even_near_white(scene):
@@ -89,7 +110,7 @@ def test_scene_is_not_mirrored(scene):
 
     with cbook.get_sample_data("grace_hopper.jpg") as fh:
         original = np.asarray(Image.open(fh).convert("RGB"))
-    face = original[130:330, 180:350]  # eyes, glasses, nose, mouth: clearly asymmetric
+    face = original[160:330, 180:350]  # eyes, glasses, nose, mouth: clearly asymmetric
     s = 250 / (355.3 - 174.6)
     face = cv2.resize(face, None, fx=s, fy=s, interpolation=cv2.INTER_CUBIC)
     straight = cv2.matchTemplate(scene, face, cv2.TM_CCOEFF_NORMED).max()
@@ -170,11 +191,39 @@ def test_demo_plays_at_the_set_rate(folder):
 
 
 def test_folder_frames_cycle_in_name_order(folder, images):
-    with open_camera(f"demo:{folder}?fps=100") as cam:
+    with open_camera(f"demo:{folder}?fps=100&hold=0") as cam:
         frames = _collect(cam, 7)
     for i, f in enumerate(frames):
         assert np.array_equal(f.rgb, images[i % 3])  # exact: no sway, no noise for files
     assert [f.number for f in frames] == list(range(1, 8))
+
+
+def test_folder_pictures_stay_for_the_hold_time(folder, images):
+    """Each picture of a folder is a sitter in front of the camera for a few seconds, not a
+    new face on every frame (the default hold is 3 s)."""
+    with open_camera(f"demo:{folder}?fps=50") as cam:
+        frames = _collect(cam, 40, timeout=10)
+    assert all(np.array_equal(f.rgb, images[0]) for f in frames)  # 0.8 s: still the first
+    with open_camera(f"demo:{folder}?fps=50&hold=0.5") as cam:
+        got: list = []
+        cam.on_frame(got.append)
+        cam.start_live()
+        assert wait_until(lambda: len(got) >= 80, 10)
+    shown = [next(i for i, im in enumerate(images) if np.array_equal(f.rgb, im)) for f in got[:80]]
+    runs = [shown[0]]
+    lengths = [1]
+    for i in shown[1:]:
+        if i == runs[-1]:
+            lengths[-1] += 1
+        else:
+            runs.append(i)
+            lengths.append(1)
+    assert runs[:3] == [0, 1, 2]  # in name order
+    assert all(n == 25 for n in lengths[1:-1])  # 0.5 s at 50 fps, each picture
+    timestamps = [f.timestamp for f in got[:80]]
+    first_change = timestamps[lengths[0]]
+    second_change = timestamps[lengths[0] + lengths[1]]
+    assert 0.35 <= second_change - first_change <= 0.8
 
 
 def test_video_file_plays_in_a_loop(tmp_path, images):

@@ -275,8 +275,9 @@ def test_switch_camera_and_settings_without_restart(make_window, qtbot, tinted_f
 
 def test_unknown_camera_shows_banner(make_window, qtbot):
     win = make_window(camera="demo:/no/such/folder")
-    qtbot.waitUntil(win.camera_banner.isVisible, timeout=20_000)
-    assert "/no/such/folder" in win.camera_banner.label.text()
+    qtbot.waitUntil(win.no_camera.isVisible, timeout=20_000)
+    assert "/no/such/folder" in win.no_camera.title.text()
+    assert "/no/such/folder" in win.no_camera.tried.text()
     assert not win.capture_button.isEnabled()
 
 

@@ -29,6 +29,26 @@ Telephone numbers of the prefecture examination offices:</translation>
 <context>
     <name>CalibrationPage</name>
     <message>
+        <source>校准不合格</source>
+        <translation>Calibration failed</translation>
+    </message>
+    <message>
+        <source>本次校准有 {n} 项不合格。建议按表中提示调整灯光后重新拍摄。
+
+仍要保存为本机校准吗？保存后状态栏将显示“校准未通过”。</source>
+        <translation>{n} item(s) of this calibration failed. Adjust the lights as the table says and take the pictures again.
+
+Save it as the station&apos;s calibration anyway? The status bar will then show &quot;calibration failed&quot;.</translation>
+    </message>
+    <message>
+        <source>仍然保存</source>
+        <translation>Save anyway</translation>
+    </message>
+    <message>
+        <source>不保存</source>
+        <translation>Do not save</translation>
+    </message>
+    <message>
         <source>正在保存……</source>
         <translation>Saving…</translation>
     </message>
@@ -126,6 +146,73 @@ Telephone numbers of the prefecture examination offices:</translation>
     </message>
 </context>
 <context>
+    <name>CameraNames</name>
+    <message>
+        <source>演示相机（{label}）</source>
+        <translation>Demo camera ({label})</translation>
+    </message>
+    <message>
+        <source>演示相机</source>
+        <translation>Demo camera</translation>
+    </message>
+    <message>
+        <source>单反相机（{port}）</source>
+        <translation>DSLR ({port})</translation>
+    </message>
+    <message>
+        <source>单反相机</source>
+        <translation>DSLR</translation>
+    </message>
+    <message>
+        <source>摄像头 {n}</source>
+        <translation>Webcam {n}</translation>
+    </message>
+    <message>
+        <source>已找到</source>
+        <translation>found</translation>
+    </message>
+    <message>
+        <source>未发现设备</source>
+        <translation>no device</translation>
+    </message>
+    <message>
+        <source>不是采集设备，已跳过</source>
+        <translation>not a capture device, skipped</translation>
+    </message>
+    <message>
+        <source>本机不可用</source>
+        <translation>not available on this computer</translation>
+    </message>
+    <message>
+        <source>打开失败</source>
+        <translation>could not be opened</translation>
+    </message>
+    <message>
+        <source>摄像头 {target}</source>
+        <translation>Webcam {target}</translation>
+    </message>
+    <message>
+        <source>摄像头</source>
+        <translation>Webcam</translation>
+    </message>
+    <message>
+        <source>单反相机（gphoto2，端口 {target}）</source>
+        <translation>DSLR (gphoto2, ports {target})</translation>
+    </message>
+    <message>
+        <source>单反相机（gphoto2）</source>
+        <translation>DSLR (gphoto2)</translation>
+    </message>
+    <message>
+        <source>{what}：{outcome}</source>
+        <translation>{what}: {outcome}</translation>
+    </message>
+    <message>
+        <source>（{detail}）</source>
+        <translation> ({detail})</translation>
+    </message>
+</context>
+<context>
     <name>CandidatePanel</name>
     <message>
         <source>该考生已有照片（{when}）。重拍后旧照片保留在历史记录中。</source>
@@ -165,6 +252,14 @@ Telephone numbers of the prefecture examination offices:</translation>
     <message>
         <source>等待画面…</source>
         <translation>Waiting for the picture…</translation>
+    </message>
+    <message>
+        <source>画面可用（{items}接近边界），请输入考生号</source>
+        <translation>Picture usable ({items} near the limit): enter the candidate ID</translation>
+    </message>
+    <message>
+        <source>可以拍照（{items}接近边界）</source>
+        <translation>Ready to take the photo ({items} near the limit)</translation>
     </message>
     <message>
         <source>画面合格，请输入考生号</source>
@@ -422,6 +517,10 @@ Telephone numbers of the prefecture examination offices:</translation>
         <source>未找到头顶：请检查背景与头部是否在画面内</source>
         <translation>Top of head not found: check the backdrop and that the head is in the picture</translation>
     </message>
+    <message>
+        <source>演示 DEMO</source>
+        <translation>DEMO 演示</translation>
+    </message>
 </context>
 <context>
     <name>MainWindow</name>
@@ -444,14 +543,6 @@ Telephone numbers of the prefecture examination offices:</translation>
     <message>
         <source>相机未打开</source>
         <translation>The camera is not open</translation>
-    </message>
-    <message>
-        <source>无法打开相机 {spec}：{reason}</source>
-        <translation>Cannot open the camera {spec}: {reason}</translation>
-    </message>
-    <message>
-        <source>（自动）</source>
-        <translation>(automatic)</translation>
     </message>
     <message>
         <source>相机连接中断，正在自动重新连接…（待确认的照片不受影响）</source>
@@ -486,28 +577,6 @@ Telephone numbers of the prefecture examination offices:</translation>
         <translation>Capture failed: {err}</translation>
     </message>
     <message>
-        <source>自动拍照 {n} 秒后继续</source>
-        <translation>Auto-capture resumes in {n} s</translation>
-    </message>
-    <message>
-        <source>扫描了新的考生号</source>
-        <translation>A new candidate ID was scanned</translation>
-    </message>
-    <message>
-        <source>{old} 的照片还没有保存。
-刚扫描了新的考生号 {new}。</source>
-        <translation>The photo of {old} has not been saved.
-A new candidate ID was just scanned: {new}.</translation>
-    </message>
-    <message>
-        <source>返回核对（不保存新考生号）</source>
-        <translation>Back to the review (ignore the new ID)</translation>
-    </message>
-    <message>
-        <source>放弃这张照片，开始新考生</source>
-        <translation>Discard this photo and start the new candidate</translation>
-    </message>
-    <message>
         <source>正在保存…</source>
         <translation>Saving…</translation>
     </message>
@@ -532,10 +601,6 @@ Check the save folder (is the disk full, read-only, or not writable?). The photo
         <translation>Lighting calibration</translation>
     </message>
     <message>
-        <source>已导出到 {path}</source>
-        <translation>Exported to {path}</translation>
-    </message>
-    <message>
         <source>正在拍照…</source>
         <translation>Taking the photo…</translation>
     </message>
@@ -548,8 +613,54 @@ Check the save folder (is the disk full, read-only, or not writable?). The photo
         <translation>The camera is not connected</translation>
     </message>
     <message>
+        <source>无法打开相机 {spec}</source>
+        <translation>Cannot open the camera {spec}</translation>
+    </message>
+    <message>
+        <source>未找到相机</source>
+        <translation>No camera found</translation>
+    </message>
+    <message>
+        <source>未找到相机：请连接相机后点“重试”</source>
+        <translation>No camera found: connect a camera, then press &quot;Retry&quot;</translation>
+    </message>
+    <message>
+        <source>已尝试：</source>
+        <translation>Tried:</translation>
+    </message>
+    <message>
+        <source>使用演示相机</source>
+        <translation>Use the demo camera</translation>
+    </message>
+    <message>
+        <source>自动拍照 {n} 秒后继续</source>
+        <translation>Auto-capture resumes in {n} s</translation>
+    </message>
+    <message>
+        <source>扫描了新的考生号</source>
+        <translation>A new candidate ID was scanned</translation>
+    </message>
+    <message>
+        <source>{old} 的照片还没有保存。
+刚扫描了新的考生号 {new}。</source>
+        <translation>The photo of {old} has not been saved.
+A new candidate ID was just scanned: {new}.</translation>
+    </message>
+    <message>
+        <source>返回核对（不保存新考生号）</source>
+        <translation>Back to the review (ignore the new ID)</translation>
+    </message>
+    <message>
+        <source>放弃这张照片，开始新考生</source>
+        <translation>Discard this photo and start the new candidate</translation>
+    </message>
+    <message>
         <source>已保存 {name} {id}（{size} 字节）</source>
         <translation>Saved {name} {id} ({size} bytes)</translation>
+    </message>
+    <message>
+        <source>已导出到 {path}</source>
+        <translation>Exported to {path}</translation>
     </message>
     <message>
         <source>照片采集站</source>
@@ -601,7 +712,22 @@ Check the save folder (is the disk full, read-only, or not writable?). The photo
     </message>
 </context>
 <context>
+    <name>PhotoView</name>
+    <message>
+        <source>演示 DEMO</source>
+        <translation>DEMO 演示</translation>
+    </message>
+</context>
+<context>
     <name>RecordDialog</name>
+    <message>
+        <source>人工核对项</source>
+        <translation>checked by the operator</translation>
+    </message>
+    <message>
+        <source>测量值：{value}</source>
+        <translation>measured: {value}</translation>
+    </message>
     <message>
         <source>照片记录：{id}</source>
         <translation>Photo record: {id}</translation>
@@ -702,6 +828,14 @@ Check the save folder (is the disk full, read-only, or not writable?). The photo
         <translation>Resident ID {id}</translation>
     </message>
     <message>
+        <source>未导入考生名单，无姓名可核对</source>
+        <translation>No roster imported: no name to check against</translation>
+    </message>
+    <message>
+        <source>名单中无姓名</source>
+        <translation>No name on the roster</translation>
+    </message>
+    <message>
         <source>名单中没有此考生号：请核对准考证或身份证后再保存</source>
         <translation>This ID is not on the roster: check the admission ticket or ID card before saving</translation>
     </message>
@@ -748,14 +882,6 @@ Check the save folder (is the disk full, read-only, or not writable?). The photo
     <message>
         <source>照片有不合格项目：须填写强制保存的原因</source>
         <translation>The photo fails a check: a reason is required to save it anyway</translation>
-    </message>
-    <message>
-        <source>未导入考生名单，无姓名可核对</source>
-        <translation>No roster imported: no name to check against</translation>
-    </message>
-    <message>
-        <source>名单中无姓名</source>
-        <translation>No name on the roster</translation>
     </message>
     <message>
         <source>显示参考带</source>
@@ -1031,6 +1157,10 @@ Check the save folder (is the disk full, read-only, or not writable?). The photo
         <translation>Save folder</translation>
     </message>
     <message>
+        <source>请填写：{fields}</source>
+        <translation>Please fill in: {fields}</translation>
+    </message>
+    <message>
         <source>相机</source>
         <translation>Camera</translation>
     </message>
@@ -1131,6 +1261,10 @@ Check the save folder (is the disk full, read-only, or not writable?). The photo
     <message>
         <source>未校准</source>
         <translation>not calibrated</translation>
+    </message>
+    <message>
+        <source>校准未通过，请重新校准</source>
+        <translation>calibration failed: calibrate again</translation>
     </message>
     <message>
         <source>校准于 {h:.0f} 小时前</source>

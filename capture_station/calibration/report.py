@@ -112,13 +112,43 @@ def _vertical_text(img: Image.Image, text: str, centre: tuple[int, int], font: A
     img.paste(t, (centre[0] - t.width // 2, centre[1] - t.height // 2), t)
 
 
+# The heat map's words, in English and Chinese: the station window shows the map in the
+# operator's language (Chinese needs a font with its glyphs; without one it stays English).
+_HEATMAP_WORDS = {
+    "en": {
+        "title": "Backdrop L* per cell ({cols} x {rows}), seen from the camera",
+        "shadow": "shadow -{d:.1f}",
+        "left": "left darker {v:.1f} %", "right": "right darker {v:.1f} %",
+        "top": "top darker {v:.1f} %", "bottom": "bottom darker {v:.1f} %",
+        "centre_brighter": "centre brighter {v:.1f} %", "centre_darker": "centre darker {v:.1f} %",
+        "legend": "L* below the\nbrightest cell",
+        "mean": "mean L* {v:.1f} (ref {ref:.0f})", "spread": "spread {v:.1f}",
+        "lr": "L/R {v:.1f} %", "tb": "T/B {v:.1f} %", "centre": "centre {v:+.1f} %",
+        "pass": "PASS", "warn": "PASS (warnings)", "fail": "FAIL", "undetermined": "?",
+    },
+    "zh_CN": {
+        "title": "背景各格亮度 L*（{cols}×{rows}，从相机方向看）",
+        "shadow": "阴影 -{d:.1f}",
+        "left": "左侧偏暗 {v:.1f}%", "right": "右侧偏暗 {v:.1f}%",
+        "top": "上部偏暗 {v:.1f}%", "bottom": "下部偏暗 {v:.1f}%",
+        "centre_brighter": "中心偏亮 {v:.1f}%", "centre_darker": "中心偏暗 {v:.1f}%",
+        "legend": "比最亮格\n暗的 L*",
+        "mean": "平均 L* {v:.1f}（参考 {ref:.0f}）", "spread": "离散 {v:.1f}",
+        "lr": "左右差 {v:.1f}%", "tb": "上下差 {v:.1f}%", "centre": "中心 {v:+.1f}%",
+        "pass": "合格", "warn": "合格（有提醒）", "fail": "不合格", "undetermined": "未测定",
+    },
+}
+
+
 def render_heatmap(
     source: CalibrationResult | BackdropMeasurement,
     *,
     reference: Reference | None = None,
     when: dt.datetime | None = None,
+    lang: str = "en",
 ) -> Heatmap:
-    """The backdrop heat map as a PNG (see the module docstring)."""
+    """The backdrop heat map as a PNG (see the module docstring), labelled in ``lang``
+    ("en" or "zh_CN"; English when no Chinese font is installed)."""
     ref = reference or load_reference()
     result = None if isinstance(source, BackdropMeasurement) else source
     m = source if isinstance(source, BackdropMeasurement) else source.backdrop
@@ -132,10 +162,10 @@ def render_heatmap(
     f_mid, _ = _font(15)
     f_small, _ = _font(12)
     ox, oy = MARGIN_X, MARGIN_TOP
+    words = _HEATMAP_WORDS["zh_CN" if lang.startswith("zh") and cjk else "en"]
 
     stamp = (when or (result.created_at if result else None) or dt.datetime.now()).strftime("%Y-%m-%d %H:%M")
-    d.text((ox, 10), f"Backdrop L* per cell ({cols} x {rows}), seen from the camera",
-           font=f_big, fill=(0, 0, 0))
+    d.text((ox, 10), words["title"].format(cols=cols, rows=rows), font=f_big, fill=(0, 0, 0))
     where = stamp
     if result is not None and cjk:
         names = "  ".join(v for v in (result.office, result.station) if v)
@@ -171,7 +201,7 @@ def render_heatmap(
         bx0, by0, bx1, by1 = b.box
         rect = (ox + bx0 * gw, oy + by0 * gh, ox + bx1 * gw, oy + by1 * gh)
         d.rectangle(rect, outline=_BLOB_RGB, width=3)
-        d.text((rect[0] + 4, rect[1] + 3), f"shadow -{b.depth:.1f}", font=f_small, fill=_BLOB_RGB)
+        d.text((rect[0] + 4, rect[1] + 3), words["shadow"].format(d=b.depth), font=f_small, fill=_BLOB_RGB)
 
     # Bars along a darker side.
     lr_st = _status_of(result, "backdrop.evenness.left_right")
@@ -182,7 +212,7 @@ def render_heatmap(
         left = m.left_right_pct > 0
         x = ox - 18 if left else ox + gw + 4
         d.rectangle((x, oy, x + 14, oy + gh), fill=col)
-        _vertical_text(img, f"{'left' if left else 'right'} darker {abs(m.left_right_pct):.1f} %",
+        _vertical_text(img, words["left" if left else "right"].format(v=abs(m.left_right_pct)),
                        (x - 14 if left else x + 30, oy + gh // 2), f_mid, col, 90 if left else 270)
     tb_st = _status_of(result, "backdrop.evenness.top_bottom")
     tb_lim = ref.item("backdrop.evenness.top_bottom")
@@ -192,7 +222,7 @@ def render_heatmap(
         top = m.top_bottom_pct > 0
         y = oy - 18 if top else oy + gh + 4
         d.rectangle((ox, y, ox + gw, y + 14), fill=col)
-        label = f"{'top' if top else 'bottom'} darker {abs(m.top_bottom_pct):.1f} %"
+        label = words["top" if top else "bottom"].format(v=abs(m.top_bottom_pct))
         lb = d.textbbox((0, 0), label, font=f_small)
         d.text((ox + gw - (lb[2] - lb[0]) - 4, y + 1), label, font=f_small, fill=(255, 255, 255))
     vg_st = _status_of(result, "backdrop.evenness.vignette")
@@ -203,7 +233,8 @@ def render_heatmap(
         cx, cy = ox + gw / 2, oy + gh / 2
         rad = min(gw, gh) * 0.32
         d.ellipse((cx - rad, cy - rad, cx + rad, cy + rad), outline=col, width=3)
-        label = f"{'centre brighter' if m.vignette_pct > 0 else 'centre darker'} {abs(m.vignette_pct):.1f} %"
+        label = words["centre_brighter" if m.vignette_pct > 0 else "centre_darker"].format(
+            v=abs(m.vignette_pct))
         lb = d.textbbox((0, 0), label, font=f_small)
         lx0 = cx - (lb[2] - lb[0]) / 2
         d.rectangle((lx0 - 3, cy + rad - 8, lx0 + (lb[2] - lb[0]) + 3, cy + rad + 8), fill=(255, 255, 255))
@@ -221,12 +252,12 @@ def render_heatmap(
         x = ox + lw * v / (1.5 * fail)
         d.line((x, ly + 12, x, ly + 16), fill=(0, 0, 0))
         d.text((x - 4, ly + 17), f"-{v}" if v else "0", font=f_small, fill=(0, 0, 0))
-    d.text((ox + lw + 10, ly - 2), "L* below the\nbrightest cell", font=f_small, fill=(60, 60, 60))
-    parts = [f"mean L* {m.mean_lstar:.1f} (ref {m.reference_lstar:.0f})",
-             f"spread {m.spread:.1f}",
-             f"L/R {abs(m.left_right_pct):.1f} %",
-             f"T/B {abs(m.top_bottom_pct):.1f} %",
-             f"centre {m.vignette_pct:+.1f} %"]
+    d.text((ox + lw + 10, ly - 2), words["legend"], font=f_small, fill=(60, 60, 60))
+    parts = [words["mean"].format(v=m.mean_lstar, ref=m.reference_lstar),
+             words["spread"].format(v=m.spread),
+             words["lr"].format(v=abs(m.left_right_pct)),
+             words["tb"].format(v=abs(m.top_bottom_pct)),
+             words["centre"].format(v=m.vignette_pct)]
     if m.cast is not None:
         parts.append(f"a* {m.cast[0]:+.1f} b* {m.cast[1]:+.1f}")
     line1 = "   ".join(parts[:3])
@@ -235,7 +266,7 @@ def render_heatmap(
     d.text((ox, ly + 58), line2, font=f_mid, fill=(0, 0, 0))
     if result is not None:
         st = result.status
-        label = {"pass": "PASS", "warn": "PASS (warnings)", "fail": "FAIL", "undetermined": "?"}[st.value]
+        label = words[st.value]
         lb = d.textbbox((0, 0), label, font=f_big)
         d.text((width - MARGIN_X - (lb[2] - lb[0]), 34), label, font=f_big, fill=_STATUS_RGB[st])
 

@@ -1,11 +1,15 @@
 """The demo camera: a stand-in for real hardware, for trying the station and for tests.
 
 It plays a folder of images or a video file at a set frame rate in a loop (``demo:PATH``,
-``demo:PATH?fps=30``), or with ``demo`` alone a built-in scene: a public-domain portrait (Grace
-Hopper, shipped with matplotlib as sample data) cut out with MediaPipe selfie segmentation and
-placed on an even near-white backdrop in a 1280x720 landscape frame, the way a subject stands
-in front of the station. Each frame adds a slow sub-pixel sway (translation only: never rotated
-or mirrored) and sensor noise so that live analysis sees a natural, changing picture.
+``demo:PATH?fps=30``; each picture of a folder stays for ``hold`` seconds, 3 by default, the
+way a sitter stays in front of the camera: a new face on every frame is no scene an operator
+or the live analysis ever sees), or with ``demo`` alone a built-in scene: a public-domain
+portrait (Grace Hopper, shipped with matplotlib as sample data) cut out with MediaPipe selfie
+segmentation and placed on an even near-white backdrop in a 1280x720 landscape frame, the way
+a subject sits in front of the station. The sitter must be one the station would accept, so
+her Navy cap is replaced by short grey hair (the demo taught operators otherwise that a head
+covering passes). Each frame adds a slow sub-pixel sway (translation only: never rotated or
+mirrored) and sensor noise so that live analysis sees a natural, changing picture.
 
 For tests and soak runs it can inject faults: drop frames (``drop_every``), be slow
 (``slow_ms``), disconnect after some frames and fail to reconnect a number of times
@@ -39,6 +43,7 @@ from capture_station.cameras.imaging import (
 
 DEFAULT_SIZE = (1280, 720)
 DEFAULT_FPS = 30.0
+DEFAULT_HOLD_S = 3.0  # how long each picture of a folder is shown
 BACKDROP_RGB = (250, 250, 250)
 
 # Geometry of matplotlib's grace_hopper.jpg (512x600), measured once with the MediaPipe face
@@ -203,9 +208,187 @@ def _clean_mask(rgb: np.ndarray, soft: np.ndarray) -> np.ndarray:
     return _largest_component(hard.astype(bool))
 
 
+# The Navy cap of the portrait and what replaces it. A demo sitter in a cap taught operators
+# that a head covering passes every light; the sitter gets short silver-grey hair instead.
+# The cap's lower edge (brim) is found in the picture; the hair dome is drawn from the temples
+# up to a crown at a natural height (about as far above the eyes as the chin is below them,
+# plus the hair), in the colours of her own grey temple hair, with strands combed from a whorl.
+_CAP_DARK_V = 90  # the cap band is darker than this (HSV value) where the brim is searched
+_CAP_PROBE_Y = 100  # a row inside the cap band
+_HAIR_CX = 263.0  # the dome's centre column (the face centre is 265)
+_HAIR_HALF_WIDTH = 101.0  # half its width at the temples
+_HAIR_TOP_Y = 40.0  # the crown, in portrait rows (eyes at 189, chin at about 333)
+_HAIR_BASE_Y = 168.0  # where the dome's sides meet the temple hair
+_HAIR_LIGHT = (232.0, 228.0, 222.0)
+_HAIR_MID = (192.0, 186.0, 180.0)
+_HAIR_DARK = (128.0, 122.0, 118.0)
+_FOREHEAD_LIFT = 15.0  # how much higher than the cap's edge her hairline sits, mid-forehead
+
+
+def _brim_line(rgb: np.ndarray) -> dict[int, int]:
+    """For each column through the cap band: the first row below it (forehead or hair)."""
+    value = cv2.cvtColor(rgb, cv2.COLOR_RGB2HSV)[..., 2]
+    h, w = value.shape
+    brim: dict[int, int] = {}
+    x0, x1 = int(_HAIR_CX - _HAIR_HALF_WIDTH - 12), int(_HAIR_CX + _HAIR_HALF_WIDTH + 12)
+    for x in range(max(0, x0), min(w, x1)):
+        y = _CAP_PROBE_Y
+        if value[y, x] >= _CAP_DARK_V:
+            continue
+        while y < min(h, 230) and value[y, x] < _CAP_DARK_V:
+            y += 1
+        brim[x] = y
+    return brim
+
+
+def _directional_blur(noise: np.ndarray, dx: np.ndarray, dy: np.ndarray, length: int) -> np.ndarray:
+    """Average ``noise`` along the direction field: strands (line-integral convolution)."""
+    h, w = noise.shape
+    gx, gy = np.meshgrid(np.arange(w, dtype=np.float32), np.arange(h, dtype=np.float32))
+    acc = np.zeros_like(noise)
+    total = 0.0
+    for t in range(-length, length + 1):
+        wt = 1.0 - abs(t) / (length + 1)
+        acc += wt * cv2.remap(noise, gx + t * dx, gy + t * dy, cv2.INTER_LINEAR,
+                              borderMode=cv2.BORDER_REFLECT)
+        total += wt
+    return acc / total
+
+
+def _forehead_lift(cols: np.ndarray) -> np.ndarray:
+    """How much higher than the cap's edge her hairline sits, per column (most mid-forehead,
+    none at the temples)."""
+    u = np.abs(cols - _HAIR_CX) / (0.72 * _HAIR_HALF_WIDTH)
+    return (_FOREHEAD_LIFT * np.clip(1.0 - u**2, 0.0, 1.0)).astype(np.float32)
+
+
+def _extend_forehead(rgb: np.ndarray, brim_row: np.ndarray, lift: np.ndarray) -> np.ndarray:
+    """Continue the forehead above the cap's edge (her own forehead skin, moved up), so that
+    her hairline can sit higher than the brim did: a fringe along the brim's line looked like
+    the brim itself."""
+    out = rgb.astype(np.float32)
+    src = out.copy()
+    skip, fade = 8, 6  # the rows just under the cap are in its shadow: skip them
+    brows = _GH_EYE_Y - 22.0  # the copied skin stays above the glasses and the eyebrows
+    for x in np.flatnonzero(lift > 0.5):
+        b = int(round(float(brim_row[x])))
+        top = b - int(round(float(lift[x])))
+        span = b + skip - top  # rows from the new hairline down to the end of the shadow
+        if b + skip + span > brows:
+            span = max(0, int(brows) - b - skip)
+            top = b + skip - span
+        for k in range(span + fade):
+            dst, s_row = top + k, b + skip + k
+            if not (0 <= dst < rgb.shape[0] and s_row < rgb.shape[0]):
+                continue
+            a = 1.0 if k < span else 1.0 - (k - span + 1) / (fade + 1)
+            out[dst, x] = a * src[s_row, x] + (1.0 - a) * src[dst, x]
+    return np.clip(out + 0.5, 0, 255).astype(np.uint8)
+
+
+def _uncover_head(rgb: np.ndarray, hard: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The portrait without its cap: the cap becomes backdrop outside a grey hair dome."""
+    h, w = hard.shape
+    brim = _brim_line(rgb)
+    if len(brim) < 100:  # not the expected portrait: leave it alone
+        return rgb, hard
+    cols = np.arange(w, dtype=np.float32)
+    brim_row = np.full(w, -1.0, np.float32)
+    for x, y in brim.items():
+        brim_row[x] = y
+    known = brim_row >= 0
+    brim_row = np.interp(cols, cols[known], brim_row[known]).astype(np.float32)
+    brim_row = cv2.GaussianBlur(brim_row.reshape(1, -1), (0, 0), sigmaX=2.0).ravel()
+
+    rng = np.random.default_rng(11)
+    lift = _forehead_lift(cols)
+    rgb = _extend_forehead(rgb, brim_row, lift)
+    brim_row = brim_row - lift
+    # the dome's outline, a little irregular (hair, not a helmet)
+    u = (cols - _HAIR_CX) / _HAIR_HALF_WIDTH
+    inside = np.abs(u) < 1.0
+    p = 2.1
+    lift = np.where(inside, np.power(np.clip(1.0 - np.abs(u) ** p, 0.0, 1.0), 1.0 / p), 0.0)
+    wobble = cv2.GaussianBlur(rng.normal(0.0, 1.0, (1, w)).astype(np.float32), (0, 0), 2.0)
+    curls = cv2.GaussianBlur(rng.normal(0.0, 1.0, (1, w)).astype(np.float32), (0, 0), 6.0)
+    curls /= max(float(np.abs(curls).max()), 1e-6)
+    outline = (_HAIR_BASE_Y - (_HAIR_BASE_Y - _HAIR_TOP_Y) * lift + 2.2 * wobble.ravel()
+               + 3.5 * curls.ravel() * lift)
+    # the fringe: the hair ends a few wavy pixels below the cap's edge, over the forehead
+    tips = cv2.GaussianBlur(rng.uniform(0.0, 1.0, (1, w)).astype(np.float32), (0, 0), 0.8)
+    fringe = (brim_row + 2.5 + 2.5 * np.abs(np.sin(cols / 9.0 + 0.7)) + 4.0 * tips.ravel()
+              + 1.2 * wobble.ravel())
+    rows = np.arange(h, dtype=np.float32)[:, None]
+    hair = inside[None, :] & (rows >= outline[None, :]) & (rows < fringe[None, :])
+    cap = np.zeros_like(hard)
+    x_lo, x_hi = min(brim), max(brim) + 1
+    cap[:, x_lo:x_hi] = rows < brim_row[None, x_lo:x_hi]
+    cap[: int(_HAIR_BASE_Y) + 24, : int(_HAIR_CX - _HAIR_HALF_WIDTH)] = True  # cap sides
+    cap[: int(_HAIR_BASE_Y) + 24, int(_HAIR_CX + _HAIR_HALF_WIDTH) + 1 :] = True
+    cap &= hard
+    # the sides of the dome reach down to the existing temple hair
+    side = cap & (rows >= _HAIR_BASE_Y - 30) & inside[None, :]
+    hair |= side & (rows < fringe[None, :] + 4)
+
+    # texture: fine strands combed back and to the sides from a side parting, in soft waves
+    part_x = _HAIR_CX - 30.0
+    gx, gy = np.meshgrid(cols, rows.ravel())
+    vx = gx - part_x
+    vy = 0.9 * (gy - (_HAIR_TOP_Y - 10.0))
+    norm = np.maximum(np.hypot(vx, vy), 1e-3)
+    bend = cv2.GaussianBlur(rng.normal(0.0, 1.0, (h, w)).astype(np.float32), (0, 0), 12.0)
+    bend /= max(float(np.abs(bend).max()), 1e-6)
+    ang = np.arctan2(vy / norm, vx / norm) + 0.35 * bend
+    dx, dy = np.cos(ang).astype(np.float32), np.sin(ang).astype(np.float32)
+    fine = rng.normal(0.0, 1.0, (h, w)).astype(np.float32)
+    strands = _directional_blur(fine, dx, dy, 9)
+    strands /= max(float(strands[hair].std()), 1e-6)
+    coarse = _directional_blur(
+        cv2.GaussianBlur(rng.normal(0.0, 1.0, (h, w)).astype(np.float32), (0, 0), 1.6), dx, dy, 9)
+    coarse /= max(float(coarse[hair].std()), 1e-6)
+    dist = np.hypot(gx - part_x, (gy - (_HAIR_TOP_Y - 10.0)) * 0.9)
+    waves = np.sin(dist / 7.5 + 3.0 * bend)
+    volume = cv2.GaussianBlur(rng.normal(0.0, 1.0, (h, w)).astype(np.float32), (0, 0), 5.0)
+    volume /= max(float(volume[hair].std()), 1e-6)
+    tone = np.clip(0.55 + 0.10 * strands + 0.07 * coarse + 0.08 * waves + 0.07 * volume,
+                   0.0, 1.0)
+    # shading: the dome is darker towards its outline and at the roots above the forehead;
+    # the two lights at 45 degrees leave a soft highlight on its upper half
+    depth = cv2.distanceTransform(hair.astype(np.uint8), cv2.DIST_L2, 5)
+    shade = 0.84 + 0.16 * np.clip(depth / 14.0, 0.0, 1.0)
+    top = np.exp(-(((gy - (_HAIR_TOP_Y + 30.0)) / 36.0) ** 2))
+    shade = shade * (0.95 + 0.09 * top)
+    light, mid, dark = (np.asarray(c, np.float32) for c in (_HAIR_LIGHT, _HAIR_MID, _HAIR_DARK))
+    t = tone[..., None]
+    colour = np.where(t > 0.5, mid + (light - mid) * (t - 0.5) * 2.0, dark + (mid - dark) * t * 2.0)
+    colour = colour * shade[..., None]
+
+    out = rgb.astype(np.float32)
+    # a soft shadow of the fringe on the forehead
+    below = (~hair) & inside[None, :] & (rows >= fringe[None, :]) & (rows < fringe[None, :] + 5)
+    fall = np.clip((rows - fringe[None, :]) / 5.0, 0.0, 1.0)
+    out = np.where(below[..., None], out * (0.94 + 0.06 * fall)[..., None], out)
+    # the hair over it: strands thin out at its edges (the fringe, the top of the head)
+    # instead of ending in a line
+    alpha = cv2.GaussianBlur(hair.astype(np.float32), (0, 0), 1.0)
+    rim = np.clip(depth / 4.0, 0.0, 1.0)
+    wisps = np.clip(0.5 + 0.5 * strands, 0.0, 1.0)
+    alpha = alpha * (rim + (1.0 - rim) * wisps)
+    alpha = alpha[..., None]
+    region = alpha[..., 0] > 0.01
+    out = np.where(region[..., None], colour * alpha + out * (1.0 - alpha), out)
+    new_hard = (hard & ~cap) | hair
+    # the cap pixels outside the hair are backdrop now: their colour no longer matters, but
+    # keep them neutral so that no navy shows through the feathered edge
+    gone = hard & ~new_hard
+    out[gone] = np.asarray(BACKDROP_RGB, np.float32)
+    return np.clip(out + 0.5, 0, 255).astype(np.uint8), _largest_component(new_hard)
+
+
 def _build_scene(width: int, height: int) -> np.ndarray:
     portrait = _sample_portrait()
     hard = _clean_mask(portrait, _person_mask(portrait))
+    portrait, hard = _uncover_head(portrait, hard)
     k = height / 720.0
     scale = _FACE_WIDTH_720 * k / (_GH_CHEEK_RIGHT_X - _GH_CHEEK_LEFT_X)
     pad = int(width / (2 * scale)) + 16  # the frame's half width, in portrait pixels
@@ -319,10 +502,11 @@ class _FolderSource(_Source):
     def __init__(self, paths: list[Path], label: str) -> None:
         self.paths = paths
         self.label = label
+        self.frames_per_picture = 1  # set by the camera from its frame rate and hold time
         self._cache: dict[int, np.ndarray] = {}
 
     def frame(self, k: int) -> np.ndarray:
-        i = k % len(self.paths)
+        i = (k // max(1, self.frames_per_picture)) % len(self.paths)
         img = self._cache.get(i)
         if img is None:
             try:
@@ -415,6 +599,7 @@ class DemoCamera(Camera):
         path: str | None = None,
         *,
         fps: float = DEFAULT_FPS,
+        hold: float = DEFAULT_HOLD_S,
         size: tuple[int, int] | None = None,
         sway: float | None = None,
         noise: float | None = None,
@@ -429,6 +614,8 @@ class DemoCamera(Camera):
     ) -> None:
         if fps <= 0 or not math.isfinite(fps):
             raise CameraError(f"demo: fps must be positive, got {fps}")
+        if hold < 0 or not math.isfinite(hold):
+            raise CameraError(f"demo: hold must be 0 or more seconds, got {hold}")
         path = path or None
         label = Path(path).name if path else "built-in scene"
         super().__init__(
@@ -439,6 +626,7 @@ class DemoCamera(Camera):
         self._path = path
         self._size = (int(size[0]), int(size[1])) if size else None
         self._fps_set = float(fps)
+        self._hold = float(hold)
         # the built-in scene sways and is noisy by default; recorded material is played as is
         self._sway = float(sway if sway is not None else (0.0 if path else 2.5))
         self._noise = float(noise if noise is not None else (0.0 if path else 2.0))
@@ -471,11 +659,17 @@ class DemoCamera(Camera):
         if self._source is None:
             self._source = _source_for(self._path, self._size)
         self._source.open()
+        self._set_hold()
         self._since_connect = 0
 
     def _device_close(self) -> None:
         if self._source is not None:
             self._source.close()
+
+    def _set_hold(self) -> None:
+        """Frames per folder picture at the current rate (at least one)."""
+        if isinstance(self._source, _FolderSource):
+            self._source.frames_per_picture = max(1, round(self._hold * self._fps_set))
 
     def _frame_period(self) -> float | None:
         return 1.0 / self._fps_set
@@ -545,6 +739,7 @@ class DemoCamera(Camera):
         if not (0 < fps <= 240):
             raise CameraError(f"demo: fps must be between 0 and 240, got {value}")
         self._fps_set = fps
+        self._set_hold()
 
     # -- rendering
 

@@ -7,6 +7,7 @@ A spec is ``KIND[:ARG][?OPTION=VALUE&...]``:
 * ``gphoto2`` (the first camera libgphoto2 finds) or ``gphoto2:usb:001,004``, options
   ``busy_retries``, ``busy_delay``, ``keep`` (keep the picture on the card, default 1);
 * ``demo`` (built-in scene) or ``demo:PATH`` (folder of images or a video), options ``fps``,
+  ``hold`` (seconds each picture of a folder is shown, default 3; 0: a new one every frame),
   ``size`` (``1280x720``), ``sway``, ``noise``, ``seed`` and the fault injections
   ``drop_every``, ``slow_ms``, ``disconnect_after``, ``reconnect_fail``.
 
@@ -16,7 +17,9 @@ Only the first ``:`` separates the kind, so ports and Windows paths keep theirs.
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from capture_station.cameras.base import Camera, CameraError, CameraInfo
@@ -86,6 +89,7 @@ def _str(kind: str, key: str, value: str) -> str:
 _OPTION_TYPES: dict[str, dict[str, tuple[str, Callable[[str, str, str], Any]]]] = {
     "demo": {
         "fps": ("fps", _float),
+        "hold": ("hold", _float),
         "size": ("size", _size),
         "sway": ("sway", _float),
         "noise": ("noise", _float),
@@ -180,3 +184,86 @@ def list_cameras(*, webcams: bool = True, gphoto2: bool = True) -> list[CameraIn
             pass
     found.append(demo_info())
     return found
+
+
+@dataclass(frozen=True)
+class Probe:
+    """One place searched for a camera, so that "no camera" can say where it looked.
+
+    ``outcome``: ``found``, ``absent`` (nothing there), ``skipped`` (a node that is not a
+    capture device), ``unavailable`` (the kind cannot be searched here: ``detail`` says why)
+    or ``error`` (searching failed: ``detail``).
+    """
+
+    kind: str  # "webcam", "gphoto2"
+    target: str  # "/dev/video0", "usb:001,004", "usb" ... ("" when there was nothing to name)
+    outcome: str
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class CameraSearch:
+    """Real cameras found (the demo camera is never among them) and every place looked at."""
+
+    found: list[CameraInfo] = field(default_factory=list)
+    tried: list[Probe] = field(default_factory=list)
+
+
+def _probe_webcams() -> tuple[list[CameraInfo], list[Probe]]:
+    from capture_station.cameras import webcam
+
+    found = webcam.list_webcams()
+    tried: list[Probe] = []
+    if sys.platform.startswith("linux"):
+        nodes = webcam._linux_devices()  # noqa: SLF001 - the same search, reported
+        specs = {c.spec for c in found}
+        for n in nodes:
+            ok = f"webcam:{n}" in specs
+            tried.append(Probe("webcam", f"/dev/video{n}", "found" if ok else "skipped"))
+        if not nodes:
+            tried.append(Probe("webcam", "/dev/video*", "absent"))
+    else:
+        specs = {c.spec for c in found}
+        for i in webcam.WINDOWS_INDICES:
+            tried.append(Probe("webcam", str(i), "found" if f"webcam:{i}" in specs else "absent"))
+    return found, tried
+
+
+def _probe_gphoto2() -> tuple[list[CameraInfo], list[Probe]]:
+    from capture_station.cameras import dslr
+
+    try:
+        gp = dslr._gp()  # noqa: SLF001 - the same module the camera uses
+    except CameraError as e:
+        return [], [Probe("gphoto2", "", "unavailable", str(e))]
+    found = dslr.list_gphoto2_cameras()
+    tried = [Probe("gphoto2", c.port, "found") for c in found]
+    if not found:
+        ports: list[str] = []
+        try:
+            infos = gp.PortInfoList()
+            infos.load()
+            ports = sorted({infos[i].get_path().split(":")[0] for i in range(len(infos))})
+        except Exception:  # noqa: BLE001 - the port list is only for the report
+            ports = []
+        tried.append(Probe("gphoto2", ", ".join(p for p in ports if p) or "usb", "absent"))
+    return found, tried
+
+
+def search_cameras(*, webcams: bool = True, gphoto2: bool = True) -> CameraSearch:
+    """Look for real cameras (webcams, gphoto2) and record where: the "automatic" camera
+    choice opens the first one found, and when there is none the window lists what was tried
+    instead of quietly playing the demo scene."""
+    found: list[CameraInfo] = []
+    tried: list[Probe] = []
+    for wanted, kind, probe in ((webcams, "webcam", _probe_webcams),
+                                (gphoto2, "gphoto2", _probe_gphoto2)):
+        if not wanted:
+            continue
+        try:
+            f, t = probe()
+        except Exception as e:  # noqa: BLE001 - searching is best effort; say it failed
+            f, t = [], [Probe(kind, "", "error", " ".join(str(e).split()) or type(e).__name__)]
+        found += f
+        tried += t
+    return CameraSearch(found, tried)

@@ -93,7 +93,7 @@ def glasses_glare(ctx: CheckContext, lim: CheckLimits) -> CheckResult:
 # -- clothing -----------------------------------------------------------------------------------
 
 
-@check("clothing.contrast", ALL, "衣着与背景区分明显", "clothing stands out from the backdrop")
+@check("clothing.contrast", ALL, "衣着与背景区分明显", "clothing vs backdrop")
 def clothing_contrast(ctx: CheckContext, lim: CheckLimits) -> CheckResult:
     """Share of the torso below the neck (``below_chin`` face widths under the chin, within
     ``half_width`` face widths of the face centre) whose colour is within ``max_delta_e`` of the

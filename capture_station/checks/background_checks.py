@@ -182,14 +182,22 @@ def background_white(ctx: CheckContext, lim: CheckLimits) -> CheckResult:
         return result(ctx, lim, st, value, f"背景白色（L*={lightness:.0f}，色偏{cast:.1f}）",
                       f"white backdrop (L* {lightness:.0f}, cast {cast:.1f})", limits=limits)
     lo = float(lim.min) if lim.min is not None else 0.0
+    # a value inside its limit (a warning) is said to be near the limit, never a fault
     problems_zh, problems_en = [], []
-    if lightness < lo + lim.warn_margin:
+    if lightness < lo:
         problems_zh.append(f"背景偏暗（L*={lightness:.0f}，应≥{lo:.0f}）")
         problems_en.append(f"backdrop too dark (L* {lightness:.0f}, needs >= {lo:.0f})")
-    if cast > max_cast - cast_margin:
-        hue_zh, hue_en = _hue_words(float(med[1]), float(med[2]))
+    elif lightness < lo + lim.warn_margin:
+        problems_zh.append(f"背景亮度接近下限（L*={lightness:.0f}，下限{lo:.0f}）")
+        problems_en.append(f"backdrop lightness near the limit (L* {lightness:.0f}, min {lo:.0f})")
+    hue_zh, hue_en = _hue_words(float(med[1]), float(med[2]))
+    if cast > max_cast:
         problems_zh.append(f"背景偏{hue_zh}（色偏{cast:.1f}，应≤{max_cast:g}）")
         problems_en.append(f"backdrop has a {hue_en} cast ({cast:.1f}, max {max_cast:g})")
+    elif cast > max_cast - cast_margin:
+        problems_zh.append(f"背景色偏接近上限（略偏{hue_zh}，色偏{cast:.1f}，上限{max_cast:g}）")
+        problems_en.append(f"backdrop cast near the limit (slightly {hue_en}, {cast:.1f}, "
+                           f"max {max_cast:g})")
     return result(ctx, lim, st, value, "；".join(problems_zh), "; ".join(problems_en),
                   "背景须为白色：检查背景布和背景灯，关闭有色光源",
                   "the backdrop must be white: check the backdrop cloth and its lights; no coloured light",

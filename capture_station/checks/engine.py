@@ -247,15 +247,30 @@ def is_compliant(results: Iterable[CheckResult]) -> bool:
     return all(r.status != Status.FAIL for r in results)
 
 
-def top_hints(results: Iterable[CheckResult], lang: str = "zh_CN", n: int = 3) -> list[str]:
-    """The hints of the most severe problems first, without repeats."""
-    ordered = sorted(results, key=lambda r: -_RANK[r.status])
+# Failures whose hint comes before the others: one person in the picture, then the framing
+# (a crop that does not fit makes the band checks fail too; its hint says how to reframe).
+HINT_FIRST = ("face.count", "geometry.crop_fits")
+
+
+def top_hints(results: Iterable[CheckResult], lang: str = "zh_CN", n: int = 3, *,
+              include_warn: bool = False) -> list[str]:
+    """The hints of the faults, most telling first, without repeats.
+
+    A fault is a failing check. A warning is a value inside its limit (near the edge): it is
+    listed only with ``include_warn`` and after every fault, never as a fault itself.
+    """
+    items = list(results)
+    first = {cid: i for i, cid in enumerate(HINT_FIRST)}
+    wanted = (Status.FAIL, Status.WARN) if include_warn else (Status.FAIL,)
+    ordered = sorted(
+        (r for r in items if r.status in wanted),
+        key=lambda r: (-_RANK[r.status], first.get(r.id, len(first))),
+    )
     hints: list[str] = []
     for r in ordered:
-        if r.status in (Status.FAIL, Status.WARN):
-            h = r.hint(lang) or r.message(lang)
-            if h and h not in hints:
-                hints.append(h)
+        h = r.hint(lang) or r.message(lang)
+        if h and h not in hints:
+            hints.append(h)
         if len(hints) >= n:
             break
     return hints

@@ -47,7 +47,7 @@ def _band(ctx: CheckContext, lim: CheckLimits, value: float | None, name_zh: str
     if st == Status.PASS:
         return result(ctx, lim, st, v, f"{name_zh}{v:.0f}像素", f"{name_en} {v:.0f} px")
     below = lo is not None and (value < lo or (hi is not None and value - lo < hi - value))
-    hz, he = low_hint if below else high_hint
+    hz, he = _framing_hint(ctx) or (low_hint if below else high_hint)
     word_zh = "偏小" if below else "偏大"
     word_en = "low" if below else "high"
     if st == Status.WARN:
@@ -57,12 +57,24 @@ def _band(ctx: CheckContext, lim: CheckLimits, value: float | None, name_zh: str
                   f"{name_en} {v:.0f} px is {word_en} (must be {lo:.0f}-{hi:.0f})", hz, he)
 
 
+def _framing_hint(ctx: CheckContext) -> tuple[str, str] | None:
+    """When no crop fits the picture, the bands miss because of the framing: the crop's own
+    hint (move closer or back, camera up or down, left or right) is the one to follow, not a
+    hint about the sitter's head."""
+    c = ctx.crop
+    if c is None or c.feasible or not c.problems:
+        return None
+    return c.problems[0].message_zh, c.problems[0].message_en
+
+
 @check("geometry.crown", ALL, "头顶位置", "top of head")
 def geometry_crown(ctx: CheckContext, lim: CheckLimits) -> CheckResult:
     g = ctx.geometry
     if g is not None and g.crown_clipped:
+        hz, he = _framing_hint(ctx) or ("请升高相机或让考生坐低一些",
+                                        "raise the camera or seat the candidate lower")
         return result(ctx, lim, Status.FAIL, 0, "头顶超出画面", "top of the head is cut off",
-                      "请升高相机或让考生坐低一些", "raise the camera or seat the candidate lower")
+                      hz, he)
     return _band(ctx, lim, None if g is None else g.crown, "头顶距上边沿", "top of head at",
                  ("头顶离上边太近：请重新取景", "head too close to the top edge: reframe"),
                  ("头顶离上边太远：请靠近一些", "head too far below the top: move closer"))
@@ -73,7 +85,7 @@ def geometry_eyes(ctx: CheckContext, lim: CheckLimits) -> CheckResult:
     g = ctx.geometry
     return _band(ctx, lim, None if g is None else g.eyes, "眼睛距上边沿", "eyes at",
                  ("眼睛位置偏高：请重新取景", "eyes too high: reframe"),
-                 ("眼睛位置偏低：请抬头平视", "eyes too low: raise the chin and look straight"))
+                 ("眼睛位置偏低：请重新取景", "eyes too low: reframe"))
 
 
 @check("geometry.face_width", ALL, "脸部宽度", "face width")
@@ -97,9 +109,9 @@ def geometry_centre(ctx: CheckContext, lim: CheckLimits) -> CheckResult:
     if abs(off) > tol:
         side_zh = "偏右" if off > 0 else "偏左"
         side_en = "right" if off > 0 else "left"
+        hz, he = _framing_hint(ctx) or ("请坐在画面正中", "sit in the middle of the picture")
         return result(ctx, lim, Status.FAIL, v, f"人像{side_zh}{abs(off):.0f}像素",
-                      f"face {abs(off):.0f} px {side_en} of centre", "请坐在画面正中",
-                      "sit in the middle of the picture", limits)
+                      f"face {abs(off):.0f} px {side_en} of centre", hz, he, limits)
     if lim.warn_margin and tol - abs(off) < lim.warn_margin:
         return result(ctx, lim, Status.WARN, v, f"人像偏离中线{abs(off):.0f}像素",
                       f"face {abs(off):.0f} px off centre", "请坐在画面正中",

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMessageBox,
     QPushButton,
     QSizePolicy,
     QSplitter,
@@ -42,7 +43,7 @@ from capture_station.calibration import CalibrationResult, calibrate, save_profi
 from capture_station.calibration.reference import Reference, Setup, load_reference
 from capture_station.calibration.report import render_heatmap
 from capture_station.checks.engine import Status
-from capture_station.gui.i18n import pick
+from capture_station.gui.i18n import current_language, pick
 from capture_station.standard import Standard, load_standard
 
 _log = logging.getLogger(__name__)
@@ -282,6 +283,7 @@ class CalibrationPage(QWidget):
         self._result: CalibrationResult | None = None
         self._heatmap = QPixmap()
         self._error = ""
+        self._confirm: QMessageBox | None = None
         self._worker = _Worker(self)
 
         self.diagram = SetupDiagram(self._reference.setup)
@@ -393,7 +395,47 @@ class CalibrationPage(QWidget):
         self._use_subject(rgb)
 
     def save(self) -> None:
-        """Save the current result as the station's calibration profile."""
+        """Save the current result as the station's calibration profile. A failed one only
+        after the operator confirms it (:meth:`confirm_box`): a press of the save button must
+        not make a room that failed its lights the station's reference by accident."""
+        res, folder = self._result, self._data_dir
+        if res is None or folder is None or self.busy:
+            return
+        if res.status == Status.FAIL:
+            self._ask_to_save_failed(len(res.by_status(Status.FAIL)))
+            return
+        self._save_now()
+
+    @property
+    def confirm_box(self) -> QMessageBox | None:
+        """The open "save a failed calibration?" question, if any."""
+        return self._confirm
+
+    def _ask_to_save_failed(self, fails: int) -> None:
+        if self._confirm is not None:
+            return
+        box = QMessageBox(
+            QMessageBox.Icon.Warning, self.tr("校准不合格"),
+            self.tr("本次校准有 {n} 项不合格。建议按表中提示调整灯光后重新拍摄。\n\n"
+                    "仍要保存为本机校准吗？保存后状态栏将显示“校准未通过”。").format(n=fails),
+            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Cancel, self)
+        box.setObjectName("saveFailedCalibrationBox")
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.button(QMessageBox.StandardButton.Save).setText(self.tr("仍然保存"))
+        box.button(QMessageBox.StandardButton.Cancel).setText(self.tr("不保存"))
+        box.setWindowModality(Qt.WindowModality.WindowModal)
+
+        def answered(code: int) -> None:
+            self._confirm = None
+            box.deleteLater()
+            if code == QMessageBox.StandardButton.Save:
+                self._save_now()
+
+        box.finished.connect(answered)
+        self._confirm = box
+        box.open()
+
+    def _save_now(self) -> None:
         res, folder, backdrop = self._result, self._data_dir, self._backdrop
         if res is None or folder is None or self.busy:
             return
@@ -438,10 +480,11 @@ class CalibrationPage(QWidget):
         kw = dict(standard=self._standard, reference=self._reference, white_balance=wb,
                   office=self._office, station=self._station, camera=self._camera)
         ref = self._reference
+        lang = current_language()
 
         def job() -> tuple[CalibrationResult, bytes]:
             res = calibrate(backdrop, subject, **kw)  # type: ignore[arg-type]
-            return res, render_heatmap(res, reference=ref).png
+            return res, render_heatmap(res, reference=ref, lang=lang).png
 
         self._set_busy_text(self.tr("正在测量……"))
         self._worker.submit(job, self._show, self._failed)

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
-from capture_station.cameras.base import Camera
+from capture_station.cameras.base import Camera, CameraError
+from capture_station.cameras.registry import CameraSearch, Probe, parse_spec
 from capture_station.gui.qt_bridge import CameraBridge, JobRunner
 
 _log = logging.getLogger(__name__)
@@ -29,23 +31,106 @@ def default_opener(spec: str) -> Camera:
     return open_camera(spec)
 
 
-def first_camera_spec() -> str:
-    """The spec of the first camera found, or the demo camera when there is none."""
-    try:
-        from capture_station.cameras.registry import list_cameras
+class NoCameraFound(CameraError):
+    """The automatic choice found no real camera; ``search`` says where it looked."""
 
-        found = [c for c in list_cameras() if c.kind != "demo"]
-    except Exception:  # noqa: BLE001 - no camera backend: fall back to the demo camera
-        _log.warning("listing cameras failed", exc_info=True)
-        found = []
-    return found[0].spec if found else "demo"
+    def __init__(self, search: CameraSearch) -> None:
+        super().__init__("no camera found")
+        self.search = search
+
+
+def first_camera_spec(search: CameraSearch | None = None) -> str | None:
+    """The spec of the first real camera found, or None when there is none.
+
+    Never the demo camera: a station that quietly played the built-in scene would let an
+    operator work a whole morning without noticing that no camera is attached.
+    """
+    if search is None:
+        search = find_cameras()
+    found = [c for c in search.found if c.kind != "demo"]
+    return found[0].spec if found else None
+
+
+def find_cameras() -> CameraSearch:
+    try:
+        from capture_station.cameras.registry import search_cameras
+
+        return search_cameras()
+    except Exception as e:  # noqa: BLE001 - no camera backend at all is "no camera found"
+        _log.warning("searching for cameras failed", exc_info=True)
+        return CameraSearch([], [Probe("webcam", "", "error", str(e) or type(e).__name__)])
+
+
+def is_demo_spec(spec: str | None) -> bool:
+    """``demo`` or ``demo:PATH`` (with or without options)."""
+    if not spec:
+        return False
+    try:
+        return parse_spec(spec)[0] == "demo"
+    except CameraError:
+        return False
+
+
+class CameraNames(QObject):
+    """Camera names and search results in the interface language (the core names the demo
+    camera and unnamed devices in English)."""
+
+    def display_name(self, kind: str, name: str, spec: str = "") -> str:
+        if kind == "demo":
+            arg = parse_spec(spec)[1] if is_demo_spec(spec) else ""
+            if arg:
+                return self.tr("演示相机（{label}）").format(label=Path(arg).name or arg)
+            return self.tr("演示相机")
+        if kind == "gphoto2" and name.startswith("gphoto2 camera"):
+            port = name.removeprefix("gphoto2 camera").removeprefix(" at ").strip()
+            return self.tr("单反相机（{port}）").format(port=port) if port else self.tr("单反相机")
+        if kind == "webcam":
+            for prefix in ("Video device ", "Camera "):
+                if name.startswith(prefix):
+                    return self.tr("摄像头 {n}").format(n=name.removeprefix(prefix))
+        return name
+
+    def probe_lines(self, tried: list[Probe]) -> list[str]:
+        lines = []
+        outcomes = {
+            "found": self.tr("已找到"),
+            "absent": self.tr("未发现设备"),
+            "skipped": self.tr("不是采集设备，已跳过"),
+            "unavailable": self.tr("本机不可用"),
+            "error": self.tr("打开失败"),
+        }
+        for p in tried:
+            if p.kind == "webcam":
+                what = (self.tr("摄像头 {target}").format(target=p.target) if p.target
+                        else self.tr("摄像头"))
+            elif p.kind == "gphoto2":
+                what = (self.tr("单反相机（gphoto2，端口 {target}）").format(target=p.target)
+                        if p.target else self.tr("单反相机（gphoto2）"))
+            else:
+                what = p.target or p.kind
+            line = self.tr("{what}：{outcome}").format(what=what,
+                                                      outcome=outcomes.get(p.outcome, p.outcome))
+            if p.detail:
+                line += self.tr("（{detail}）").format(detail=p.detail)
+            lines.append(line)
+        return lines
+
+
+def camera_display_name(kind: str, name: str, spec: str = "") -> str:
+    """The camera's name as the window shows it, in the interface language."""
+    return CameraNames().display_name(kind, name, spec)
+
+
+def probe_lines(tried: list[Probe]) -> list[str]:
+    """One line per place searched, in the interface language (the no-camera panel)."""
+    return CameraNames().probe_lines(tried)
 
 
 class CameraController(QObject):
     """Owns the current camera; every device call runs on the controller's thread."""
 
     opened = Signal(object)  # Camera (live view started)
-    open_failed = Signal(str, str)  # spec, reason
+    open_failed = Signal(str, str, object)  # spec ("" = automatic), reason, list[Probe]
     closed = Signal()
     state_changed = Signal(str)  # ConnectionState value of the current camera
     error = Signal(str)
@@ -84,9 +169,18 @@ class CameraController(QObject):
         self._bridge.detach()
         self._camera = None
 
+        chosen = [spec]  # the spec actually opened (the automatic choice names it here)
+
         def job() -> Camera:
             self._close_device()
-            cam = self._opener(spec or first_camera_spec())
+            target = spec
+            if not target:
+                search = find_cameras()
+                target = first_camera_spec(search)
+                if target is None:
+                    raise NoCameraFound(search)
+                chosen[0] = target
+            cam = self._opener(target)
             try:
                 if not cam.is_open:
                     cam.open()
@@ -105,8 +199,16 @@ class CameraController(QObject):
             self.opened.emit(cam)
 
         def failed(e: BaseException) -> None:
-            if gen == self._generation:
-                self.open_failed.emit(spec, str(e) or type(e).__name__)
+            if gen != self._generation:
+                return
+            reason = str(e) or type(e).__name__
+            if isinstance(e, NoCameraFound):
+                tried = list(e.search.tried)
+            else:
+                target = chosen[0]
+                kind = target.partition(":")[0].partition("?")[0] or "camera"
+                tried = [Probe(kind, target, "error", reason)]
+            self.open_failed.emit(spec, reason, tried)
 
         self._runner.submit(job, done, failed)
 

@@ -47,9 +47,6 @@ class Light(QWidget):
         p.end()
 
 
-HINT_FIRST = ("face.count", "geometry.crop_fits")
-
-
 def live_check_ids() -> list[str]:
     return [cid for cid, d in registry().items() if Mode.LIVE in d.modes]
 
@@ -160,15 +157,20 @@ class CheckPanel(QWidget):
         if not self._has_data:
             self._set_hint(self.tr("等待画面…"), QColor(120, 120, 120))
             return
-        # A failing crop says how to reframe (closer, camera left ...): that comes first,
-        # after only "one person".
-        first = [self._results[c] for c in HINT_FIRST
-                 if c in self._results and self._results[c].status == Status.FAIL]
-        hints = top_hints(first, current_language(), n=1) or top_hints(
-            self._results.values(), current_language(), n=1)
+        # The hint of the most telling fault (one person, then the framing: a crop that does
+        # not fit says how to reframe). A value near its limit is no fault: the picture may be
+        # taken, and the panel says which items are close to their edge, in amber.
+        hints = top_hints(self._results.values(), current_language(), n=1)
+        near = [cid for cid, r in self._results.items()
+                if r.status == Status.WARN and cid in self._defs]
         if hints:
-            worst_fail = any(r.status == Status.FAIL for r in self._results.values())
-            self._set_hint(hints[0], status_colour(Status.FAIL if worst_fail else Status.WARN))
+            self._set_hint(hints[0], status_colour(Status.FAIL))
+        elif near:
+            labels = pick("、", ", ").join(pick(self._defs[c].label_zh, self._defs[c].label_en)
+                                           for c in near[:2])
+            text = (self.tr("画面可用（{items}接近边界），请输入考生号") if self._need_id
+                    else self.tr("可以拍照（{items}接近边界）"))
+            self._set_hint(text.format(items=labels), status_colour(Status.WARN))
         elif self.all_green() and self._need_id:
             self._set_hint(self.tr("画面合格，请输入考生号"), status_colour(Status.PASS))
         elif self.all_green():

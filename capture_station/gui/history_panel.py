@@ -1,8 +1,9 @@
 """Today's photos with thumbnails and status; open one to see its checks or retake it.
 
 The records and thumbnails are read on the store's thread and handed over ready to show. A
-record's stored checks are shown as saved (their messages were recorded in English, the status
-words are translated here).
+record's stored checks are shown in the interface language: the station records each message in
+English and Chinese; a record from before that (English only) shows the measured value instead
+of English text in the Chinese window.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from capture_station.checks import Status
+from capture_station.gui.i18n import is_english
 from capture_station.gui.live_view import rgb_to_qimage
 from capture_station.gui.overlay import status_colour
 from capture_station.gui.photo_view import PhotoView
@@ -52,8 +54,9 @@ class HistoryPanel(QWidget):
         self.list.setObjectName("historyList")
         self.list.setIconSize(QSize(THUMB_HEIGHT * 3 // 4, THUMB_HEIGHT))
         self.list.setUniformItemSizes(True)
+        # Activation is a double-click (or a single click where the desktop says so) and
+        # Enter; listening to double-clicks as well opened every record twice.
         self.list.itemActivated.connect(self._activated)
-        self.list.itemDoubleClicked.connect(self._activated)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.title)
@@ -110,6 +113,14 @@ class HistoryPanel(QWidget):
         self._fill()
 
 
+def _value_text(value: object) -> str:
+    if isinstance(value, dict):
+        return "，".join(f"{k} {v}" for k, v in value.items())
+    if isinstance(value, list):
+        return "、".join(str(v) for v in value)
+    return "" if value is None else str(value)
+
+
 class RecordDialog(QDialog):
     """One saved photo: the picture with its bands, the stored checks, and a retake button."""
 
@@ -143,6 +154,21 @@ class RecordDialog(QDialog):
         lay.addLayout(right, 1)
         self.resize(900, 600)
         self.retranslate()
+
+    def _explanation(self, c: dict[str, object]) -> str:
+        """The stored message in the interface language (see the module docstring)."""
+        if is_english():
+            return str(c.get("message", ""))
+        zh = c.get("message_zh")
+        if zh:
+            return str(zh)
+        message = str(c.get("message", ""))
+        if message and not message.isascii():
+            return message  # recorded in Chinese already (a checklist label)
+        if str(c.get("id", "")).startswith("checklist.") or c.get("operator_confirmed") is not None:
+            return self.tr("人工核对项")
+        value = _value_text(c.get("value"))
+        return self.tr("测量值：{value}").format(value=value) if value else ""
 
     def _retake(self) -> None:
         self.retake_requested.emit(self._rec.candidate_id)
@@ -185,7 +211,7 @@ class RecordDialog(QDialog):
             except ValueError:
                 pass
             item.setText(1, check_label(str(c.get("id", ""))))
-            text = str(c.get("message", ""))
+            text = self._explanation(c)
             if c.get("operator_confirmed") is not None:
                 text += " — " + (self.tr("操作员已确认") if c["operator_confirmed"]
                                  else self.tr("操作员未确认"))

@@ -136,8 +136,11 @@ class Confirmation:
 
 
 def checks_for_store(photo: CapturedPhoto, confirmations: list[Confirmation]) -> list[dict[str, Any]]:
-    """The check records saved with the photo: every check, plus what the operator confirmed."""
-    out = [c.as_json("en") for c in photo.checks]
+    """The check records saved with the photo: every check (its message and hint in English,
+    and in Chinese as ``message_zh`` / ``hint_zh`` for the station's own history view), plus
+    what the operator confirmed."""
+    out = [{**c.as_json("en"), "message_zh": c.message("zh_CN"), "hint_zh": c.hint("zh_CN")}
+           for c in photo.checks]
     by_id = {c.id: c for c in confirmations}
     for row in out:
         conf = by_id.pop(row["id"], None)
@@ -174,20 +177,23 @@ def save_photo(store: Store, photo: CapturedPhoto, confirmations: list[Confirmat
     return rec
 
 
-def calibration_state(data_dir: Path, interval_days: int) -> tuple[dt.timedelta | None, bool]:
-    """Age of the station's lighting calibration (None: never calibrated) and whether a new
-    one is due. Reads the profile from the data folder: run it on a worker thread."""
+def calibration_state(data_dir: Path, interval_days: int
+                      ) -> tuple[dt.timedelta | None, bool, str]:
+    """Age of the station's lighting calibration (None: never calibrated), whether a new one
+    is due, and its result ("pass", "warn", "fail"; "" when there is none): a failed
+    calibration saved on purpose must not read as a good one. Reads the profile from the data
+    folder: run it on a worker thread."""
     try:
         from capture_station.calibration import age, is_due, load_latest
     except ImportError:
-        return None, True
+        return None, True, ""
     try:
         profile = load_latest(data_dir)
     except OSError:
-        return None, True
+        return None, True, ""
     if profile is None:
-        return None, True
-    return age(profile), is_due(profile, interval_days)
+        return None, True, ""
+    return age(profile), is_due(profile, interval_days), profile.status.value
 
 
 def thumbnail(data: bytes, height: int = 96) -> np.ndarray | None:

@@ -46,6 +46,26 @@ def scale_for_display(rgb: np.ndarray, tw: int, th: int) -> np.ndarray:
     return np.ascontiguousarray(rgb)
 
 
+def paint_demo_mark(p: QPainter, rect: QRectF, text: str) -> None:
+    """Large semi-transparent 演示 / DEMO across ``rect``: a picture of the demo camera must
+    never pass for a candidate's photo, on the screen or in a screenshot of it."""
+    if rect.width() < 20 or rect.height() < 20:
+        return
+    p.save()
+    f = QFont(p.font())
+    f.setBold(True)
+    f.setPixelSize(max(12, int(min(rect.width(), rect.height()) / 7)))
+    p.setFont(f)
+    p.translate(rect.center())
+    p.rotate(-24)
+    box = QRectF(-rect.width(), -rect.height() / 2, 2 * rect.width(), rect.height())
+    p.setPen(QColor(255, 255, 255, 110))
+    p.drawText(box.translated(2, 2), Qt.AlignmentFlag.AlignCenter, text)
+    p.setPen(QColor(220, 30, 30, 120))
+    p.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
+    p.restore()
+
+
 def fit_rect(src_w: float, src_h: float, dst: QRectF) -> QRectF:
     """The largest rectangle of aspect ``src_w:src_h`` centred in ``dst``."""
     if src_w <= 0 or src_h <= 0:
@@ -68,6 +88,7 @@ class LiveView(QWidget):
         self._result: LiveResult | None = None
         self._model: OverlayModel | None = None
         self._notice = ""
+        self._demo = False
         self._frames_shown = 0
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setMinimumSize(320, 240)
@@ -115,6 +136,16 @@ class LiveView(QWidget):
         self._model = self._build_model(res)
         self.update()
 
+    def set_demo(self, demo: bool) -> None:
+        """Mark the picture 演示 / DEMO (the demo camera is playing)."""
+        if demo != self._demo:
+            self._demo = demo
+            self.update()
+
+    @property
+    def demo(self) -> bool:
+        return self._demo
+
     def set_notice(self, text: str) -> None:
         """A message over the picture ("opening the camera ...", "camera lost ...")."""
         self._notice = text
@@ -142,6 +173,7 @@ class LiveView(QWidget):
     def retranslate(self) -> None:
         self._no_face_text = self.tr("未检测到人脸：请考生正对镜头坐好")
         self._no_crown_text = self.tr("未找到头顶：请检查背景与头部是否在画面内")
+        self._demo_text = self.tr("演示 DEMO")
         self._model = self._build_model(self._result)
         self.update()
 
@@ -170,6 +202,8 @@ class LiveView(QWidget):
                 shot = self._result.shot
                 text = self._no_face_text if shot.face is None else self._no_crown_text
                 draw_banner_text(p, QPointF(r.x() + 12, r.bottom() - 12), text, RED, 15)
+            if self._demo:
+                paint_demo_mark(p, r, self._demo_text)
         if self._notice:
             p.setPen(QColor(235, 235, 235))
             f = QFont(self.font())

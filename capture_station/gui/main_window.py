@@ -47,9 +47,14 @@ from PySide6.QtWidgets import (
 from capture_station.cameras.base import Camera, CameraDisconnected, CameraError
 from capture_station.gui import i18n
 from capture_station.gui.about_dialog import AboutDialog
-from capture_station.gui.banner import ERROR, WARNING, Banner
+from capture_station.gui.banner import ERROR, WARNING, Banner, NoCameraPanel
 from capture_station.gui.calibration_dialog import calibration_dialog
-from capture_station.gui.camera_control import CameraController, CameraOpener
+from capture_station.gui.camera_control import (
+    CameraController,
+    CameraOpener,
+    camera_display_name,
+    probe_lines,
+)
 from capture_station.gui.export_dialog import ExportDialog
 from capture_station.gui.history_panel import RecordDialog
 from capture_station.gui.jobs import (
@@ -181,6 +186,9 @@ class MainWindow(QMainWindow):
     def _build_ui(self) -> None:
         self.camera_banner = Banner("cameraBanner")
         self.camera_banner.button.clicked.connect(self.cameras.retry)
+        self.no_camera = NoCameraPanel()
+        self.no_camera.retry_button.clicked.connect(self.retry_camera)
+        self.no_camera.demo_button.clicked.connect(self.use_demo_camera)
         self.drift_banner = Banner("driftBanner")
         self.drift_banner.button.clicked.connect(self.drift_banner.hide)
         self.store_banner = Banner("storeBanner")
@@ -213,6 +221,7 @@ class MainWindow(QMainWindow):
         lay = QVBoxLayout(central)
         lay.setContentsMargins(6, 6, 6, 6)
         lay.addWidget(self.camera_banner)
+        lay.addWidget(self.no_camera)
         lay.addWidget(self.store_banner)
         lay.addWidget(self.drift_banner)
         lay.addWidget(self.stack, 1)
@@ -341,39 +350,72 @@ class MainWindow(QMainWindow):
         self.stores.refresh_disk(path, self.settings.calibration_interval_days)
 
     def _disk_ready(self, folder: str, free: int | None, age: dt.timedelta | None,
-                    due: bool) -> None:
+                    due: bool, result: str = "") -> None:
         self.status.set_disk(folder, free)
-        self.status.set_calibration(age, due)
+        self.status.set_calibration(age, due, failed=result == "fail")
 
     # ------------------------------------------------------------------ camera
     def switch_camera(self, spec: str) -> None:
         self._camera_spec_override = None
         self.settings.camera = spec
+        self._open_camera(spec)
+
+    def use_demo_camera(self) -> None:
+        """The operator chose the demo camera (no camera found): for this session only, and
+        marked 演示 / DEMO on every picture; the saved settings keep their camera."""
+        self._camera_spec_override = "demo"
+        self._open_camera("demo")
+
+    def retry_camera(self) -> None:
+        """Search for (or open) the configured camera again."""
+        self._open_camera(self.camera_spec)
+
+    def _open_camera(self, spec: str) -> None:
         self._camera_name = ""
+        self.no_camera.hide()
+        self.camera_banner.hide()
+        self.capture_note.clear()  # an error of the previous camera no longer holds
+        self.live.set_demo(False)
         self.live.clear_frame()
         self.checks.set_results(None)
         self.live.set_notice(self.tr("正在打开相机…"))
+        self.status.set_camera("", 0.0, "closed")
         self.cameras.switch(spec)
         self._update_controls()
 
     def _camera_opened(self, cam: Camera) -> None:
-        self._camera_name = cam.name
+        self._camera_name = camera_display_name(cam.kind, cam.name, cam.spec)
         self._last_frame = -1
         self.camera_banner.hide()
+        self.no_camera.hide()
+        self.capture_note.clear()
+        demo = cam.kind == "demo"
+        self.live.set_demo(demo)
+        self.review.view.set_demo(demo)
         self.live.set_notice("")
         self._camera_state = cam.state.value
         if not cam.capabilities.live_view:
             self.live.set_notice(self.tr("此相机不提供实时画面：输入考生号后可直接拍照"))
-        self.status.set_camera(cam.name, cam.fps, self._camera_state)
+        self.status.set_camera(self._camera_name, cam.fps, self._camera_state, demo=demo)
         self._update_controls()
 
-    def _camera_open_failed(self, spec: str, reason: str) -> None:
+    def _camera_open_failed(self, spec: str, reason: str, tried: object = None) -> None:
+        """No camera: say so where the operator looks, list what was tried, and offer to
+        retry or to start the demo camera on purpose (it is never started silently)."""
         self._camera_state = "closed"
-        self.live.set_notice(self.tr("相机未打开"))
-        self.camera_banner.show_message(
-            self.tr("无法打开相机 {spec}：{reason}").format(spec=spec or self.tr("（自动）"),
-                                                      reason=reason),
-            ERROR, self.tr("重试"))
+        self._camera_name = ""
+        self.camera_banner.hide()
+        self.live.set_demo(False)
+        self.status.set_camera("", 0.0, "closed")
+        lines = probe_lines(list(tried)) if isinstance(tried, list) else [reason]
+        if spec:
+            title = self.tr("无法打开相机 {spec}").format(spec=spec)
+            self.live.set_notice(self.tr("相机未打开"))
+        else:
+            title = self.tr("未找到相机")
+            self.live.set_notice(self.tr("未找到相机：请连接相机后点“重试”"))
+        self.no_camera.show_tried(title, self.tr("已尝试："), lines, self.tr("重试"),
+                                  self.tr("使用演示相机"))
         self._update_controls()
 
     def _camera_state_changed(self, state: str) -> None:
@@ -390,8 +432,8 @@ class MainWindow(QMainWindow):
             self.camera_banner.hide()
             self.live.set_notice("")
         cam = self.cameras.camera
-        self.status.set_camera(cam.name if cam else self._camera_name,
-                               cam.fps if cam else 0.0, state)
+        self.status.set_camera(self._camera_name, cam.fps if cam else 0.0, state,
+                               demo=cam is not None and cam.kind == "demo")
         self._update_controls()
 
     def _pull_frame(self) -> None:
@@ -421,7 +463,8 @@ class MainWindow(QMainWindow):
         cam = self.cameras.camera
         if cam is not None:
             fps = cam.fps
-            self.status.set_camera(cam.name, fps, self._camera_state)
+            self.status.set_camera(self._camera_name, fps, self._camera_state,
+                                   demo=cam.kind == "demo")
             if fps > 0:
                 self.frame_timer.setInterval(int(min(100, max(5, 1000.0 / fps / 2))))
         now = time.monotonic()
@@ -504,6 +547,7 @@ class MainWindow(QMainWindow):
             return
         self._show_drift(result.drift)
         self._phase = Phase.REVIEW
+        self.review.view.set_demo(result.demo)  # the photo's own camera, whatever is open now
         self.review.show_photo(result, self._who)
         self.stack.setCurrentWidget(self.review)
         self.review.setFocus()

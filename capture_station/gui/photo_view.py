@@ -8,12 +8,12 @@ the registration system will measure.
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QRectF, QSize
+from PySide6.QtCore import QEvent, QRectF, QSize
 from PySide6.QtGui import QColor, QImage, QPainter, QPaintEvent, QTransform
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from capture_station.checks import CheckResult
-from capture_station.gui.live_view import fit_rect, rgb_to_qimage
+from capture_station.gui.live_view import fit_rect, paint_demo_mark, rgb_to_qimage
 from capture_station.gui.overlay import OverlayModel, overlay_model, paint_overlay
 from capture_station.imaging.face_analysis import Face
 from capture_station.standard import Standard
@@ -28,6 +28,8 @@ class PhotoView(QWidget):
         self._size: tuple[int, int] = (standard.file.width, standard.file.height)
         self._model: OverlayModel | None = None
         self._bands = True
+        self._demo = False
+        self._demo_text = self.tr("演示 DEMO")
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setMinimumSize(240, 320)
 
@@ -56,6 +58,23 @@ class PhotoView(QWidget):
                                         face, checks or [], True)
         self.update()
 
+    def set_demo(self, demo: bool) -> None:
+        """Mark the photo 演示 / DEMO (taken with the demo camera). Kept across photos until
+        changed: the window sets it with the camera."""
+        if demo != self._demo:
+            self._demo = demo
+            self.update()
+
+    @property
+    def demo(self) -> bool:
+        return self._demo
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self._demo_text = self.tr("演示 DEMO")
+            self.update()
+        super().changeEvent(event)
+
     def set_bands_visible(self, visible: bool) -> None:
         self._bands = visible
         self.update()
@@ -78,4 +97,6 @@ class PhotoView(QWidget):
                 k = r.width() / self._size[0]
                 paint_overlay(p, self._model, QTransform(k, 0, 0, k, r.x(), r.y()),
                               show_labels=False)
+            if self._demo:
+                paint_demo_mark(p, r, self._demo_text)
         p.end()

@@ -13,6 +13,7 @@ from dataclasses import replace
 
 from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QCheckBox,
     QComboBox,
     QDialog,
@@ -28,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from capture_station.gui.camera_control import camera_display_name, is_demo_spec
 from capture_station.gui.i18n import LANGUAGES, current_language, language_name
 from capture_station.gui.qt_bridge import JobRunner
 from capture_station.settings import Settings, load_offices
@@ -40,7 +42,7 @@ class SettingsDialog(QDialog):
         self.setObjectName("settingsDialog")
         self._initial = settings
         self._first_run = first_run
-        self._cameras: list[tuple[str, str]] = []  # (spec, name)
+        self._cameras: list[tuple[str, str, str]] = []  # (spec, kind, name)
 
         self.intro = QLabel()
         self.intro.setWordWrap(True)
@@ -60,6 +62,9 @@ class SettingsDialog(QDialog):
         self.camera = QComboBox()
         self.camera.setObjectName("camera")
         self.camera.setEditable(True)
+        # A typed spec stays typed text: inserting it as a list item on Enter gave an item
+        # without a spec, read back as "" (automatic).
+        self.camera.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.language = QComboBox()
         self.language.setObjectName("language")
         for lang in LANGUAGES:
@@ -100,9 +105,15 @@ class SettingsDialog(QDialog):
         )
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
+        # Why OK is disabled, in words: a greyed-out button alone does not say what is missing.
+        self.missing = QLabel()
+        self.missing.setObjectName("settingsMissing")
+        self.missing.setWordWrap(True)
+        self.missing.setStyleSheet("color: #c62828;")
         lay = QVBoxLayout(self)
         lay.addWidget(self.intro)
         lay.addLayout(self.form)
+        lay.addWidget(self.missing)
         lay.addWidget(self.buttons)
 
         self._fill_offices()
@@ -117,10 +128,12 @@ class SettingsDialog(QDialog):
         self._validate()
 
     @staticmethod
-    def _list() -> list[tuple[str, str]]:
+    def _list() -> list[tuple[str, str, str]]:
+        """(spec, kind, name) of the cameras found and of the demo camera; the names are put
+        into the interface language on the GUI thread."""
         from capture_station.cameras.registry import list_cameras
 
-        return [(c.spec, c.name) for c in list_cameras()]
+        return [(c.spec, c.kind, c.name) for c in list_cameras()]
 
     def _fill_offices(self) -> None:
         code = self.office.currentData() if self.office.count() else self._initial.office
@@ -133,18 +146,20 @@ class SettingsDialog(QDialog):
         self.office.setCurrentIndex(i)
         self.office.blockSignals(False)
 
-    def _set_cameras(self, found: list[tuple[str, str]]) -> None:
+    def _set_cameras(self, found: list[tuple[str, str, str]]) -> None:
         current = self.camera.currentData() if self.camera.count() else self._initial.camera
         if current is None:
             current = self.camera.currentText()
         self._cameras = found
         self.camera.clear()
         self.camera.addItem(self.tr("自动（第一台找到的相机）"), "")
-        for spec, name in found:
-            self.camera.addItem(f"{name}  [{spec}]", spec)
+        for spec, kind, name in found:
+            self.camera.addItem(f"{camera_display_name(kind, name, spec)}  [{spec}]", spec)
         i = self.camera.findData(current)
         if i < 0 and current:
-            self.camera.addItem(current, current)
+            shown = (f"{camera_display_name('demo', '', current)}  [{current}]"
+                     if is_demo_spec(current) else current)
+            self.camera.addItem(shown, current)
             i = self.camera.count() - 1
         self.camera.setCurrentIndex(max(0, i))
 
@@ -153,15 +168,34 @@ class SettingsDialog(QDialog):
         if d:
             self.data_dir.setText(d)
 
+    def missing_fields(self) -> list[str]:
+        """The names of the required fields still empty (OK stays disabled until none)."""
+        missing = []
+        if self.office.currentIndex() < 0:
+            missing.append(self.tr("考试机构"))
+        if not self.data_dir.text().strip():
+            missing.append(self.tr("保存文件夹"))
+        return missing
+
     def _validate(self) -> None:
-        ok = self.office.currentIndex() >= 0 and bool(self.data_dir.text().strip())
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(ok)
+        missing = self.missing_fields()
+        ok_button: QAbstractButton | None = self.buttons.button(
+            QDialogButtonBox.StandardButton.Ok)
+        if ok_button is not None:
+            ok_button.setEnabled(not missing)
+        self.missing.setText(
+            self.tr("请填写：{fields}").format(fields="、".join(missing)) if missing else "")
+        self.missing.setVisible(bool(missing))
 
     def camera_spec(self) -> str:
+        """The chosen camera's spec: a listed camera's own spec, "" for automatic, or the text
+        typed by hand."""
         i = self.camera.currentIndex()
         text = self.camera.currentText().strip()
         if i >= 0 and self.camera.itemText(i) == self.camera.currentText():
-            return str(self.camera.itemData(i) or "")
+            data = self.camera.itemData(i)
+            if data is not None:
+                return str(data)
         return text  # typed by hand
 
     def result_settings(self) -> Settings:
@@ -215,3 +249,4 @@ class SettingsDialog(QDialog):
         self._fill_offices()
         if self.camera.count():
             self.camera.setItemText(0, self.tr("自动（第一台找到的相机）"))
+        self._validate()

@@ -3,7 +3,8 @@ save folder.
 
 Values arrive from the window; the disk figure and the calibration age are read on the store's
 thread (the age through :func:`capture_station.gui.jobs.calibration_state`). Until the station
-has been calibrated the line says "not calibrated"; when a new calibration is due it turns red.
+has been calibrated the line says "not calibrated"; when a new calibration is due it turns red;
+a failed calibration (saved only after an explicit confirmation) reads 校准未通过 in red.
 """
 
 from __future__ import annotations
@@ -44,15 +45,21 @@ class StationStatusBar(QStatusBar):
         self._camera_name = ""
         self._camera_fps = 0.0
         self._camera_state = ""
+        self._camera_demo = False
         self._analysis_fps = 0.0
         self._free: int | None = None
         self._folder = ""
         self._calibration_age: dt.timedelta | None = None
         self._calibration_due = True
+        self._calibration_failed = False
         self.retranslate()
 
-    def set_camera(self, name: str, fps: float, state: str = "connected") -> None:
+    def set_camera(self, name: str, fps: float, state: str = "connected",
+                   demo: bool = False) -> None:
+        """The camera as the window names it (see ``camera_control.camera_display_name``);
+        ``demo``: the demo camera, shown in amber so it is never taken for a real one."""
         self._camera_name, self._camera_fps, self._camera_state = name, fps, state
+        self._camera_demo = demo
         self._show_camera()
 
     def set_analysis_fps(self, fps: float) -> None:
@@ -63,9 +70,11 @@ class StationStatusBar(QStatusBar):
         self._folder, self._free = folder, free_bytes
         self._show_disk()
 
-    def set_calibration(self, age: dt.timedelta | None, due: bool) -> None:
-        """Age of the lighting calibration (None: never) and whether a new one is due."""
+    def set_calibration(self, age: dt.timedelta | None, due: bool, failed: bool = False) -> None:
+        """Age of the lighting calibration (None: never), whether a new one is due, and whether
+        it failed (saved anyway, on purpose): then the line says so in red, not its age."""
         self._calibration_age, self._calibration_due = age, due
+        self._calibration_failed = failed
         self._show_calibration()
 
     def _show_calibration(self) -> None:
@@ -73,6 +82,10 @@ class StationStatusBar(QStatusBar):
         if age is None:
             self.calibration.setText(self.tr("未校准"))
             self.calibration.setStyleSheet("color: #b26a00;")
+            return
+        if self._calibration_failed:
+            self.calibration.setText(self.tr("校准未通过，请重新校准"))
+            self.calibration.setStyleSheet("color: #c62828; font-weight: bold;")
             return
         hours = max(0.0, age.total_seconds() / 3600)
         if hours < 48:
@@ -87,12 +100,14 @@ class StationStatusBar(QStatusBar):
     def _show_camera(self) -> None:
         if not self._camera_name:
             self.camera.setText(self.tr("无相机"))
+            self.camera.setStyleSheet("color: #c62828;")
             return
         if self._camera_state and self._camera_state != "connected":
             self.camera.setText(self.tr("{name}（已断开）").format(name=self._camera_name))
             self.camera.setStyleSheet("color: #c62828;")
             return
-        self.camera.setStyleSheet("")
+        self.camera.setStyleSheet(
+            "color: #b26a00; font-weight: bold;" if self._camera_demo else "")
         self.camera.setText(
             self.tr("{name} · {fps:.1f} 帧/秒").format(name=self._camera_name, fps=self._camera_fps)
         )

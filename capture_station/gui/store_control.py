@@ -36,7 +36,8 @@ class StoreController(QObject):
     opened = Signal(object)  # Store
     failed = Signal(str)  # why the store cannot be opened
     history_ready = Signal(object)  # HistoryRows, newest first
-    disk_ready = Signal(str, object, object, bool)  # folder, free bytes, calibration age, due
+    # folder, free bytes, calibration age, due, calibration result ("pass", "warn", "fail", "")
+    disk_ready = Signal(str, object, object, bool, str)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -116,7 +117,7 @@ class StoreController(QObject):
     def refresh_disk(self, path: Path, calibration_interval_days: int) -> None:
         """Free space of the data folder and the age of the lighting calibration."""
 
-        def job() -> tuple[int | None, dt.timedelta | None, bool]:
+        def job() -> tuple[int | None, dt.timedelta | None, bool, str]:
             p = path
             while not p.exists() and p.parent != p:
                 p = p.parent
@@ -124,11 +125,11 @@ class StoreController(QObject):
                 free: int | None = shutil.disk_usage(p).free
             except OSError:
                 free = None
-            age, due = calibration_state(path, calibration_interval_days)
-            return free, age, due
+            age, due, status = calibration_state(path, calibration_interval_days)
+            return free, age, due, status
 
-        def done(r: tuple[int | None, dt.timedelta | None, bool]) -> None:
-            self.disk_ready.emit(str(path), r[0], r[1], r[2])
+        def done(r: tuple[int | None, dt.timedelta | None, bool, str]) -> None:
+            self.disk_ready.emit(str(path), r[0], r[1], r[2], r[3])
 
         self.runner.submit(job, done)
 
