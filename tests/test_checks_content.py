@@ -168,7 +168,7 @@ def test_a_turned_head_fails_yaw(pipeline, standard):
     fv = face_view(ctx)
     assert fv is not None
     turned = CheckContext(standard, Mode.FINAL, rgb=c.verdict.rgb, analysis=c.verdict.analysis)
-    turned.cache["face_view"] = _rotated_view(fv, yaw=15.0)
+    turned.cache["face_view"] = _rotated_view(fv, yaw=20.0)
     assert pose_yaw(ctx, standard.checks["pose.yaw"]).status == Status.PASS
     assert pose_yaw(turned, standard.checks["pose.yaw"]).status == Status.FAIL
 
