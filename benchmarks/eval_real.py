@@ -254,6 +254,24 @@ def markdown(folder_name: str, check_s: Mapping[str, Any], proc_s: Mapping[str, 
     return "\n".join(lines)
 
 
+README = ROOT / "README.md"
+BEGIN, END = "<!-- eval-real: written by make eval-real -->", "<!-- /eval-real -->"
+
+
+def update_readme(check_s: Mapping[str, Any], before: Mapping[str, Any] | None,
+                  readme: Path = README) -> bool:
+    """Put the `check` table between the README's markers (the file lists stay in the
+    results file)."""
+    doc = readme.read_text(encoding="utf-8")
+    if BEGIN not in doc or END not in doc:
+        return False
+    head, rest = doc.split(BEGIN, 1)
+    _, tail = rest.split(END, 1)
+    table = "\n".join(_table(check_s, before)).strip()
+    readme.write_text(f"{head}{BEGIN}\n{table}\n{END}{tail}", encoding="utf-8")
+    return True
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     baseline_out = None
@@ -284,6 +302,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                "statuses": check}
     (RESULTS / "eval_real.json").write_text(json.dumps(payload, indent=1, ensure_ascii=False),
                                             encoding="utf-8")
+    update_readme(check_s, before)
     if baseline_out is not None:
         baseline_out.write_text(json.dumps({"check": check_s, "process": proc_s}, indent=1),
                                 encoding="utf-8")
