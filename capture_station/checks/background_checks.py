@@ -98,6 +98,29 @@ def _edge_strip(ctx: CheckContext, sc: Scene) -> int:
     return max(1, int(round(share * sc.shape[1])))
 
 
+def _delta_e_gradient(diff: np.ndarray, step: float) -> np.ndarray:
+    """|grad| of a colour-difference map, in ΔE per output pixel."""
+    d = np.ascontiguousarray(diff, dtype=np.float32)
+    gx = cv2.Sobel(d, cv2.CV_32F, 1, 0, ksize=3) / (8.0 * step)
+    gy = cv2.Sobel(d, cv2.CV_32F, 0, 1, ksize=3) / (8.0 * step)
+    return cv2.magnitude(gx, gy)
+
+
+def _same_hue(px: np.ndarray, ref: np.ndarray, min_chroma: float, max_shift: float) -> bool:
+    """On a coloured wall (chroma of at least ``min_chroma``), a large smooth region of the
+    wall's own hue that is only lighter or darker is the wall in other light: its corner, a
+    seam, a fold (small ones of the wall's colour may be objects of that colour). On a
+    white or grey backdrop hue means nothing, so this never applies there."""
+    c_ref = float(np.hypot(ref[1], ref[2]))
+    if c_ref < min_chroma:
+        return False
+    a, b = float(np.median(px[:, 1])), float(np.median(px[:, 2]))
+    if float(np.hypot(a, b)) < 0.5 * min_chroma:
+        return False
+    d = abs(np.degrees(np.arctan2(b, a) - np.arctan2(ref[2], ref[1])))
+    return float(min(d, 360.0 - d)) <= max_shift
+
+
 def _inner(mask: np.ndarray, edge: int) -> np.ndarray:
     out = mask.copy()
     out[:edge, :] = False
@@ -152,6 +175,31 @@ def objects(ctx: CheckContext, sc: Scene, bd: Backdrop) -> Objects:
                     and float(np.median(px[:, 0])) >= ref[0] - SHADOW_MAX_DARKENING
                     and float(np.median(texture[sel])) <= SHADOW_MAX_TEXTURE):
                 areas[lab_id] = 0  # the person's own shadow: background.shadow judges it
+    # A blob whose outline has no edge -- the colour drifts across it from the backdrop's over
+    # tens of pixels -- and that is smooth inside is the backdrop in other light (a vignette,
+    # the shade of a fold, light falling off across a wall): background.uniform's, not an
+    # object. An object, a picture, text or a person has an outline.
+    big = np.nonzero(areas > 0)[0]
+    soft = float(extra.get("soft_outline_max_gradient", 0.5))
+    wall_chroma = float(extra.get("wall_min_chroma", 10.0))
+    wall_hue = float(extra.get("wall_max_hue_shift", 15.0))
+    wall_share = float(extra.get("wall_min_share", 0.05))
+    if big.size:
+        de_grad = _delta_e_gradient(diff, sc.step)
+        texture = local_gradient(ctx, sc)
+        inner = _inner(np.ones_like(cand), _edge_strip(ctx, sc) + 1) & (bd.dist > away + 1.5)
+        kernel = np.ones((3, 3), np.uint8)
+        for lab_id in big:
+            sel = (labels == lab_id).astype(np.uint8)
+            outline = (sel.astype(bool) & ~cv2.erode(sel, kernel).astype(bool)) & inner
+            if int(outline.sum()) < 4:
+                continue  # no free outline to judge (all of it on the person or the frame)
+            smooth = float(np.median(texture[sel.astype(bool)])) <= SHADOW_MAX_TEXTURE
+            if smooth and float(np.median(de_grad[outline])) <= soft:
+                areas[lab_id] = 0
+            elif (smooth and areas[lab_id] >= wall_share * sel.size
+                  and _same_hue(sc.lab[sel.astype(bool)], bd.ref, wall_chroma, wall_hue)):
+                areas[lab_id] = 0
     counted = areas[labels] > 0
     mask = cv2.dilate(counted.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
     obj = Objects(labels=labels, areas=areas, stats=stats, mask=mask)
