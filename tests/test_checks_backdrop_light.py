@@ -34,3 +34,16 @@ def test_a_vignette_is_not_an_object_but_a_pasted_card_is() -> None:
     shot = degrade.make_final(degrade.object_on_backdrop(c))[2]
     assert shot is not None and _status(shot, "background.clutter") == "fail"
     assert _status(_verdict(_vignette(shot.rgb, 0.8)), "background.clutter") == "fail"
+
+
+def test_a_white_median_over_a_backdrop_that_is_not_white_fails() -> None:
+    """A dark-green panel over a third of the backdrop (a plant, a curtain) leaves the
+    backdrop's median white; the backdrop is still not white."""
+    c = next(x for x in degrade.clean_set() if x.spec.name == "hopper")
+    rgb = c.verdict.rgb.copy()
+    h, w = rgb.shape[:2]
+    rgb[: int(0.55 * h), : int(0.2 * w)] = (60, 110, 50)
+    v = _verdict(rgb)
+    res = next(r for r in v.checks if r.id == "background.white")
+    assert res.value["L"] >= 85.0  # the median alone would pass
+    assert res.status.value == "fail" and res.value["white_share"] < 0.8, res.value

@@ -217,20 +217,36 @@ def background_white(ctx: CheckContext, lim: CheckLimits) -> CheckResult:
     got = _get(ctx, lim)
     if isinstance(got, CheckResult):
         return got
-    _, bd = got
+    sc, bd = got
     med = bd.ref
     lightness = float(med[0])
     cast = float(np.hypot(med[1], med[2]))
     max_cast = _limit(lim, "max_cast", 6.0)
     cast_margin = _limit(lim, "cast_warn_margin", 0.0)
+    lo = float(lim.min) if lim.min is not None else 0.0
+    # most of the backdrop must be white, not only its median: a bright window, a curtain or
+    # plants behind the head can leave a white median over a backdrop that is not white
+    min_share = _limit(lim, "min_white_share", 0.0)
+    px = sc.lab[bd.far]
+    white = ((px[:, 0] >= lo - _limit(lim, "pixel_lightness_slack", 5.0))
+             & (px[:, 1] * px[:, 1] + px[:, 2] * px[:, 2]
+                <= (_limit(lim, "pixel_cast_factor", 2.0) * max_cast) ** 2))
+    share = float(white.mean()) if px.size else float("nan")
+    share_bad = bool(np.isfinite(share) and share < min_share)
     st = _worse(band_status(lightness, lim), _max_status(cast, max_cast, cast_margin))
-    value = {"L": fmt(lightness), "cast": fmt(cast), "a": fmt(med[1]), "b": fmt(med[2])}
-    limits = {**lim.as_dict(), "max_cast": max_cast}
+    if share_bad:
+        st = Status.FAIL
+    value = {"L": fmt(lightness), "cast": fmt(cast), "a": fmt(med[1]), "b": fmt(med[2]),
+             "white_share": fmt(share, 2) if np.isfinite(share) else None}
+    limits = {**lim.as_dict(), "max_cast": max_cast, "min_white_share": min_share}
     if st == Status.PASS:
         return result(ctx, lim, st, value, f"背景白色（L*={lightness:.0f}，色偏{cast:.1f}）",
                       f"white backdrop (L* {lightness:.0f}, cast {cast:.1f})", limits=limits)
-    lo = float(lim.min) if lim.min is not None else 0.0
     problems_zh, problems_en = [], []
+    if share_bad:
+        problems_zh.append(f"背景只有{100 * share:.0f}%是白色（应≥{100 * min_share:.0f}%）")
+        problems_en.append(f"only {100 * share:.0f} % of the backdrop is white "
+                           f"(needs >= {100 * min_share:.0f} %)")
     if lightness < lo + lim.warn_margin:
         problems_zh.append(f"背景偏暗（L*={lightness:.0f}，应≥{lo:.0f}）")
         problems_en.append(f"backdrop too dark (L* {lightness:.0f}, needs >= {lo:.0f})")
