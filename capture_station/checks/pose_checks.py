@@ -59,12 +59,21 @@ NOSE_DEPTH_PER_HALF_WIDTH = 1.38
 # of the eye/chin plane as a fraction of the eye-to-chin distance (face mesh depth, frontal).
 PITCH_NEUTRAL_RATIO = 0.385
 PITCH_DEPTH_PER_HEIGHT = 0.34
-# Teeth in the mouth opening: lighter than the lips by this many L* and less red by this many a*.
-TEETH_LIGHTER = 8.0
-TEETH_LESS_RED = 6.0
+# Teeth in the mouth opening: not darker than the lips (the dark of the mouth is not teeth) and
+# less red than them by this many a* (teeth are white to yellowish, lips red; teeth in the
+# shade of the lips are not lighter than the lips, so lightness alone misses them).
+TEETH_LIGHTER = 0.0
+TEETH_LESS_RED = 10.0
 # Teeth count as a smile's when the corners are also drawn up towards the upper lip (the bow
 # within this many mouth widths above them; a relaxed or speaking mouth measures 0.10-0.30).
 TEETH_SMILE_UPPER = 0.09
+# ... or when the lips part less than this (of the mouth width) over them: a smile bares the
+# teeth between lips a little apart; a mouth opened wider shows them in speech or a shout
+# (expression.mouth_closed fails that, and max_opening a wide one).
+TEETH_SMILE_MAX_OPENING = 0.3
+# ... and the corners not in their relaxed or pursed place (the bow 0.2 or more above them):
+# lipstick and lip highlights between relaxed lips are not teeth bared by a smile.
+TEETH_RELAXED_UPPER = 0.2
 UPPER_LIP_CENTRE = 0  # face-mesh landmark on the outer edge of the upper lip, mid-face
 # Above a shoulder's outline there must be backdrop: at most this colour difference (ΔE76).
 BACKDROP_ABOVE_DELTA_E = 15.0
@@ -520,7 +529,9 @@ def expression_neutral(ctx: CheckContext, lim: CheckLimits) -> CheckResult:
         (min_upper - m["upper"], margin, "嘴角抬到上唇高度", "lip corners up at the upper lip"),
         (m["width"] - max_width, margin, f"嘴角拉宽（嘴宽/眼距{m['width']:.2f}）",
          f"mouth stretched (width / eye span {m['width']:.2f})"),
-        ((m["teeth"] - max_teeth) if m["upper"] < TEETH_SMILE_UPPER else -1.0, 0.0, "露齿笑", "smiling with teeth"),
+        ((m["teeth"] - max_teeth) if (m["upper"] < TEETH_SMILE_UPPER
+                                        or (m["opening"] < TEETH_SMILE_MAX_OPENING
+                                            and m["upper"] < TEETH_RELAXED_UPPER)) else -1.0, 0.0, "露齿笑", "smiling with teeth"),
         (m["opening"] - max_opening, 0.0, "嘴张大（大笑或惊叫）", "mouth wide open (laugh, shout)"),
     ]
     value = {k: fmt(v, 3) for k, v in m.items() if np.isfinite(v)}
