@@ -257,11 +257,13 @@ def sharpness_focus(ctx: CheckContext, lim: CheckLimits) -> CheckResult:
     if s is None:
         return _no_face(ctx, lim)
     fp = face_patch(ctx)
-    if fp is not None and fp.upsampled:
-        # fewer pixels than the patch: an enlarged face reads soft whatever the focus
-        return result(ctx, lim, Status.UNDETERMINED, fmt(s), "人脸太小，无法判断清晰度",
-                      "face too small to judge focus", "请目视检查清晰度", "check the focus by eye")
     st = band_status(s, lim)
+    if fp is not None and fp.upsampled and st != Status.PASS:
+        # fewer pixels than the patch: enlarging can only soften the face, so a face that
+        # still reads sharp is sharp, but one that reads soft may be sharp at its own size
+        return result(ctx, lim, Status.UNDETERMINED, fmt(s), "人脸太小，无法判断是否模糊",
+                      "face too small to tell whether it is blurred", "请目视检查清晰度",
+                      "check the focus by eye")
     v = fmt(s, 1)
     if st == Status.PASS:
         return result(ctx, lim, st, v, f"对焦清晰（{s:.1f}）", f"in focus ({s:.1f})")
