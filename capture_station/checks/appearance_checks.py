@@ -65,8 +65,8 @@ def _bar_strength(L: np.ndarray, box: tuple[float, float, float, float]) -> floa
     t_max = 6
     lo, hi = max(0, y0 - t_max), min(L.shape[0], y1 + t_max)
     # row means in three column strips, each searched on its own (a bridge arches): a frame's
-    # bridge spans the box, a brow's head or a crease only one side of it, so the middle of
-    # the three strips' strengths counts
+    # bridge spans the box, a brow's head or a crease only part of it, so the weakest of the
+    # three strips counts
     cuts = np.linspace(x0, x1, 4).round().astype(int)
     strengths = []
     for i in range(3):
@@ -82,7 +82,7 @@ def _bar_strength(L: np.ndarray, box: tuple[float, float, float, float]) -> floa
             if dark.size:
                 best = max(best, float(dark.max()), float(light.max()))
         strengths.append(best)
-    return sorted(strengths)[1]
+    return min(strengths)
 
 
 def glasses_evidence(fp: FacePatch) -> tuple[float, float]:
