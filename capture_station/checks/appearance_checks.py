@@ -85,12 +85,13 @@ def _bar_strength(L: np.ndarray, box: tuple[float, float, float, float]) -> floa
     return min(strengths)
 
 
-def glasses_evidence(fp: FacePatch) -> tuple[float, float]:
+def glasses_evidence(fp: FacePatch, skip_below: float = 0.0) -> tuple[float, float]:
     """The classic cue of spectacles: the frame's bridge, a horizontal bar across the nose
     between the inner eye corners, at about the height of the corners. Returns the strongest
     thin bar there (:func:`_bar_strength`, L* units) and its ratio to the strongest one across
     the middle of the nose below (the same skin and shading without a frame). Hair, a fringe or
-    a cap brim sit above the brows, outside the box, and a shadow's edge is a step, not a bar."""
+    a cap brim sit above the brows, outside the box, and a shadow's edge is a step, not a bar.
+    A bridge weaker than ``skip_below`` decides alone (its ratio is reported as 0)."""
     L = fp.lab[..., 0]
     P = fp.pts
     li, ri = P[CORNERS_IMAGE_LEFT[1]], P[CORNERS_IMAGE_RIGHT[1]]
@@ -99,10 +100,12 @@ def glasses_evidence(fp: FacePatch) -> tuple[float, float]:
     cx, cy = float(li[0] + ri[0]) / 2, float(li[1] + ri[1]) / 2
     half = 0.3 * abs(float(ri[0] - li[0]))
     bridge = _bar_strength(L, (cx - half, cy - 0.45 * ew, cx + half, cy + 0.1 * ew))
-    tip_y = float(P[NOSE_TIP][1])
-    nose = _bar_strength(L, (cx - half, tip_y - 0.8 * ew, cx + half, tip_y - 0.2 * ew))
     if not np.isfinite(bridge):
         return float("nan"), float("nan")
+    if bridge < skip_below:
+        return bridge, 0.0  # no bar at all: the nose's own is not needed
+    tip_y = float(P[NOSE_TIP][1])
+    nose = _bar_strength(L, (cx - half, tip_y - 0.8 * ew, cx + half, tip_y - 0.2 * ew))
     return bridge, (bridge / max(nose, 0.25) if np.isfinite(nose) else float("nan"))
 
 
@@ -149,10 +152,10 @@ def glasses_glare(ctx: CheckContext, lim: CheckLimits) -> CheckResult:
     fp = face_patch(ctx)
     if fp is None:
         return _no_face(ctx, lim)
-    bridge, ratio = glasses_evidence(fp)
+    n_edge = float(lim.extra.get("bare_max_edge", 2.5))
+    bridge, ratio = glasses_evidence(fp, skip_below=n_edge)
     g_edge = float(lim.extra.get("glasses_min_edge", 4.0))
     g_ratio = float(lim.extra.get("glasses_min_ratio", 2.0))
-    n_edge = float(lim.extra.get("bare_max_edge", 2.5))
     n_ratio = float(lim.extra.get("bare_max_ratio", 1.5))
     if not np.isfinite(bridge):
         worn = None
@@ -162,14 +165,15 @@ def glasses_glare(ctx: CheckContext, lim: CheckLimits) -> CheckResult:
         worn = False
     else:
         worn = None
-    share = _glare_share(fp, lim)
     value = {"glasses": {True: "yes", False: "no", None: "unsure"}[worn],
              "bridge_edge": fmt(bridge, 1) if np.isfinite(bridge) else None,
              "bridge_ratio": fmt(ratio, 2) if np.isfinite(ratio) else None,
-             "glare": fmt(share, 2)}
+             "glare": None}
     limits = {**lim.as_dict(), "glasses_min_edge": g_edge, "glasses_min_ratio": g_ratio}
     if worn is False:
         return result(ctx, lim, Status.PASS, value, "未戴眼镜", "no glasses", limits=limits)
+    share = _glare_share(fp, lim)
+    value["glare"] = fmt(share, 2)
     st = band_status(share, lim)
     if worn is None and st != Status.PASS:
         return result(ctx, lim, Status.UNDETERMINED, value,
