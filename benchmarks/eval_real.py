@@ -33,6 +33,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from benchmarks import eval_real_faults
+
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "results"
 
@@ -59,7 +61,8 @@ def read_labels(folder: Path) -> tuple[list[str], dict[str, dict[str, str]]]:
     if not rows:
         return [], {}
     columns = [c for c in rows[0] if "." in c]  # check ids contain a dot; the rest is metadata
-    return columns, {r["file"]: {c: (r.get(c) or "-").strip() for c in columns} for r in rows}
+    keep = [c for c in rows[0] if c not in ("file", "source", "description")]  # + "glasses"
+    return columns, {r["file"]: {c: (r.get(c) or "-").strip() for c in keep} for r in rows}
 
 
 def run_check_command(images: Path) -> dict[str, dict[str, str]]:
@@ -205,7 +208,7 @@ def _names(s: Mapping[str, Any]) -> list[str]:
 
 def markdown(folder_name: str, check_s: Mapping[str, Any], proc_s: Mapping[str, Any],
              proc: Mapping[str, Mapping[str, Any]], before: Mapping[str, Any] | None,
-             seconds: float) -> str:
+             seconds: float, painted: Sequence[Mapping[str, Any]] = ()) -> str:
     made = sum(1 for v in proc.values() if v["photo"])
     lines = [
         "# Checks on real photos labelled by hand",
@@ -239,6 +242,19 @@ def markdown(folder_name: str, check_s: Mapping[str, Any], proc_s: Mapping[str, 
         "on the shot where it did not.",
         "",
         *_table(proc_s, None),
+        "",
+        "## Faults the set lacks, painted onto its photos",
+        "",
+        "No photo of the set shows glare on a lens, red eye, a side-lit face or a tinted white "
+        "backdrop. Each is painted at evaluation time (as `tests/degrade.py` paints it for "
+        "`make eval`) onto the photos of the set where it fits -- side light on frontal faces "
+        "labelled evenly lit, a tint on backdrops labelled white, red eye on open eyes labelled "
+        "without it, lens glare on single sitters labelled with glasses -- and the copies are "
+        "checked with `check`, then deleted. *Caught*: the aimed check fails; *other checks that "
+        "flip*: checks that passed on the photo before and fail on the painted copy (the file "
+        "and geometry rules left out: the copy is a new JPEG, at most 1280 px).",
+        "",
+        *(eval_real_faults.markdown(painted) if painted else ["(no photo fits)"]),
         "",
         "## Files",
         "",
@@ -294,12 +310,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     base_file = RESULTS / BASELINE
     if base_file.is_file():
         before = json.loads(base_file.read_text(encoding="utf-8"))["check"]
-    text = markdown(folder.name, check_s, proc_s, proc, before, time.perf_counter() - t0)
+    painted = eval_real_faults.painted_rows(images, labels, check, run_check_command)
+    text = markdown(folder.name, check_s, proc_s, proc, before, time.perf_counter() - t0,
+                    painted)
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "eval_real.md").write_text(text, encoding="utf-8")
     payload = {"check": check_s, "process": proc_s,
                "process_reasons": {k: v["reason"] for k, v in proc.items()},
-               "statuses": check}
+               "statuses": check, "painted": painted}
     (RESULTS / "eval_real.json").write_text(json.dumps(payload, indent=1, ensure_ascii=False),
                                             encoding="utf-8")
     update_readme(check_s, before)
