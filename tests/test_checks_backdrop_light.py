@@ -47,3 +47,19 @@ def test_a_white_median_over_a_backdrop_that_is_not_white_fails() -> None:
     res = next(r for r in v.checks if r.id == "background.white")
     assert res.value["L"] >= 85.0  # the median alone would pass
     assert res.status.value == "fail" and res.value["white_share"] < 0.8, res.value
+
+
+def test_a_busy_backdrop_fails_clutter_even_without_a_standout_object() -> None:
+    """Tiles behind the head: a fine pattern of edges, each tile within ΔE 18 of the
+    backdrop's median (so no blob stands out), is still not a plain backdrop."""
+    c = next(x for x in degrade.clean_set() if x.spec.name == "hopper")
+    rgb = c.verdict.rgb.astype(np.int16)
+    h, w = rgb.shape[:2]
+    yy, xx = np.mgrid[0:h, 0:w]
+    tiles = (((yy // 12) + (xx // 12)) % 2).astype(np.int16) * 30  # 12-px checks, 30 levels
+    an = c.verdict.analysis
+    person = an.mask_full() > 0.3
+    rgb[~person] -= tiles[~person][:, None]
+    v = _verdict(np.clip(rgb, 0, 255).astype(np.uint8))
+    res = next(r for r in v.checks if r.id == "background.clutter")
+    assert res.status.value == "fail" and res.value["busy"] > 0.1, res.value

@@ -56,6 +56,7 @@ MIN_BACKDROP_FRACTION = 0.04
 SHADOW_MAX_CHROMA_SHIFT = 8.0
 SHADOW_MAX_DARKENING = 50.0
 SHADOW_MAX_TEXTURE = 1.0
+MIN_BUSY_PIXELS = 30  # grid pixels of backdrop needed to call it busy or plain
 
 
 def _limit(lim: CheckLimits, key: str, default: float) -> float:
@@ -416,6 +417,18 @@ def background_shadow(ctx: CheckContext, lim: CheckLimits) -> CheckResult:
                   "move the candidate away from the backdrop or light the backdrop")
 
 
+def _busy_share(ctx: CheckContext, sc: Scene, bd: Backdrop, min_gradient: float) -> float:
+    """Share of the backdrop (beyond ``min_distance_px`` from the person, inside the outer
+    strip) where L* changes by more than ``min_gradient`` per output pixel; nan when too little
+    backdrop is visible to say."""
+    lim = ctx.standard.checks.get("background.clutter")
+    away = float(lim.extra.get("min_distance_px", 16.0)) / sc.step if lim is not None else 4.0
+    region = _inner(bd.mask & (bd.dist > away), _edge_strip(ctx, sc))
+    if int(region.sum()) < MIN_BUSY_PIXELS:
+        return float("nan")
+    return float((local_gradient(ctx, sc)[region] > min_gradient).mean())
+
+
 @check("background.clutter", STILL, "背景无杂物", "nothing else on the backdrop")
 def background_clutter(ctx: CheckContext, lim: CheckLimits) -> CheckResult:
     """Largest object on the backdrop (:func:`objects`) as a percentage of the picture. Pasted
@@ -429,13 +442,26 @@ def background_clutter(ctx: CheckContext, lim: CheckLimits) -> CheckResult:
     largest = int(obj.areas.max()) if obj.areas.size > 1 else 0
     pct = 100.0 * largest / float(gh * gw)
     st = band_status(pct, lim)
-    value = fmt(pct, 2)
+    # a busy backdrop -- shelves, tiles, a window frame, foliage -- is full of edges even
+    # where no single blob stands out from its (busy) median colour
+    busy = _busy_share(ctx, sc, bd, float(lim.extra.get("busy_min_gradient", 1.0)))
+    max_busy = float(lim.extra.get("max_busy_share", 1.0))
+    value = {"object": fmt(pct, 2), "busy": fmt(busy, 3) if np.isfinite(busy) else None}
+    limits = {**lim.as_dict(), "max_busy_share": max_busy}
+    if np.isfinite(busy) and busy > max_busy and st != Status.FAIL:
+        return result(ctx, lim, Status.FAIL, value,
+                      f"背景杂乱（{100 * busy:.0f}%的背景有边缘）",
+                      f"busy backdrop (edges over {100 * busy:.0f} % of it)",
+                      "请在纯色背景前拍摄，移开背景中的物品",
+                      "use the plain backdrop; clear the things behind the candidate", limits)
     if st == Status.PASS:
-        return result(ctx, lim, st, value, "背景无杂物", "nothing else on the backdrop")
+        return result(ctx, lim, st, value, "背景无杂物", "nothing else on the backdrop",
+                      limits=limits)
     i = int(np.argmax(obj.areas))
     x = obj.stats[i, cv2.CC_STAT_LEFT] + obj.stats[i, cv2.CC_STAT_WIDTH] / 2
     side_zh, side_en = ("左侧", "left") if x < gw / 2 else ("右侧", "right")
     return result(ctx, lim, st, value,
                   f"背景{side_zh}有其他物体或人（占画面{pct:.1f}%）",
                   f"another object or person on the {side_en} of the backdrop ({pct:.1f} % of the picture)",
-                  "请移开背景前的物品，其他人离开画面", "clear the backdrop; nobody else in the picture")
+                  "请移开背景前的物品，其他人离开画面", "clear the backdrop; nobody else in the picture",
+                  limits)
