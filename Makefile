@@ -5,7 +5,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test system-run system-test lint bench eval screenshot translations fuzz soak example package package-test clean venv
+.PHONY: run test system-run system-test lint bench eval eval-real screenshot translations fuzz soak example package package-test clean venv
 
 $(STAMP): pyproject.toml setup.py
 	@test -n "$(PYTHON)" || packaging/find-python.sh >/dev/null
@@ -42,6 +42,11 @@ bench: $(STAMP)
 
 eval: $(STAMP)
 	$(PY) -m benchmarks.evaluate_checks
+
+# Checks on a folder of real photos labelled by hand (images/ and labels.tsv); skipped with a
+# one-line message when there is none: REALFACES=FOLDER make eval-real
+eval-real: $(STAMP)
+	REALFACES="$(REALFACES)" $(PY) -m benchmarks.eval_real
 
 soak: $(STAMP)
 	SOAK_SECONDS=$${SOAK_SECONDS:-900} QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -s tests/test_soak.py

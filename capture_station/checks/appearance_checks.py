@@ -25,15 +25,19 @@ from capture_station.checks.engine import (
     result,
 )
 from capture_station.checks.measures import (
-    IRIS_CENTRES,
-    IRIS_RING_IMAGE_LEFT,
-    IRIS_RING_IMAGE_RIGHT,
+    CORNERS_IMAGE_LEFT,
+    CORNERS_IMAGE_RIGHT,
+    EYE_OPENING_IMAGE_LEFT,
+    EYE_OPENING_IMAGE_RIGHT,
+    NOSE_TIP,
+    FacePatch,
     backdrop,
     clip_box,
     delta_e_to,
     face_patch,
     fmt,
     patch_eye_box,
+    polygon_mask,
     rgb_to_lab,
     scene,
     sq_distance,
@@ -47,20 +51,72 @@ _no_face = NoFace(Status.UNDETERMINED, "未检测到人脸或人脸太小，无�
 # -- glasses ------------------------------------------------------------------------------------
 
 
-@check("glasses.glare", ALL, "眼镜无反光", "no glare on glasses")
-def glasses_glare(ctx: CheckContext, lim: CheckLimits) -> CheckResult:
-    """Specular glare over the eyes: near-white, low-chroma blobs inside the lens-sized box round
-    each eye, as a percentage of that box (worst eye). The catch-light inside the iris (a dot
-    smaller than ``max_catchlight`` of the iris area) is normal and not counted."""
-    fp = face_patch(ctx)
-    if fp is None:
-        return _no_face(ctx, lim)
+def _bar_strength(L: np.ndarray, box: tuple[float, float, float, float]) -> float:
+    """Strongest thin horizontal bar running across a box, dark or light: on the profile of row
+    means of L*, the largest ``min(p[y-t] - p[y], p[y+t] - p[y])`` (or its light twin) for bar
+    half-thicknesses t of 2-6 patch pixels (thin wire to a broad keyhole bridge). A bar has an edge on both sides, so the step of a
+    shadow's boundary or a hairline scores nothing. nan when the box is not on the patch."""
+    b = clip_box(box, L.shape)
+    if b is None or b[2] - b[0] < 3 or b[3] - b[1] < 3:
+        return float("nan")
+    x0, y0, x1, y1 = b
+    t_max = 6
+    lo, hi = max(0, y0 - t_max), min(L.shape[0], y1 + t_max)
+    # row means in three column strips, each searched on its own (a bridge arches): a frame's
+    # bridge spans the box, a brow's head or a crease only part of it, so the weakest of the
+    # three strips counts
+    cuts = np.linspace(x0, x1, 4).round().astype(int)
+    strengths = []
+    for i in range(3):
+        prof = L[lo:hi, cuts[i]:max(cuts[i + 1], cuts[i] + 1)].mean(axis=1)
+        best = 0.0
+        for t in range(2, t_max + 1):
+            if prof.size <= 2 * t:
+                continue
+            sel = slice(max(0, y0 - lo - t), max(0, y1 - lo - t))  # bar centres in the box
+            mid, up, down = prof[t:-t], prof[:-2 * t], prof[2 * t:]
+            dark = np.minimum(up - mid, down - mid)[sel]
+            light = np.minimum(mid - up, mid - down)[sel]
+            if dark.size:
+                best = max(best, float(dark.max()), float(light.max()))
+        strengths.append(best)
+    return min(strengths)
+
+
+def glasses_evidence(fp: FacePatch, skip_below: float = 0.0) -> tuple[float, float]:
+    """The classic cue of spectacles: the frame's bridge, a horizontal bar across the nose
+    between the inner eye corners, at about the height of the corners. Returns the strongest
+    thin bar there (:func:`_bar_strength`, L* units) and its ratio to the strongest one across
+    the middle of the nose below (the same skin and shading without a frame). Hair, a fringe or
+    a cap brim sit above the brows, outside the box, and a shadow's edge is a step, not a bar.
+    A bridge weaker than ``skip_below`` decides alone (its ratio is reported as 0)."""
+    L = fp.lab[..., 0]
+    P = fp.pts
+    li, ri = P[CORNERS_IMAGE_LEFT[1]], P[CORNERS_IMAGE_RIGHT[1]]
+    ew = 0.5 * (float(np.hypot(*(P[CORNERS_IMAGE_LEFT[0]] - li)))
+                + float(np.hypot(*(P[CORNERS_IMAGE_RIGHT[0]] - ri))))
+    cx, cy = float(li[0] + ri[0]) / 2, float(li[1] + ri[1]) / 2
+    half = 0.3 * abs(float(ri[0] - li[0]))
+    bridge = _bar_strength(L, (cx - half, cy - 0.45 * ew, cx + half, cy + 0.1 * ew))
+    if not np.isfinite(bridge):
+        return float("nan"), float("nan")
+    if bridge < skip_below:
+        return bridge, 0.0  # no bar at all: the nose's own is not needed
+    tip_y = float(P[NOSE_TIP][1])
+    nose = _bar_strength(L, (cx - half, tip_y - 0.8 * ew, cx + half, tip_y - 0.2 * ew))
+    return bridge, (bridge / max(nose, 0.25) if np.isfinite(nose) else float("nan"))
+
+
+def _glare_share(fp: FacePatch, lim: CheckLimits) -> float:
+    """Near-white, low-chroma blobs on the lens in front of each eye, as a percentage of the
+    lens box (worst eye). A blob that lies inside the eye opening (the white of the eye, the
+    lamp's catch-light) is the eye, not the lens, and is not counted; glare on a lens spills
+    over the rim of the opening."""
     min_l = float(lim.extra.get("min_lightness", 90.0))
     max_c = float(lim.extra.get("max_chroma", 16.0))
     lab = fp.lab
     worst = 0.0
-    for side, (ring, centre) in enumerate(((IRIS_RING_IMAGE_LEFT, IRIS_CENTRES[0]),
-                                           (IRIS_RING_IMAGE_RIGHT, IRIS_CENTRES[1]))):
+    for side, opening in enumerate((EYE_OPENING_IMAGE_LEFT, EYE_OPENING_IMAGE_RIGHT)):
         box = clip_box(patch_eye_box(fp.pts, side), fp.rgb.shape)
         if box is None:
             continue
@@ -69,25 +125,66 @@ def glasses_glare(ctx: CheckContext, lim: CheckLimits) -> CheckResult:
         sel = ((part[..., 0] >= min_l)
                & (part[..., 1] * part[..., 1] + part[..., 2] * part[..., 2] <= max_c * max_c)
                ).astype(np.uint8)
-        n, labels, stats, cents = cv2.connectedComponentsWithStats(sel, connectivity=8)
-        c = fp.pts[centre]
-        r = float(np.hypot(*(fp.pts[list(ring)] - c).T).mean())
-        catch = float(lim.extra.get("max_catchlight", 0.15)) * np.pi * r * r
-        area = 0
-        for i in range(1, n):
-            a = int(stats[i, cv2.CC_STAT_AREA])
-            cx, cy = cents[i][0] + x0, cents[i][1] + y0
-            if a <= catch and np.hypot(cx - c[0], cy - c[1]) <= r:
-                continue  # the catch-light of the lamp in the eye
-            area += a
+        if not sel.any():
+            continue
+        eye = polygon_mask((y1 - y0, x1 - x0), fp.pts, opening, offset=(x0, y0)).astype(np.uint8)
+        eye = cv2.dilate(eye, np.ones((3, 3), np.uint8)).astype(bool)
+        n, labels = cv2.connectedComponents(sel, connectivity=8)
+        if n <= 1:
+            continue
+        outside = np.bincount(labels[~eye].ravel(), minlength=n)
+        sizes = np.bincount(labels.ravel(), minlength=n)
+        area = int(sizes[1:][outside[1:] > 0].sum())
         worst = max(worst, 100.0 * area / float((x1 - x0) * (y1 - y0)))
-    st = band_status(worst, lim)
-    v = fmt(worst, 2)
+    return worst
+
+
+@check("glasses.glare", ALL, "眼镜无反光", "no glare on glasses")
+def glasses_glare(ctx: CheckContext, lim: CheckLimits) -> CheckResult:
+    """Glare can only be on glasses, so first: are glasses worn (:func:`glasses_evidence`, the
+    frame's bridge across the nose)? Without glasses the check passes (bright skin and the
+    whites of the eyes are not glare); with glasses, near-white blobs on the lenses outside the
+    eye openings (:func:`_glare_share`) fail above ``max``; where glasses cannot be decided and
+    there is something bright on the lens area, the check is undetermined (the operator looks),
+    never a guessed verdict."""
+    fp = face_patch(ctx)
+    if fp is None:
+        return _no_face(ctx, lim)
+    n_edge = float(lim.extra.get("bare_max_edge", 2.5))
+    bridge, ratio = glasses_evidence(fp, skip_below=n_edge)
+    g_edge = float(lim.extra.get("glasses_min_edge", 4.0))
+    g_ratio = float(lim.extra.get("glasses_min_ratio", 2.0))
+    n_ratio = float(lim.extra.get("bare_max_ratio", 1.5))
+    if not np.isfinite(bridge):
+        worn = None
+    elif bridge >= g_edge and ratio >= g_ratio:
+        worn = True
+    elif bridge < n_edge or (ratio < n_ratio and bridge < g_edge):
+        worn = False
+    else:
+        worn = None
+    value = {"glasses": {True: "yes", False: "no", None: "unsure"}[worn],
+             "bridge_edge": fmt(bridge, 1) if np.isfinite(bridge) else None,
+             "bridge_ratio": fmt(ratio, 2) if np.isfinite(ratio) else None,
+             "glare": None}
+    limits = {**lim.as_dict(), "glasses_min_edge": g_edge, "glasses_min_ratio": g_ratio}
+    if worn is False:
+        return result(ctx, lim, Status.PASS, value, "未戴眼镜", "no glasses", limits=limits)
+    share = _glare_share(fp, lim)
+    value["glare"] = fmt(share, 2)
+    st = band_status(share, lim)
+    if worn is None and st != Status.PASS:
+        return result(ctx, lim, Status.UNDETERMINED, value,
+                      "无法确定是否戴眼镜，眼部有亮斑：请目视检查镜片反光",
+                      "glasses not decided and something bright round the eyes: check for lens "
+                      "glare by eye", "请目视检查镜片是否反光", "check the lenses for glare by eye",
+                      limits)
     if st == Status.PASS:
-        return result(ctx, lim, st, v, "眼部无反光", "no glare over the eyes")
-    return result(ctx, lim, st, v, f"眼镜反光（占眼部{worst:.1f}%）",
-                  f"glare on the glasses ({worst:.1f} % of the eye region)",
-                  "调整灯光角度或让考生微低头，使镜片不反光", "move the lights or tilt the glasses slightly until the glare goes")
+        return result(ctx, lim, st, value, "眼部无反光", "no glare over the eyes", limits=limits)
+    return result(ctx, lim, st, value, f"眼镜反光（占眼部{share:.1f}%）",
+                  f"glare on the glasses ({share:.1f} % of the eye region)",
+                  "调整灯光角度或让考生微低头，使镜片不反光",
+                  "move the lights or tilt the glasses slightly until the glare goes", limits)
 
 
 # -- clothing -----------------------------------------------------------------------------------
@@ -162,11 +259,13 @@ def sharpness_focus(ctx: CheckContext, lim: CheckLimits) -> CheckResult:
     if s is None:
         return _no_face(ctx, lim)
     fp = face_patch(ctx)
-    if fp is not None and fp.upsampled:
-        # fewer pixels than the patch: an enlarged face reads soft whatever the focus
-        return result(ctx, lim, Status.UNDETERMINED, fmt(s), "人脸太小，无法判断清晰度",
-                      "face too small to judge focus", "请目视检查清晰度", "check the focus by eye")
     st = band_status(s, lim)
+    if fp is not None and fp.upsampled and st != Status.PASS:
+        # fewer pixels than the patch: enlarging can only soften the face, so a face that
+        # still reads sharp is sharp, but one that reads soft may be sharp at its own size
+        return result(ctx, lim, Status.UNDETERMINED, fmt(s), "人脸太小，无法判断是否模糊",
+                      "face too small to tell whether it is blurred", "请目视检查清晰度",
+                      "check the focus by eye")
     v = fmt(s, 1)
     if st == Status.PASS:
         return result(ctx, lim, st, v, f"对焦清晰（{s:.1f}）", f"in focus ({s:.1f})")

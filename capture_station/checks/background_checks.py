@@ -56,6 +56,7 @@ MIN_BACKDROP_FRACTION = 0.04
 SHADOW_MAX_CHROMA_SHIFT = 8.0
 SHADOW_MAX_DARKENING = 50.0
 SHADOW_MAX_TEXTURE = 1.0
+MIN_BUSY_PIXELS = 30  # grid pixels of backdrop needed to call it busy or plain
 
 
 def _limit(lim: CheckLimits, key: str, default: float) -> float:
@@ -96,6 +97,29 @@ def _edge_strip(ctx: CheckContext, sc: Scene) -> int:
     lim = ctx.standard.checks.get("background.clutter")
     share = float(lim.extra.get("edge_strip", 0.03)) if lim is not None else 0.03
     return max(1, int(round(share * sc.shape[1])))
+
+
+def _delta_e_gradient(diff: np.ndarray, step: float) -> np.ndarray:
+    """|grad| of a colour-difference map, in ΔE per output pixel."""
+    d = np.ascontiguousarray(diff, dtype=np.float32)
+    gx = cv2.Sobel(d, cv2.CV_32F, 1, 0, ksize=3) / (8.0 * step)
+    gy = cv2.Sobel(d, cv2.CV_32F, 0, 1, ksize=3) / (8.0 * step)
+    return cv2.magnitude(gx, gy)
+
+
+def _same_hue(px: np.ndarray, ref: np.ndarray, min_chroma: float, max_shift: float) -> bool:
+    """On a coloured wall (chroma of at least ``min_chroma``), a large smooth region of the
+    wall's own hue that is only lighter or darker is the wall in other light: its corner, a
+    seam, a fold (small ones of the wall's colour may be objects of that colour). On a
+    white or grey backdrop hue means nothing, so this never applies there."""
+    c_ref = float(np.hypot(ref[1], ref[2]))
+    if c_ref < min_chroma:
+        return False
+    a, b = float(np.median(px[:, 1])), float(np.median(px[:, 2]))
+    if float(np.hypot(a, b)) < 0.5 * min_chroma:
+        return False
+    d = abs(np.degrees(np.arctan2(b, a) - np.arctan2(ref[2], ref[1])))
+    return float(min(d, 360.0 - d)) <= max_shift
 
 
 def _inner(mask: np.ndarray, edge: int) -> np.ndarray:
@@ -152,6 +176,31 @@ def objects(ctx: CheckContext, sc: Scene, bd: Backdrop) -> Objects:
                     and float(np.median(px[:, 0])) >= ref[0] - SHADOW_MAX_DARKENING
                     and float(np.median(texture[sel])) <= SHADOW_MAX_TEXTURE):
                 areas[lab_id] = 0  # the person's own shadow: background.shadow judges it
+    # A blob whose outline has no edge -- the colour drifts across it from the backdrop's over
+    # tens of pixels -- and that is smooth inside is the backdrop in other light (a vignette,
+    # the shade of a fold, light falling off across a wall): background.uniform's, not an
+    # object. An object, a picture, text or a person has an outline.
+    big = np.nonzero(areas > 0)[0]
+    soft = float(extra.get("soft_outline_max_gradient", 0.5))
+    wall_chroma = float(extra.get("wall_min_chroma", 10.0))
+    wall_hue = float(extra.get("wall_max_hue_shift", 15.0))
+    wall_share = float(extra.get("wall_min_share", 0.05))
+    if big.size:
+        de_grad = _delta_e_gradient(diff, sc.step)
+        texture = local_gradient(ctx, sc)
+        inner = _inner(np.ones_like(cand), _edge_strip(ctx, sc) + 1) & (bd.dist > away + 1.5)
+        kernel = np.ones((3, 3), np.uint8)
+        for lab_id in big:
+            sel = (labels == lab_id).astype(np.uint8)
+            outline = (sel.astype(bool) & ~cv2.erode(sel, kernel).astype(bool)) & inner
+            if int(outline.sum()) < 4:
+                continue  # no free outline to judge (all of it on the person or the frame)
+            smooth = float(np.median(texture[sel.astype(bool)])) <= SHADOW_MAX_TEXTURE
+            if smooth and float(np.median(de_grad[outline])) <= soft:
+                areas[lab_id] = 0
+            elif (smooth and areas[lab_id] >= wall_share * sel.size
+                  and _same_hue(sc.lab[sel.astype(bool)], bd.ref, wall_chroma, wall_hue)):
+                areas[lab_id] = 0
     counted = areas[labels] > 0
     mask = cv2.dilate(counted.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
     obj = Objects(labels=labels, areas=areas, stats=stats, mask=mask)
@@ -169,21 +218,37 @@ def background_white(ctx: CheckContext, lim: CheckLimits) -> CheckResult:
     got = _get(ctx, lim)
     if isinstance(got, CheckResult):
         return got
-    _, bd = got
+    sc, bd = got
     med = bd.ref
     lightness = float(med[0])
     cast = float(np.hypot(med[1], med[2]))
     max_cast = _limit(lim, "max_cast", 6.0)
     cast_margin = _limit(lim, "cast_warn_margin", 0.0)
+    lo = float(lim.min) if lim.min is not None else 0.0
+    # most of the backdrop must be white, not only its median: a bright window, a curtain or
+    # plants behind the head can leave a white median over a backdrop that is not white
+    min_share = _limit(lim, "min_white_share", 0.0)
+    px = sc.lab[bd.far]
+    white = ((px[:, 0] >= lo - _limit(lim, "pixel_lightness_slack", 5.0))
+             & (px[:, 1] * px[:, 1] + px[:, 2] * px[:, 2]
+                <= (_limit(lim, "pixel_cast_factor", 2.0) * max_cast) ** 2))
+    share = float(white.mean()) if px.size else float("nan")
+    share_bad = bool(np.isfinite(share) and share < min_share)
     st = _worse(band_status(lightness, lim), _max_status(cast, max_cast, cast_margin))
-    value = {"L": fmt(lightness), "cast": fmt(cast), "a": fmt(med[1]), "b": fmt(med[2])}
-    limits = {**lim.as_dict(), "max_cast": max_cast}
+    if share_bad:
+        st = Status.FAIL
+    value = {"L": fmt(lightness), "cast": fmt(cast), "a": fmt(med[1]), "b": fmt(med[2]),
+             "white_share": fmt(share, 2) if np.isfinite(share) else None}
+    limits = {**lim.as_dict(), "max_cast": max_cast, "min_white_share": min_share}
     if st == Status.PASS:
         return result(ctx, lim, st, value, f"背景白色（L*={lightness:.0f}，色偏{cast:.1f}）",
                       f"white backdrop (L* {lightness:.0f}, cast {cast:.1f})", limits=limits)
-    lo = float(lim.min) if lim.min is not None else 0.0
     # a value inside its limit (a warning) is said to be near the limit, never a fault
     problems_zh, problems_en = [], []
+    if share_bad:
+        problems_zh.append(f"背景只有{100 * share:.0f}%是白色（应≥{100 * min_share:.0f}%）")
+        problems_en.append(f"only {100 * share:.0f} % of the backdrop is white "
+                           f"(needs >= {100 * min_share:.0f} %)")
     if lightness < lo:
         problems_zh.append(f"背景偏暗（L*={lightness:.0f}，应≥{lo:.0f}）")
         problems_en.append(f"backdrop too dark (L* {lightness:.0f}, needs >= {lo:.0f})")
@@ -360,6 +425,18 @@ def background_shadow(ctx: CheckContext, lim: CheckLimits) -> CheckResult:
                   "move the candidate away from the backdrop or light the backdrop")
 
 
+def _busy_share(ctx: CheckContext, sc: Scene, bd: Backdrop, min_gradient: float) -> float:
+    """Share of the backdrop (beyond ``min_distance_px`` from the person, inside the outer
+    strip) where L* changes by more than ``min_gradient`` per output pixel; nan when too little
+    backdrop is visible to say."""
+    lim = ctx.standard.checks.get("background.clutter")
+    away = float(lim.extra.get("min_distance_px", 16.0)) / sc.step if lim is not None else 4.0
+    region = _inner(bd.mask & (bd.dist > away), _edge_strip(ctx, sc))
+    if int(region.sum()) < MIN_BUSY_PIXELS:
+        return float("nan")
+    return float((local_gradient(ctx, sc)[region] > min_gradient).mean())
+
+
 @check("background.clutter", STILL, "背景无杂物", "nothing else on the backdrop")
 def background_clutter(ctx: CheckContext, lim: CheckLimits) -> CheckResult:
     """Largest object on the backdrop (:func:`objects`) as a percentage of the picture. Pasted
@@ -373,13 +450,26 @@ def background_clutter(ctx: CheckContext, lim: CheckLimits) -> CheckResult:
     largest = int(obj.areas.max()) if obj.areas.size > 1 else 0
     pct = 100.0 * largest / float(gh * gw)
     st = band_status(pct, lim)
-    value = fmt(pct, 2)
+    # a busy backdrop -- shelves, tiles, a window frame, foliage -- is full of edges even
+    # where no single blob stands out from its (busy) median colour
+    busy = _busy_share(ctx, sc, bd, float(lim.extra.get("busy_min_gradient", 1.0)))
+    max_busy = float(lim.extra.get("max_busy_share", 1.0))
+    value = {"object": fmt(pct, 2), "busy": fmt(busy, 3) if np.isfinite(busy) else None}
+    limits = {**lim.as_dict(), "max_busy_share": max_busy}
+    if np.isfinite(busy) and busy > max_busy and st != Status.FAIL:
+        return result(ctx, lim, Status.FAIL, value,
+                      f"背景杂乱（{100 * busy:.0f}%的背景有边缘）",
+                      f"busy backdrop (edges over {100 * busy:.0f} % of it)",
+                      "请在纯色背景前拍摄，移开背景中的物品",
+                      "use the plain backdrop; clear the things behind the candidate", limits)
     if st == Status.PASS:
-        return result(ctx, lim, st, value, "背景无杂物", "nothing else on the backdrop")
+        return result(ctx, lim, st, value, "背景无杂物", "nothing else on the backdrop",
+                      limits=limits)
     i = int(np.argmax(obj.areas))
     x = obj.stats[i, cv2.CC_STAT_LEFT] + obj.stats[i, cv2.CC_STAT_WIDTH] / 2
     side_zh, side_en = ("左侧", "left") if x < gw / 2 else ("右侧", "right")
     return result(ctx, lim, st, value,
                   f"背景{side_zh}有其他物体或人（占画面{pct:.1f}%）",
                   f"another object or person on the {side_en} of the backdrop ({pct:.1f} % of the picture)",
-                  "请移开背景前的物品，其他人离开画面", "clear the backdrop; nobody else in the picture")
+                  "请移开背景前的物品，其他人离开画面", "clear the backdrop; nobody else in the picture",
+                  limits)

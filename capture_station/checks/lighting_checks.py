@@ -76,6 +76,19 @@ def lighting_symmetry(ctx: CheckContext, lim: CheckLimits) -> CheckResult:
     fp = face_patch(ctx)
     if fp is None:
         return _no_face(ctx, lim)
+    max_yaw = lim.extra.get("max_yaw")
+    fv = face_view(ctx)
+    if max_yaw is not None and fv is not None:
+        from capture_station.checks.pose_checks import yaw_degrees
+
+        yaw = yaw_degrees(fv)
+        if np.isfinite(yaw) and abs(yaw) > float(max_yaw):
+            # the far cheek turns away from its lamp and the near one towards it: the two
+            # cheeks no longer compare the lamps (pose.yaw asks for a frontal face first)
+            return result(ctx, lim, Status.UNDETERMINED, {"yaw": fmt(yaw)},
+                          f"头部转动{abs(yaw):.0f}°，无法比较两侧光线",
+                          f"head turned {abs(yaw):.0f} degrees: the two sides cannot be compared",
+                          "请正对镜头后再判断光线", "face the camera, then the light is judged")
     zones = cheek_zones(fp)
     if any(z is None for z in zones):
         return _no_face(ctx, lim)

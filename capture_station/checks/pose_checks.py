@@ -40,6 +40,7 @@ from capture_station.checks.measures import (
     LID_PAIRS_IMAGE_LEFT,
     LID_PAIRS_IMAGE_RIGHT,
     LIPS_INNER,
+    LIPS_OUTER,
     MOUTH_CORNERS,
     NOSE_TIP,
     FaceView,
@@ -61,6 +62,22 @@ NOSE_DEPTH_PER_HALF_WIDTH = 1.38
 # of the eye/chin plane as a fraction of the eye-to-chin distance (face mesh depth, frontal).
 PITCH_NEUTRAL_RATIO = 0.385
 PITCH_DEPTH_PER_HEIGHT = 0.34
+# Teeth in the mouth opening: not darker than the lips (the dark of the mouth is not teeth) and
+# less red than them by this many a* (teeth are white to yellowish, lips red; teeth in the
+# shade of the lips are not lighter than the lips, so lightness alone misses them).
+TEETH_LIGHTER = 0.0
+TEETH_LESS_RED = 10.0
+# Teeth count as a smile's when the corners are also drawn up towards the upper lip (the bow
+# within this many mouth widths above them; a relaxed or speaking mouth measures 0.10-0.30).
+TEETH_SMILE_UPPER = 0.09
+# ... or when the lips part less than this (of the mouth width) over them: a smile bares the
+# teeth between lips a little apart; a mouth opened wider shows them in speech or a shout
+# (expression.mouth_closed fails that, and max_opening a wide one).
+TEETH_SMILE_MAX_OPENING = 0.3
+# ... and the corners not in their relaxed or pursed place (the bow 0.2 or more above them):
+# lipstick and lip highlights between relaxed lips are not teeth bared by a smile.
+TEETH_RELAXED_UPPER = 0.2
+UPPER_LIP_CENTRE = 0  # face-mesh landmark on the outer edge of the upper lip, mid-face
 # Above a shoulder's outline there must be backdrop: at most this colour difference (ΔE76).
 BACKDROP_ABOVE_DELTA_E = 15.0
 
@@ -434,60 +451,102 @@ def expression_mouth_closed(ctx: CheckContext, lim: CheckLimits) -> CheckResult:
                   "close the lips naturally")
 
 
-def smile_measures(ctx: CheckContext, fv: FaceView) -> dict[str, float]:
-    """Lip-corner lift (the upper lip's centre minus the corners, over the mouth width; positive
-    = corners raised), mouth width over face width, and the share of the inner-lip area that
-    looks like teeth (light, low chroma) on the fixed-size face patch."""
+def smile_measures(ctx: CheckContext, fv: FaceView, lift_per_pitch_sine: float = 0.0
+                   ) -> dict[str, float]:
+    """The signs of an expression on the mouth, each scale-free:
+
+    * ``lift``: the lip corners' height above the upper lip's inner centre (which stays put
+      when the jaw drops, so an open mouth alone does not read as raised corners), over the
+      mouth width;
+    * ``upper``: the upper lip's outer centre (the Cupid's bow) relative to the corners, over
+      the mouth width: on a relaxed mouth the bow sits well above the corners, a smile pulls
+      the corners up to its height;
+    * ``width``: mouth width over the span of the outer eye corners (3-D landmark distances, so
+      a slightly turned head does not narrow it): the relaxed mouth is about half that span;
+      a smile stretches it;
+    * ``teeth``: area of the mouth opening that is lighter and less red than the lips, over the
+      mouth width squared (the share of the opening misleads on a nearly closed mouth);
+    * ``opening``: :func:`mouth_opening`.
+
+    The lip corners sit behind the lip centre, so a lowered head lifts them in the picture:
+    ``lift`` and ``upper`` are corrected by ``lift_per_pitch_sine`` x sin(pitch)."""
     a, b = fv.p(MOUTH_CORNERS[0]), fv.p(MOUTH_CORNERS[1])
     width = float(np.hypot(*(b - a)))
-    centre = fv.p(INNER_LIP_PAIRS[1][0])  # the upper lip stays put when the mouth opens
-    d = (b - a) / max(width, 1e-6)
+    w = max(width, 1e-6)
+    d = (b - a) / w
     n = np.array([-d[1], d[0]])  # unit normal pointing down the image
-    lift = float(np.dot(centre - (a + b) / 2, n)) / max(width, 1e-6)
+    mid = (a + b) / 2
+    centre = fv.p(INNER_LIP_PAIRS[1][0])
+    lift = float(np.dot(centre - mid, n)) / w
+    upper = float(np.dot(mid - fv.p(UPPER_LIP_CENTRE), n)) / w  # > 0: bow above the corners
+    pitch = pitch_degrees(fv)
+    if np.isfinite(pitch) and lift_per_pitch_sine:
+        k = lift_per_pitch_sine * float(np.sin(np.radians(pitch)))
+        lift -= k
+        upper += k
+    p3 = np.concatenate([fv.pts, fv.z[:, None]], axis=1)
+    span = float(np.linalg.norm(p3[CORNERS_IMAGE_LEFT[0]] - p3[CORNERS_IMAGE_RIGHT[0]]))
+    mouth3 = float(np.linalg.norm(p3[MOUTH_CORNERS[0]] - p3[MOUTH_CORNERS[1]]))
     teeth = 0.0
     fp = face_patch(ctx)
     if fp is not None:
         inner = polygon_mask(fp.rgb.shape[:2], fp.pts, LIPS_INNER)
-        if inner.sum() >= 6:
+        lips = polygon_mask(fp.rgb.shape[:2], fp.pts, LIPS_OUTER) & ~inner
+        pw = float(np.hypot(*(fp.pts[MOUTH_CORNERS[1]] - fp.pts[MOUTH_CORNERS[0]])))
+        if inner.any() and lips.sum() >= 10 and pw > 0:
+            lip_l = median(fp.lab[..., 0][lips])
+            lip_a = median(fp.lab[..., 1][lips])
             lab = fp.lab[inner]
-            skin_l = fp.skin_l if np.isfinite(fp.skin_l) else 60.0
-            bright = (lab[:, 0] > max(55.0, skin_l - 5.0)) & (np.hypot(lab[:, 1], lab[:, 2]) < 22.0)
-            teeth = float(bright.mean())
-    return {"lift": lift, "width": width / max(fv.face_width, 1e-6), "teeth": teeth}
+            light = (lab[:, 0] > lip_l + TEETH_LIGHTER) & (lab[:, 1] < lip_a - TEETH_LESS_RED)
+            teeth = float(light.sum()) / (pw * pw)
+    return {"lift": lift, "upper": upper, "width": mouth3 / span if span > 0 else float("nan"),
+            "teeth": teeth, "opening": mouth_opening(fv)}
 
 
 @check("expression.neutral", ALL, "表情自然（不大笑）", "neutral expression")
 def expression_neutral(ctx: CheckContext, lim: CheckLimits) -> CheckResult:
-    """Fail on a broad smile: lip corners raised by more than ``max`` (fraction of the mouth
-    width); visible teeth lower that limit to ``max_lift_with_teeth``."""
+    """Not neutral when any sign of :func:`smile_measures` is past its limit: corners raised
+    above the mouth's centre (``max``), corners up at the upper lip's height (``min_upper``),
+    a stretched mouth (``max_width``), teeth showing between raised corners (``max_teeth``), or
+    a mouth opened wide (``max_opening``: a laugh, a scream, a yawn). The face mesh understates
+    an expression, so no single sign sees every smile; each limit sits clear of relaxed
+    mouths."""
     fv = face_view(ctx)
     if fv is None:
         return _no_face(ctx, lim)
-    m = smile_measures(ctx, fv)
-    # the mouth is curved: its corners sit behind the lip centre, so a lowered head lifts them
-    # in the picture and a raised one drops them; take that out using the measured pitch
-    pitch = pitch_degrees(fv)
-    if np.isfinite(pitch):
-        k = float(lim.extra.get("lift_per_pitch_sine", 0.0))
-        m["lift"] -= k * float(np.sin(np.radians(pitch)))
-    teeth_seen = m["teeth"] >= float(lim.extra.get("min_teeth_share", 0.3))
+    x = lim.extra
+    m = smile_measures(ctx, fv, float(x.get("lift_per_pitch_sine", 0.0)))
+    if not np.isfinite(m["lift"]):
+        return _no_face(ctx, lim)
     limit = float(lim.max) if lim.max is not None else 0.1
-    if teeth_seen:
-        limit = min(limit, float(lim.extra.get("max_lift_with_teeth", limit)))
-    lift = m["lift"]
-    value = {"lift": fmt(lift, 3), "mouth_width": fmt(m["width"], 3), "teeth": fmt(m["teeth"], 2)}
-    limits = {**lim.as_dict(), "max_lift_with_teeth": lim.extra.get("max_lift_with_teeth")}
-    if lift > limit:
-        st = Status.FAIL
-    elif lim.warn_margin and limit - lift < lim.warn_margin:
-        st = Status.WARN
+    min_upper = float(x.get("min_upper", -1.0))
+    max_width = float(x.get("max_width", 9.0))
+    max_teeth = float(x.get("max_teeth", 9.0))
+    max_opening = float(x.get("max_opening", 9.0))
+    margin = float(lim.warn_margin or 0.0)
+    signs = [  # (over the limit by, how far from it counts as near, zh, en)
+        (m["lift"] - limit, margin, f"嘴角上扬{m['lift']:.2f}", f"lip corners raised {m['lift']:.2f}"),
+        (min_upper - m["upper"], margin, "嘴角抬到上唇高度", "lip corners up at the upper lip"),
+        (m["width"] - max_width, margin, f"嘴角拉宽（嘴宽/眼距{m['width']:.2f}）",
+         f"mouth stretched (width / eye span {m['width']:.2f})"),
+        ((m["teeth"] - max_teeth) if (m["upper"] < TEETH_SMILE_UPPER
+                                        or (m["opening"] < TEETH_SMILE_MAX_OPENING
+                                            and m["upper"] < TEETH_RELAXED_UPPER)) else -1.0, 0.0, "露齿笑", "smiling with teeth"),
+        (m["opening"] - max_opening, 0.0, "嘴张大（大笑或惊叫）", "mouth wide open (laugh, shout)"),
+    ]
+    value = {k: fmt(v, 3) for k, v in m.items() if np.isfinite(v)}
+    limits = {**lim.as_dict(), "min_upper": min_upper, "max_width": max_width,
+              "max_teeth": max_teeth, "max_opening": max_opening}
+    over = [sgn for sgn in signs if np.isfinite(sgn[0]) and sgn[0] > 0]
+    near = [sgn for sgn in signs if np.isfinite(sgn[0]) and -sgn[1] < sgn[0] <= 0]
+    if over:
+        st, named = Status.FAIL, over
+    elif near:
+        st, named = Status.WARN, near
     else:
-        st = Status.PASS
-    if st == Status.PASS:
-        return result(ctx, lim, st, value, "表情自然", "neutral expression", limits=limits)
-    teeth_zh = "，露齿" if teeth_seen else ""
-    teeth_en = ", teeth showing" if teeth_seen else ""
-    return result(ctx, lim, st, value, f"面带笑容（嘴角上扬{lift:.2f}{teeth_zh}）",
-                  f"smiling (lip corners raised {lift:.2f}{teeth_en})",
-                  "请保持自然表情，不要露齿大笑", "keep a natural expression; no broad smile",
+        return result(ctx, lim, Status.PASS, value, "表情自然", "neutral expression", limits=limits)
+    zh = "，".join(s_[2] for s_ in named)
+    en = ", ".join(s_[3] for s_ in named)
+    return result(ctx, lim, st, value, f"表情不自然：{zh}", f"not a neutral expression: {en}",
+                  "请保持自然表情，嘴角放松，不要笑", "keep a relaxed, neutral face; no smile",
                   limits)
