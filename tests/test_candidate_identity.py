@@ -49,3 +49,19 @@ def test_a_resident_id_is_filed_under_its_roster_key(tmp_path, pipeline, hopper_
         assert res.saved and len(s.history(ADMISSION)) == 2
     finally:
         s.close()
+
+
+def test_a_photo_under_a_rows_resident_id_is_not_listed_as_missing(tmp_path, pipeline, hopper_shot):
+    """A photo filed under the resident ID (as older versions did) counts for its roster row."""
+    from capture_station.records.export import ExportOptions, run_export
+    from capture_station.records.store import PhotoToSave
+
+    s = _store_with_roster(tmp_path)
+    try:
+        _, enc, _, _ = pipeline.make_photo(open_image_bytes(hopper_shot, "shot.jpg"))
+        s.save(PhotoToSave(RESIDENT, enc.data, quality=enc.quality, compliant=True, checks=[]))
+        rep = run_export(s, ExportOptions(out=tmp_path / "out", workers=0))
+        assert ADMISSION not in rep.missing and RESIDENT_ONLY in rep.missing
+        assert [e for e in rep.exported if RESIDENT in str(e)]
+    finally:
+        s.close()

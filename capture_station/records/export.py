@@ -543,6 +543,9 @@ def run_export(store: Store, opts: ExportOptions) -> ExportReport:
     photos = _current_photos(store)
     # a practice shot of the demo camera is no photo of the candidate: still missing
     with_photo = {p.candidate_id for p in photos if not p.demo}
+    # A photo saved under a roster row's resident ID (before the station filed every scan under
+    # the row's key) is that candidate's photo: the candidate is not missing.
+    with_photo |= {key for key, res in _resident_ids(store).items() if res in with_photo}
     wanted: set[str] | None = set(opts.ids) if opts.ids is not None else None
     selected: list[PhotoRecord] = []
     for p in photos:
