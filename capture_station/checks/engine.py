@@ -137,9 +137,20 @@ def check(id: str, modes: Iterable[Mode], label_zh: str, label_en: str) -> Calla
     return deco
 
 
+_ORDERED: dict[str, CheckDef] = {}
+
+
 def registry() -> dict[str, CheckDef]:
+    """Every check, in one order whatever imported the families first: by family in
+    :data:`CHECK_MODULES`, then as defined in the family. A report, a JSON row and a worker
+    process list the checks the same way."""
     _load_builtin_checks()
-    return dict(_REGISTRY)
+    if len(_ORDERED) != len(_REGISTRY):
+        rank = {m: i for i, m in enumerate(CHECK_MODULES)}
+        ordered = sorted(_REGISTRY.items(), key=lambda kv: rank.get(kv[1].fn.__module__, len(rank)))
+        _ORDERED.clear()
+        _ORDERED.update(ordered)
+    return dict(_ORDERED)
 
 
 # Modules whose import registers checks; a new family of checks is a new module in this list.
