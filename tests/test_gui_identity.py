@@ -219,3 +219,19 @@ def test_the_window_fits_office_screens(make_window, qtbot, size):  # noqa: F811
     assert on_screen(win.review.accept_button) and on_screen(win.review.retake_button)
     assert on_screen(win.review.who_name) and on_screen(win.status)
     assert win.review.checklist_box.isVisible() and on_screen(win.review.checklist_key)
+
+
+@pytest.mark.parametrize("lang", ["zh_CN", "en"])
+def test_the_id_placeholder_fits_its_field(make_window, qtbot, lang):  # noqa: F811
+    """The hint in the empty ID field is read whole at 1366x768, in both languages."""
+    from capture_station.gui import i18n
+
+    win = make_window()
+    win.resize(1366, 768 - 32)
+    i18n.set_language(lang)
+    qtbot.wait(100)
+    edit = win.candidate.edit
+    text = edit.placeholderText()
+    assert text
+    room = edit.contentsRect().width() - 2 * edit.textMargins().left() - 16  # the frame's padding
+    assert edit.fontMetrics().horizontalAdvance(text) <= room, (text, room)

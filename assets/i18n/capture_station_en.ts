@@ -244,7 +244,7 @@ Save it as the station&apos;s calibration anyway? The status bar will then show 
     </message>
     <message>
         <source>扫描或输入考生号，回车</source>
-        <translation>Scan or type the candidate ID, then Enter</translation>
+        <translation>Scan or type the ID</translation>
     </message>
 </context>
 <context>
