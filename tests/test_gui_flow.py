@@ -32,6 +32,16 @@ def _station_threads() -> list[str]:
     return [t.name for t in threading.enumerate() if t.name.startswith(THREAD_PREFIXES)]
 
 
+def close_windows(windows: list[MainWindow]) -> None:
+    """Shut every test window down, and check that no station thread outlived it."""
+    for w in windows:
+        w.shutdown()
+        w.close()
+        w.deleteLater()
+    i18n.set_language("zh_CN")
+    assert _station_threads() == []
+
+
 @pytest.fixture
 def make_window(qtbot, tmp_path):
     i18n.set_language("zh_CN")
@@ -46,12 +56,7 @@ def make_window(qtbot, tmp_path):
         return win
 
     yield make
-    for w in windows:
-        w.shutdown()
-        w.close()
-        w.deleteLater()
-    i18n.set_language("zh_CN")
-    assert _station_threads() == []
+    close_windows(windows)
 
 
 def _connected(win: MainWindow, qtbot, timeout: int = 30_000) -> None:

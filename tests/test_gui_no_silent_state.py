@@ -7,8 +7,6 @@ device that does not exist, ``demo`` the built-in scene.
 
 from __future__ import annotations
 
-import threading
-
 import numpy as np
 import pytest
 
@@ -16,6 +14,7 @@ pytest.importorskip("pytestqt")
 
 from PySide6.QtCore import Qt  # noqa: E402
 from PySide6.QtWidgets import QDialogButtonBox  # noqa: E402
+from test_gui_flow import close_windows  # noqa: E402
 
 from capture_station.cameras.base import Camera  # noqa: E402
 from capture_station.cameras.registry import CameraSearch, Probe, open_camera  # noqa: E402
@@ -23,8 +22,6 @@ from capture_station.gui import i18n  # noqa: E402
 from capture_station.gui.camera_control import first_camera_spec, probe_lines  # noqa: E402
 from capture_station.gui.main_window import MainWindow  # noqa: E402
 from capture_station.settings import Settings  # noqa: E402
-
-THREAD_PREFIXES = ("camera-", "live-analysis", "store_", "camera-ops", "camera-list")
 
 
 @pytest.fixture
@@ -47,12 +44,7 @@ def make_window(qtbot, tmp_path):
         return win
 
     yield make
-    for w in windows:
-        w.shutdown()
-        w.close()
-        w.deleteLater()
-    i18n.set_language("zh_CN")
-    assert [t.name for t in threading.enumerate() if t.name.startswith(THREAD_PREFIXES)] == []
+    close_windows(windows)
 
 
 def _grab(widget) -> np.ndarray:  # type: ignore[no-untyped-def]

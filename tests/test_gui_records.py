@@ -15,7 +15,7 @@ pytest.importorskip("pytestqt")
 from PySide6.QtCore import Qt  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 from test_export import read_csv, real_photos, save  # noqa: E402
-from test_gui_flow import _accept, _capture_to_review, _station_threads, _tick_checklist  # noqa: E402
+from test_gui_flow import _accept, _capture_to_review, _tick_checklist, close_windows  # noqa: E402
 
 from capture_station.gui import i18n  # noqa: E402
 from capture_station.gui.main_window import MainWindow, Phase  # noqa: E402
@@ -52,12 +52,7 @@ def window(qtbot, tmp_path):
         return win
 
     yield make
-    for w in windows:
-        w.shutdown()
-        w.close()
-        w.deleteLater()
-    i18n.set_language("zh_CN")
-    assert _station_threads() == []
+    close_windows(windows)
 
 
 def _roster_file(tmp_path: Path) -> Path:
