@@ -57,3 +57,20 @@ def test_process_and_check_count_the_same_faces_on_a_shot(pipeline, tmp_path):
     n_process = {c.id: c for c in res.checks}["face.count"]
     assert n_check.status == Status.FAIL and n_check.value == 2, n_check.message_en
     assert (n_process.status, n_process.value) == (n_check.status, n_check.value)
+
+
+def test_an_object_on_the_backdrop_of_a_shot_without_a_crop_is_found(pipeline, tmp_path):
+    """The shot is judged whole, as ``check`` judges it -- not through a would-be crop reaching
+    past its edges, whose grid shrinks the shot to a thumbnail where the object is a speck."""
+    shot = _side_shot((250, 250, 250))
+    # a framed picture on the wall behind, right of the sitter (about 1.5 % of the shot)
+    shot[260:560, 900:1150] = (40, 90, 140)
+    shot[300:520, 940:1110] = (200, 170, 90)
+    res = file_photo(pipeline, ArraySource(shot, "object"), "1234567890", out_dir=tmp_path)
+    assert not res.saved and res.final is None
+    checked = pipeline.verify_bytes(imagery.jpeg_bytes(shot, quality=95), "shot.jpg")
+    by_check = {c.id: c for c in checked.checks}
+    by_process = {c.id: c for c in res.checks}
+    assert by_check["background.clutter"].status == Status.FAIL
+    assert by_process["background.clutter"].status == Status.FAIL, \
+        by_process["background.clutter"].message_en
