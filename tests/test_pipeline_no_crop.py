@@ -74,3 +74,22 @@ def test_an_object_on_the_backdrop_of_a_shot_without_a_crop_is_found(pipeline, t
     assert by_check["background.clutter"].status == Status.FAIL
     assert by_process["background.clutter"].status == Status.FAIL, \
         by_process["background.clutter"].message_en
+
+
+def test_a_shot_whose_file_cannot_be_encoded_is_judged_whole(pipeline, tmp_path, monkeypatch):
+    """A crop that fits but a file that does not (too noisy for the size limit): no photo
+    either, and the blue backdrop is reported with the reason."""
+    from capture_station.imaging.encoder import EncodeError
+
+    shot = imagery.composite(imagery.grace_hopper(), scale=3.0, canvas=(2400, 2600),
+                             backdrop=(70, 120, 200), seed=3)
+
+    def too_big(rgb):  # type: ignore[no-untyped-def]
+        raise EncodeError("even at quality 60 the file is too big")
+
+    monkeypatch.setattr(pipeline.encoder, "encode", too_big)
+    res = file_photo(pipeline, ArraySource(shot, "noisy"), "1234567890", out_dir=tmp_path)
+    assert not res.saved and res.final is None and "quality 60" in (res.reason or "")
+    assert res.shot.feasible
+    by_id = {c.id: c for c in res.checks}
+    assert by_id["background.white"].status == Status.FAIL
