@@ -83,7 +83,7 @@ def run_process(images: Path, names: Sequence[str]) -> dict[str, dict[str, Any]]
     """The pipeline of ``process`` on each image, in this process (the command's own code,
     without a new interpreter per file): whether a photo was made, the reason when not, and
     the status of every check it reported. *Not reported*: the command gave no verdict for
-    the check (a shot that cannot be cropped gets only its framing checks)."""
+    the check (a shot no photo can be made from is judged whole, so this is rare)."""
     from capture_station.imaging.image_source import ImageLoadError, open_image_file
     from capture_station.photo.pipeline import Pipeline
     from capture_station.records.filing import file_photo

@@ -212,7 +212,10 @@ def _build_scene(ctx: CheckContext) -> Scene | None:
     face = an.primary
     out_w, out_h = ctx.standard.file.width, ctx.standard.file.height
     step = LIVE_GRID_STEP if ctx.mode == Mode.LIVE else GRID_STEP
-    if ctx.mode == Mode.FINAL:
+    # A shot no photo can be made from is judged as a whole, as ``check`` judges a picture: the
+    # would-be crop reaches past its edges, and its grid would shrink the shot to a thumbnail.
+    whole_shot = ctx.mode == Mode.RAW and (ctx.crop is None or not ctx.crop.feasible)
+    if ctx.mode == Mode.FINAL or whole_shot:
         x0, y0 = 0.0, 0.0
         x1, y1 = float(an.size[0]), float(an.size[1])
         gw = max(8, int(round(an.size[0] / step)))

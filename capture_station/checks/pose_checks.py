@@ -37,6 +37,8 @@ from capture_station.checks.measures import (
     EYE_OPENING_IMAGE_RIGHT,
     INNER_LIP_PAIRS,
     IRIS_CENTRES,
+    IRIS_RING_IMAGE_LEFT,
+    IRIS_RING_IMAGE_RIGHT,
     LID_PAIRS_IMAGE_LEFT,
     LID_PAIRS_IMAGE_RIGHT,
     LIPS_INNER,
@@ -324,6 +326,62 @@ def eye_contrast(ctx: CheckContext) -> tuple[float, float]:
     return 100.0 * eye / fp.skin_l, (eye / skin_sd if skin_sd > 1e-6 else float("inf"))
 
 
+# The iris disc looked at by :func:`iris_contrast`: this fraction of the iris radius, so that a
+# mesh iris placed a little off still lies on the iris.
+IRIS_DISC = 0.8
+CORNER_PAIR_OF = {EYE_OPENING_IMAGE_LEFT: CORNERS_IMAGE_LEFT, EYE_OPENING_IMAGE_RIGHT: CORNERS_IMAGE_RIGHT}
+
+
+def iris_contrast(ctx: CheckContext) -> float:
+    """The white of the eye against the iris, the lesser of both eyes, as a fraction of the
+    skin's median L*: the upper quartile of L* in the eye opening on each side of the iris disc
+    (along the corner-to-corner line; the darker side counts) minus the median L* inside it
+    (nan when the opening, a side or the disc has too few pixels).
+
+    An open eye, however hazy the picture or shaded the skin around it, has a dark round iris
+    with lighter white on both sides; a closed lid is skin, and its lash line and crease run the
+    whole width of the opening, through the corners as through where the mesh puts the iris.
+    It is a third reading for :func:`expression_eyes_open` because the first two measure the
+    spread inside the opening against the skin's, and lashes, lenses and haze change both."""
+    fp = face_patch(ctx)
+    if fp is None or not np.isfinite(fp.skin_l) or fp.skin_l <= 1.0:
+        return float("nan")
+    h, w = fp.lab.shape[:2]
+    worst = float("inf")
+    for idx, centre, ring in ((EYE_OPENING_IMAGE_LEFT, IRIS_CENTRES[0], IRIS_RING_IMAGE_LEFT),
+                              (EYE_OPENING_IMAGE_RIGHT, IRIS_CENTRES[1], IRIS_RING_IMAGE_RIGHT)):
+        pts = fp.pts[list(idx)]
+        x0, y0 = (max(0, int(v)) for v in pts.min(axis=0))
+        x1, y1 = min(w, int(pts[:, 0].max()) + 2), min(h, int(pts[:, 1].max()) + 2)
+        if x1 - x0 < 3 or y1 - y0 < 2:
+            return float("nan")
+        opening = polygon_mask((y1 - y0, x1 - x0), fp.pts, idx, offset=(x0, y0))
+        c = fp.pts[centre]
+        r = IRIS_DISC * float(np.mean([np.hypot(*(fp.pts[i] - c)) for i in ring]))
+        yy, xx = np.mgrid[y0:y1, x0:x1]
+        disc = (xx - c[0]) ** 2 + (yy - c[1]) ** 2 <= r * r
+        # the white on either side of the iris, along the eye's corner-to-corner line
+        a, b = fp.pts[CORNER_PAIR_OF[idx][0]], fp.pts[CORNER_PAIR_OF[idx][1]]
+        u = (b - a) / max(float(np.hypot(*(b - a))), 1e-6)
+        t = (xx - c[0]) * u[0] + (yy - c[1]) * u[1]
+        L = fp.lab[y0:y1, x0:x1, 0]
+        iris = L[opening & disc]
+        sides = [L[opening & ~disc & (t < -r)], L[opening & ~disc & (t > r)]]
+        if iris.size < 4 or min(x.size for x in sides) < 3:
+            return float("nan")
+        white = min(float(np.percentile(x, 75)) for x in sides)
+        worst = min(worst, (white - median(iris)) / fp.skin_l)
+    return worst
+
+
+def _underexposed(ctx: CheckContext) -> bool:
+    """The face is darker than lighting.exposure allows: the iris is lost in the dark as it is
+    in a blur, so the lack of contrast in the eyes is not evidence (the exposure check says so)."""
+    fp = face_patch(ctx)
+    lo = ctx.standard.limits("lighting.exposure").min
+    return fp is not None and lo is not None and bool(fp.skin_l < float(lo))
+
+
 def _blurred(ctx: CheckContext) -> bool:
     """The face fails the focus rule (sharpness.focus), so its fine contrast is not evidence."""
     from capture_station.checks.appearance_checks import face_sharpness
@@ -351,19 +409,26 @@ def expression_eyes_open(ctx: CheckContext, lim: CheckLimits) -> CheckResult:
     c_warn = float(lim.extra.get("contrast_warn_margin", 0.0))
     r_min = float(lim.extra.get("min_texture_ratio", 0.0))
     r_warn = float(lim.extra.get("texture_ratio_warn_margin", 0.0))
+    i_min = float(lim.extra.get("min_iris_contrast", float("inf")))
+    iris = iris_contrast(ctx)
     c_st = Status.PASS
     if np.isfinite(contrast):
-        # closed only when both readings say so (see eye_contrast)
-        if contrast < c_min and ratio < r_min:
+        # closed only when every reading says so (see eye_contrast, iris_contrast); an iris
+        # that cannot be measured does not speak for an open eye
+        no_iris = not np.isfinite(iris) or iris < i_min
+        if contrast < c_min and ratio < r_min and no_iris:
             c_st = Status.FAIL
-        elif contrast < c_min + c_warn and ratio < r_min + r_warn:
+        elif contrast < c_min + c_warn and ratio < r_min + r_warn and no_iris:
             c_st = Status.WARN
-    if c_st != Status.PASS and ctx.mode != Mode.LIVE and _blurred(ctx):
-        # blur washes out the iris too; the focus check reports that, the lid gap still counts
+    if c_st != Status.PASS and ctx.mode != Mode.LIVE and (_blurred(ctx) or _underexposed(ctx)):
+        # blur or darkness washes out the iris too; the focus and exposure checks report that,
+        # the lid gap still counts
         c_st = Status.PASS
     value = {"aspect": fmt(v, 3), "contrast": fmt(contrast, 1) if np.isfinite(contrast) else None,
-             "texture_ratio": fmt(ratio, 2) if np.isfinite(ratio) else None}
-    limits = {**lim.as_dict(), "min_contrast": c_min, "min_texture_ratio": r_min}
+             "texture_ratio": fmt(ratio, 2) if np.isfinite(ratio) else None,
+             "iris_contrast": fmt(iris, 3) if np.isfinite(iris) else None}
+    limits = {**lim.as_dict(), "min_contrast": c_min, "min_texture_ratio": r_min,
+              "min_iris_contrast": i_min}
     worst = max((st, c_st), key=lambda s: (Status.PASS, Status.WARN, Status.FAIL).index(s))
     if worst == Status.PASS:
         return result(ctx, lim, worst, value, "双眼睁开", "eyes open", limits=limits)

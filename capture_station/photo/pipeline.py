@@ -213,8 +213,15 @@ class Pipeline:
         """Analyse, crop, encode and verify in memory; nothing touches the disk.
 
         The shot itself gets only the geometry checks (``raw_checks=True``: every RAW check,
-        for comparing a shot with the photo made from it)."""
+        for comparing a shot with the photo made from it). When no photo can be made from it
+        (no face, no top of head, no crop within the bands, no file within the size limits),
+        the shot is all the operator has:
+        it gets every RAW check, on the analysis ``check`` makes of a picture (strips and all),
+        so a blue backdrop or a smile is reported with the framing -- not one retake later --
+        and the shot's face count is the one ``check`` finds on the same picture."""
         shot, rgb, factor = self.analyse_source(src, all_checks=raw_checks)
+        if not raw_checks and not shot.feasible:
+            shot = self.analyse_rgb(rgb, factor, Mode.RAW, full_size=src.size)
         if shot.face is None:
             return shot, None, None, "no face found"
         if shot.crop is None:
@@ -226,6 +233,9 @@ class Pipeline:
         try:
             enc = self.encoder.encode(out)
         except EncodeError as e:
+            # no photo after all (too noisy to fit the file size): the shot is judged whole too
+            if not raw_checks:
+                shot = self.analyse_rgb(rgb, factor, Mode.RAW, full_size=src.size)
             return shot, None, None, str(e)
         name = "photo" + self.standard.file.write_extension
         final = self.verify_bytes(enc.data, name)
