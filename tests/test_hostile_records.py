@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from test_export import real_photos, run_cli, save
+from test_reliability_disk import _mount_tmpfs
 
 from capture_station.records.candidate_id import resident_id_check_char
 from capture_station.records.export import ExportOptions, run_export
@@ -78,15 +79,6 @@ def test_merge_rejections_mask_resident_ids(tmp_path, standard):
 
 
 # -- 12. disk full at the commit -----------------------------------------------------------------
-def _mount_tmpfs(path: Path, size_kb: int) -> bool:
-    if os.geteuid() != 0:
-        return False
-    path.mkdir(parents=True, exist_ok=True)
-    r = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size_kb}k", "tmpfs", str(path)],
-                       capture_output=True)
-    return r.returncode == 0
-
-
 def _fill(folder: Path) -> Path:
     """Fill the file system of ``folder`` to the last byte; returns the filler file."""
     filler = folder / "filler"

@@ -725,17 +725,12 @@ class MainWindow(QMainWindow):
                           QMessageBox.StandardButton.Ok, self)
         box.setObjectName("saveErrorBox")
         box.setWindowModality(Qt.WindowModality.WindowModal)
-        box.finished.connect(self._refocus_review)
+        box.finished.connect(lambda _r: self._refocus())  # Enter and Esc work again
         if queued:
             box.finished.connect(lambda _r: self._scan_while_busy(queued))
         box.open()
         self._error_box = box
         self.refresh_disk()
-
-    def _refocus_review(self) -> None:
-        """Back to the review after a message box, so Enter and Esc work again."""
-        self.activateWindow()
-        self.review.setFocus()
 
     def _refocus(self) -> None:
         """After a message box: the focus where the phase wants it."""

@@ -438,13 +438,6 @@ class Store:
         """How many candidates the imported roster holds (0: no roster)."""
         return int(self._db.execute("SELECT COUNT(*) FROM candidates").fetchone()[0])
 
-    def candidate_name(self, candidate_id: str) -> str | None:
-        """The candidate's name from the imported roster, or None."""
-        row = self._db.execute(
-            "SELECT name FROM candidates WHERE candidate_id = ?", (candidate_id,)
-        ).fetchone()
-        return str(row[0]) if row and row[0] else None
-
     def history(self, candidate_id: str) -> list[PhotoRecord]:
         cid = require_valid_id(candidate_id, self.standard)
         rows = self._db.execute(
