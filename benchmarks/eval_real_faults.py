@@ -54,18 +54,16 @@ def _face(an: Any) -> Any:
 
 
 def _side_light(rgb: np.ndarray, an: Any, i: int) -> np.ndarray | None:
+    import degrade
+
     f = _face(an)
     mask = an.mask_full() if an is not None else None
     if f is None or mask is None:
         return None
-    w = rgb.shape[1]
-    xx = np.arange(w, dtype=np.float32)
-    sign = 1.0 if i % 2 == 0 else -1.0  # both directions over the set
-    t = (sign * (xx - f.centre_x) + 0.15 * f.face_width) / (0.9 * f.face_width)
-    gain = 1.0 - 0.5 * _smooth(t)
+    sign = degrade.lamp_off_side(rgb, f, 1.0 if i % 2 == 0 else -1.0)
+    gain = degrade.lamp_off_gain(rgb.shape[1], f.centre_x, f.face_width, sign)
     m = np.clip(mask, 0, 1)[..., None]
-    lit = rgb.astype(np.float32) * gain[None, :, None]
-    return np.clip(rgb * (1 - m) + lit * m + 0.5, 0, 255).astype(np.uint8)
+    return np.clip(degrade._relit(rgb, gain, m) + 0.5, 0, 255).astype(np.uint8)
 
 
 def _tinted_backdrop(rgb: np.ndarray, an: Any, i: int) -> np.ndarray | None:
