@@ -14,6 +14,7 @@ else the locale (``LC_ALL``, ``LC_MESSAGES``, ``LANG``, in POSIX order): Chinese
 
 from __future__ import annotations
 
+import errno
 import os
 import unicodedata
 from collections.abc import Mapping
@@ -96,6 +97,25 @@ TEXTS: dict[str, tuple[str, str]] = {
     "calibration.no_backdrop": ("没有空背景照片", "no picture of the empty backdrop"),
     "calibration.report_unwritable": ("无法把报告写入 {path}：{why}",
                                       "cannot write the report to {path}: {why}"),
+    # candidate IDs (records.candidate_id): why a typed, scanned or listed ID is refused
+    "id.not_text": ("考生号必须是文本", "candidate ID must be text"),
+    "id.too_long": ("考生号过长", "candidate ID is too long"),
+    "id.empty": ("考生号为空", "candidate ID is empty"),
+    "id.look_alikes": ("考生号含有非数字字符（形近字符）",
+                       "candidate ID contains characters that are not plain digits (look-alikes)"),
+    "id.control": ("考生号含有控制字符", "candidate ID contains control characters"),
+    "id.path_char": ("考生号含有路径字符（/ \\ . :）",
+                     "candidate ID contains a path character (/ \\ . :)"),
+    "id.space": ("考生号含有空格", "candidate ID contains a space"),
+    "id.resident_chars": ("身份证号含有非法字符", "resident ID number has invalid characters"),
+    "id.resident_check": ("身份证号校验位错误", "resident ID number check digit is wrong"),
+    "id.admission_digits": ("准考证号位数不对（{n}位，应为{digits}位）",
+                            "admission number has {n} digits; expected {digits} digits"),
+    "id.admission_pattern": ("准考证号位数不对（{n}位，应为{pattern}）",
+                             "admission number has {n} digits; expected {pattern}"),
+    "id.not_an_id": ("考生号须为准考证号（纯数字）或18位身份证号",
+                     "candidate ID must be an exam admission number (digits) or an 18-character "
+                     "resident ID"),
     # errors every command may print
     "error.invalid_id": ("考生号无效：{why}", "invalid candidate ID: {why}"),
     "error.database": ("采集站数据库错误：{why}", "station database error: {why}"),
@@ -103,6 +123,119 @@ TEXTS: dict[str, tuple[str, str]] = {
     "error.internal": ("内部错误：{why}", "internal error: {why}"),
     "error.no_window": ("采集站窗口不可用：{why}", "the station window is not available: {why}"),
 }
+
+
+class Msg:
+    """A text of :data:`TEXTS` with its values, rendered in the current language when it is read.
+
+    Why late: a refusal raised in a worker thread of the window (a roster import, an export) is
+    shown later, maybe after the operator switched the language, and a report's row reasons are
+    read by both the command line (its language) and ``--json`` (English, for scripts). So the
+    records layer keeps the key and the values, and ``str()`` renders them in the language of
+    that moment; :meth:`render` gives a chosen one. Values that are themselves ``Msg`` (or an
+    exception carrying one) render in the same language.
+
+    :meth:`pair` holds a (Chinese, English) pair that comes bilingual from elsewhere (the check
+    engine's messages, an operating-system reason).
+    """
+
+    __slots__ = ("key", "values", "_pair")
+
+    def __init__(self, key: str, /, **values: object) -> None:
+        if key not in TEXTS:
+            raise KeyError(f"no text {key!r}")
+        self.key = key
+        self.values = values
+        self._pair: tuple[str, str] | None = None
+
+    @classmethod
+    def pair(cls, zh: str, en: str) -> Msg:
+        m = cls.__new__(cls)
+        m.key, m.values, m._pair = "", {}, (zh, en)
+        return m
+
+    def render(self, lang: str | None = None) -> str:
+        if self._pair is not None:
+            zh, en = self._pair
+            return zh if (lang or _current).startswith("zh") else en
+        return text(self.key, lang, **self.values)
+
+    def __str__(self) -> str:
+        return self.render()
+
+    def __format__(self, spec: str) -> str:
+        return format(self.render(), spec)
+
+    def __repr__(self) -> str:
+        return f"Msg({self.key or self._pair!r}, {self.values!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Msg):
+            return NotImplemented
+        return (self.key, self.values, self._pair) == (other.key, other.values, other._pair)
+
+    def __hash__(self) -> int:
+        return hash((self.key, self._pair))
+
+
+class LocalizedError(Exception):
+    """An error whose one line is a :class:`Msg`: ``Error("area.key", value=...)``.
+
+    ``str()`` renders it in the current language (see :class:`Msg` for why late). A text that
+    is already in the reader's language (the window's own ``tr()``) may be given as it is."""
+
+    def __init__(self, key: str | Msg, /, **values: object) -> None:
+        if isinstance(key, Msg):
+            message: Msg | str = key
+        elif values or key in TEXTS:
+            message = Msg(key, **values)
+        else:
+            message = key
+        super().__init__(message)
+        self.message = message
+
+    def render(self, lang: str | None = None) -> str:
+        return self.message.render(lang) if isinstance(self.message, Msg) else self.message
+
+
+def message_of(e: BaseException) -> Msg | None:
+    """The :class:`Msg` an exception carries as its first argument, if any."""
+    arg = e.args[0] if e.args else None
+    return arg if isinstance(arg, Msg) else None
+
+
+# errno -> the Chinese reason; the English one is the system's own (``strerror``).
+_OS_REASONS_ZH = {
+    errno.ENOENT: "没有这个文件或文件夹",
+    errno.EACCES: "没有权限",
+    errno.EPERM: "没有权限",
+    errno.ENOSPC: "磁盘已满",
+    errno.EDQUOT: "超出磁盘配额",
+    errno.EROFS: "文件系统是只读的",
+    errno.EISDIR: "这是文件夹，不是文件",
+    errno.ENOTDIR: "不是文件夹",
+    errno.EINVAL: "不是普通文件（设备、管道或套接字），已拒绝",
+    errno.EFBIG: "文件过大",
+    errno.ELOOP: "符号链接太多",
+    errno.EIO: "读写错误（磁盘或U盘可能已损坏）",
+}
+
+
+def os_reason(e: OSError) -> Msg:
+    """Why an operating-system call failed, in both languages: the system's English text and a
+    Chinese one for the common cases (the system's text where there is none)."""
+    en = e.strerror or str(e)
+    return Msg.pair(_OS_REASONS_ZH.get(e.errno or 0, en), en)
+
+
+def _rendered(value: object, lang: str) -> object:
+    if isinstance(value, Msg):
+        return value.render(lang)
+    if isinstance(value, BaseException):
+        m = message_of(value)
+        if m is not None:
+            return m.render(lang)
+    return value
 
 
 def resolve_language(explicit: str | None = None,
@@ -136,8 +269,11 @@ def is_chinese() -> bool:
 def text(key: str, lang: str | None = None, **values: object) -> str:
     """The text of ``key`` in ``lang`` (default: this command's language), formatted."""
     zh, en = TEXTS[key]
-    template = zh if (lang or _current).startswith("zh") else en
-    return template.format(**values) if values else template
+    lang = lang or _current
+    template = zh if lang.startswith("zh") else en
+    if not values:
+        return template
+    return template.format(**{k: _rendered(v, lang) for k, v in values.items()})
 
 
 def status_word(status: str, lang: str | None = None) -> str:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
+from capture_station import messages
 from capture_station.paths import assets_dir
 
 _log = logging.getLogger(__name__)
@@ -76,6 +77,8 @@ def set_language(lang: str) -> bool:
     if qt.load(QLocale(lang), "qtbase", "_", qt_dir):
         _installed.append(qt)
     _current = lang
+    # The core's texts (a refused roster, an export that cannot be written) follow the window.
+    messages.set_language(lang)
     if app is not None:
         for t in _installed:
             app.installTranslator(t)

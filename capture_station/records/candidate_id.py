@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from capture_station.messages import Msg, text
 from capture_station.standard import Standard, StandardError, load_standard
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -38,12 +39,18 @@ class IdVerdict:
     reason_en: str = ""
     reason_zh: str = ""
 
+    @property
+    def message(self) -> Msg:
+        """The reason in the language of the moment it is read."""
+        return Msg.pair(self.reason_zh, self.reason_en)
+
 
 class InvalidCandidateId(ValueError):
-    """Raised by :func:`require_valid_id`; ``str()`` is the one-line reason."""
+    """Raised by :func:`require_valid_id`; ``str()`` is the one-line reason in the current
+    language (rendered when read, see :class:`capture_station.messages.Msg`)."""
 
     def __init__(self, verdict: IdVerdict) -> None:
-        super().__init__(verdict.reason_en)
+        super().__init__(verdict.message)
         self.verdict = verdict
 
 
@@ -72,54 +79,44 @@ def _admission_re(pattern: str) -> re.Pattern[str]:
                             f"not a valid regular expression: {e}") from None
 
 
-def _refuse(value: str, en: str, zh: str) -> IdVerdict:
-    return IdVerdict(False, value, "", en, zh)
+def _refuse(value: str, key: str, **values: object) -> IdVerdict:
+    """A refusal with the reason ``key`` of the messages, in both languages (the verdict is
+    plain data, shown by the window and the command line in either)."""
+    return IdVerdict(False, value, "", text(key, "en", **values), text(key, "zh_CN", **values))
 
 
 def validate_candidate_id(raw: str, standard: Standard | None = None) -> IdVerdict:
     """Validate a typed or scanned ID. Surrounding whitespace from a scanner is stripped."""
     std = standard or load_standard()
     if not isinstance(raw, str):
-        return _refuse("", "candidate ID must be text", "考生号必须是文本")
+        return _refuse("", "id.not_text")
     if len(raw) > _MAX_INPUT:
-        return _refuse(raw[:16] + "…", "candidate ID is too long", "考生号过长")
+        return _refuse(raw[:16] + "…", "id.too_long")
     value = raw.translate(_FULL_WIDTH).strip(" \t\r\n" + _FULL_WIDTH_SPACE)
     if not value:
-        return _refuse(value, "candidate ID is empty", "考生号为空")
+        return _refuse(value, "id.empty")
     if not value.isascii():
-        return _refuse(
-            value,
-            "candidate ID contains characters that are not plain digits (look-alikes)",
-            "考生号含有非数字字符（形近字符）",
-        )
+        return _refuse(value, "id.look_alikes")
     if any(ord(c) < 32 or ord(c) == 127 for c in value):
-        return _refuse(value, "candidate ID contains control characters", "考生号含有控制字符")
+        return _refuse(value, "id.control")
     if any(c in value for c in "/\\.:"):
-        return _refuse(value, "candidate ID contains a path character (/ \\ . :)", "考生号含有路径字符")
+        return _refuse(value, "id.path_char")
     if " " in value:
-        return _refuse(value, "candidate ID contains a space", "考生号含有空格")
+        return _refuse(value, "id.space")
     if _admission_re(std.admission_pattern).fullmatch(value):
         return IdVerdict(True, value, "admission")
     if std.allow_resident_id and len(value) == 18:
         if not value[:17].isdigit() or value[17] not in "0123456789Xx":
-            return _refuse(value, "resident ID number has invalid characters", "身份证号含有非法字符")
+            return _refuse(value, "id.resident_chars")
         if not is_valid_resident_id(value):
-            return _refuse(value, "resident ID number check digit is wrong", "身份证号校验位错误")
+            return _refuse(value, "id.resident_check")
         return IdVerdict(True, value[:17] + value[17].upper(), "resident")
     if value.isdigit():
         digits = admission_digits_text(std.admission_pattern)
-        return _refuse(
-            value,
-            f"admission number has {len(value)} digits; expected {digits or std.admission_pattern}"
-            + (" digits" if digits else ""),
-            f"准考证号位数不对（{len(value)}位，应为{digits or std.admission_pattern}"
-            + ("位）" if digits else "）"),
-        )
-    return _refuse(
-        value,
-        "candidate ID must be an exam admission number (digits) or an 18-character resident ID",
-        "考生号须为准考证号（纯数字）或18位身份证号",
-    )
+        if digits:
+            return _refuse(value, "id.admission_digits", n=len(value), digits=digits)
+        return _refuse(value, "id.admission_pattern", n=len(value), pattern=std.admission_pattern)
+    return _refuse(value, "id.not_an_id")
 
 
 def admission_digits_text(pattern: str) -> str | None:
