@@ -64,6 +64,50 @@ TEXTS: dict[str, tuple[str, str]] = {
     "export.kind_zip": ("压缩包", "ZIP"),
     "export.kind_folder": ("文件夹", "folder"),
     "export.excluded": ("  已排除 {id}：{reason}", "  excluded {id}: {reason}"),
+    "export.exists": ("{path} 已存在：请换一个名称（导出从不覆盖已有的文件）",
+                      "{path} already exists; choose a new name (an export never overwrites)"),
+    "export.exists_now": ("{path} 已存在；没有覆盖任何内容", "{path} already exists; nothing was overwritten"),
+    "export.appeared": ("导出期间出现了 {path}；没有覆盖任何内容",
+                        "{path} appeared while exporting; nothing was overwritten"),
+    "export.no_folder": ("文件夹 {folder} 不存在", "folder {folder} does not exist"),
+    "export.not_writable": ("文件夹 {folder} 不可写（没有写入权限）；请换一个位置",
+                            "folder {folder} is not writable"),
+    "export.inside_store": ("{path} 在采集站的数据文件夹 {root} 之内；请导出到数据文件夹以外的位置",
+                            "{path} is inside the station's data folder {root}; export to a folder "
+                            "outside it"),
+    "export.unknown_encoding": ("未知的编码 {encoding}；请用 utf-8 或 gbk",
+                                "unknown encoding {encoding}; use utf-8 or gbk"),
+    "export.unknown_file_key": ("未知的文件命名方式 {key}；请用 admission（准考证号）或 resident（身份证号）",
+                                "unknown file key {key}; use admission or resident"),
+    "export.invalid_date": ("日期 {text} 无效；请写成 年-月-日（YYYY-MM-DD），例如 2026-05-01",
+                            "invalid date {text}; use YYYY-MM-DD"),
+    "export.date_out_of_range": ("日期 {text} 超出范围（{lo}–{hi} 年）",
+                                 "date {text} is out of range ({lo}-{hi})"),
+    "export.ids_unreadable": ("{path}：无法读取（{why}）", "{path}: {why}"),
+    "export.ids_decode": ("{path}：{why}", "{path}: {why}"),
+    "export.ids_bad_line": ("{file} 第 {line} 行：考生号 {id} 无效：{why}",
+                            "{file} line {line}: invalid candidate ID {id}: {why}"),
+    "export.ids_empty": ("{file}：文件中没有考生号（每行写一个考生号）",
+                         "{file}: no candidate ID in the file (one ID a line)"),
+    "export.note.removed": ("已删除 {name}（上次导出中断时留下的）",
+                            "removed {name}, left by an interrupted export"),
+    "export.note.gb18030": ("{n} 个姓名含有GBK以外的字符，已按GB18030写入",
+                            "{n} names have characters outside GBK; written as GB18030"),
+    # why a photo is left out of an export (excluded.csv has both languages, reason and reason_zh)
+    "export.excl.invalid_id": ("记录中的考生号无效", "invalid candidate ID in the station records"),
+    "export.excl.demo": ("演示相机拍摄的练习照片，不是考生本人的照片",
+                         "taken with the demo camera (a practice shot, not a photo of the "
+                         "candidate)"),
+    "export.excl.same_resident": ("另一名考生的身份证号相同：两张照片的文件名会重复",
+                                  "another candidate has the same resident ID: both would be "
+                                  "exported under one file name"),
+    "export.excl.too_large": ("磁盘上的文件过大，不可能是采集站的照片",
+                              "file on disk is far too large for a station photo"),
+    "export.excl.missing": ("磁盘上缺少照片文件", "photo file is missing on disk"),
+    "export.excl.unreadable": ("照片文件无法读取（{why}）", "photo file cannot be read: {why}"),
+    "export.excl.sha_mismatch": ("磁盘上的文件与记录不符（SHA-256不一致）：保存后被修改、替换或损坏",
+                                 "file on disk differs from its record (SHA-256 mismatch): changed, "
+                                 "replaced or damaged after it was saved"),
     "export.since_after_until": ("--since 晚于 --until", "--since is after --until"),
     # import-export
     "merge.summary": ("{source}（采集站：{stations}）：导入 {imported} 张，未变 {unchanged} 张，"
@@ -72,6 +116,30 @@ TEXTS: dict[str, tuple[str, str]] = {
                       "unchanged, {skipped} skipped (local photo newer), {rejected} rejected"),
     "merge.rejected": ("  第 {line} 行 {id}：{reason}", "  line {line} {id}: {reason}"),
     "path.missing": ("{path}：没有这个文件或文件夹", "{path}: no such file or folder"),
+    "merge.not_an_export": ("{file}：不是可读取的导出文件夹或ZIP（{why}）；未改动任何内容",
+                            "{file}: not a readable export folder or ZIP ({why}); nothing was "
+                            "changed"),
+    "merge.member_too_large": ("{name} 有 {size} 字节，过大", "{name} is {size} bytes, too large"),
+    "merge.member_encrypted": ("{name} 已加密", "{name} is encrypted"),
+    "merge.member_unreadable": ("无法从ZIP中读取 {name}（{why}）", "{name} cannot be read from the ZIP ({why})"),
+    "merge.member_refused": ("{name}：{why}", "{name}: {why}"),
+    "merge.manifest_unreadable": ("{manifest}：{why}；未改动任何内容", "{manifest}: {why}; nothing was changed"),
+    "merge.no_manifest": ("{file}：没有 {manifest}；这是采集站的导出包吗？请选择采集站导出的文件夹或ZIP",
+                          "{file}: no {manifest}; is this a station export?"),
+    "merge.manifest_decode": ("{manifest}：{why}", "{manifest}: {why}"),
+    "merge.manifest_empty": ("{manifest} 是空的", "{manifest} is empty"),
+    "merge.manifest_lacks": ("{manifest} 缺少以下列：{columns}", "{manifest} lacks the column(s) {columns}"),
+    "merge.row.file_name": ("文件名 {file} 应为 {expected}", "file name {file} is not {expected}"),
+    "merge.row.twice": ("重复列出（另见第 {line} 行）", "listed twice (also line {line})"),
+    "merge.row.no_time": ("拍摄时间缺失或无法识别", "capture time missing or unreadable"),
+    "merge.row.future": ("拍摄时间 {when} 晚于现在（另一采集站的时钟不对）",
+                         "capture time {when} is in the future (the other station's clock is "
+                         "wrong)"),
+    "merge.row.bad_sha": ("sha256 缺失或格式错误", "sha256 missing or malformed"),
+    "merge.row.cannot_read": ("无法读取 {name}：{why}", "cannot read {name}: {why}"),
+    "merge.row.not_in_export": ("导出包中没有 {name}", "{name} is not in the export"),
+    "merge.row.sha_mismatch": ("{name} 与清单不符（SHA-256不一致）",
+                               "{name} differs from the manifest (SHA-256 mismatch)"),
     # calibrate (the window's calibration page says the same)
     "calibration.title": ("灯光校准", "Lighting calibration"),
     "calibration.pass": ("合格", "PASS"),
@@ -116,6 +184,130 @@ TEXTS: dict[str, tuple[str, str]] = {
     "id.not_an_id": ("考生号须为准考证号（纯数字）或18位身份证号",
                      "candidate ID must be an exam admission number (digits) or an 18-character "
                      "resident ID"),
+    # text files from the offices (records.csv_safe): rosters, ID lists, manifests
+    "csv.bad_utf8_bom": ("文件开头标明是UTF-8，但内容不是UTF-8（第 {byte} 字节出错）；请在Excel或记事本中"
+                         "重新另存为UTF-8",
+                         "the file starts with a UTF-8 mark but is not UTF-8 (invalid at byte "
+                         "{byte})"),
+    "csv.bad_utf16_bom": ("文件开头标明是UTF-16，但内容不是UTF-16；请重新另存为UTF-8或GBK",
+                          "the file starts with a UTF-16 mark but is not UTF-16"),
+    "csv.unknown_encoding": ("文件既不是UTF-8也不是GBK/GB18030文本（第 {byte} 字节出错）；"
+                             "请另存为UTF-8或GBK的CSV",
+                             "the file is neither UTF-8 nor GBK/GB18030 text (byte {byte})"),
+    "csv.mixed_encodings": ("文件混用了两种编码：第 {utf8_line} 行是UTF-8，第 {other_line} 行不是"
+                            "（可能是GBK）；请把整个文件另存为同一种编码后重新导入",
+                            "the file mixes encodings: line {utf8_line} is UTF-8 but line "
+                            "{other_line} is not (GBK?); save the whole file in one encoding and "
+                            "import it again"),
+    "csv.cell_too_long": ("有一格超过 {limit} 个字符", "a cell is longer than {limit} characters"),
+    "csv.unreadable_row": ("无法读取的CSV行（{why}）", "unreadable CSV row ({why})"),
+    "csv.quote_not_closed": ("引号没有正确闭合：吞掉了后面 {n} 行的换行和分隔符；这些行已单独读取",
+                             "a quoted cell is not closed properly: it swallowed the line breaks "
+                             "and separators of the next {n} line(s); the rows after it were read "
+                             "on their own"),
+    # roster import (records.roster): the file refused as a whole
+    "roster.no_file": ("{path}：找不到名单文件", "{path}: no such file"),
+    "roster.unreadable": ("{path}：无法读取（{why}）", "{path}: {why}"),
+    "roster.nul_bytes": ("文件不是文本格式的名单（含有NUL字节）；请另存为CSV或XLSX后再导入",
+                         "the file is not a text roster (it contains NUL bytes)"),
+    "roster.needs_openpyxl": ("读取 .xlsx 需要 openpyxl 软件包", "reading .xlsx needs the openpyxl package"),
+    "roster.workbook_unreadable": ("无法读取该Excel工作簿（{why}）；请在Excel中打开并另存为 .xlsx 或CSV",
+                                   "cannot read the workbook: {why}"),
+    "roster.too_many_rows": ("工作表 {sheet}：考生行超过 {limit} 行；请把名单拆分成几个文件",
+                             "sheet {sheet}: more than {limit} candidate rows; split the roster"),
+    "roster.xls": ("{file}：这是旧版Excel（.xls）格式；请在Excel中另存为 .xlsx 或CSV后再导入",
+                   "{file}: old Excel .xls format; save it as .xlsx or CSV"),
+    "roster.no_header_sheet": ("{file}：没有哪个工作表有表头行（需要含“准考证号”或“身份证号”的一列，"
+                               "以及“姓名”一列）",
+                               "{file}: no sheet has a header row with an admission number or "
+                               "resident ID column and a name column"),
+    "roster.no_header": ("{file}：名单文件没有表头行（需要含“准考证号”或“身份证号”的一列，以及“姓名”一列）",
+                         "{file}: no header row with an admission number or resident ID column "
+                         "and a name column (e.g. 准考证号, 姓名, 身份证号)"),
+    "roster.no_rows": ("{file}：名单只有表头，没有考生行", "{file}: the roster has a header but no "
+                       "candidate rows"),
+    # roster import: why one row is not imported (also the merge's name rules)
+    "field.name": ("姓名", "name"),
+    "field.office": ("考办", "office"),
+    "field.station": ("采集站名称", "station name"),
+    "field.resident": ("身份证号", "resident ID"),
+    "field.admission": ("准考证号", "admission number"),
+    "row.too_long": ("{what}超过 {n} 个字", "{what} longer than {n} characters"),
+    "row.missing": ("缺少{what}", "missing {what}"),
+    "row.control_chars": ("{what}中有控制字符", "{what} contains control characters"),
+    "row.scientific": ("{what}“{value}”是科学计数法：Excel 把它变成了数字并丢失了位数；请把该列设为文本后"
+                       "重新导出",
+                       "{what} '{value}' is in scientific notation: Excel turned it into a "
+                       "number and lost digits; format the column as text and export again"),
+    "row.resident_format": ("身份证号 {id} 不是18位（最后一位可以是X）",
+                            "resident ID {id} is not 18 characters of digits (last one may be X)"),
+    "row.resident_check": ("身份证号 {id} 校验位错误", "resident ID {id}: invalid check digit"),
+    "row.invalid_id": ("考生号 {id} 无效：{why}", "invalid candidate ID {id}: {why}"),
+    "row.no_id": ("没有准考证号，也没有身份证号", "no admission number and no resident ID"),
+    "row.duplicate_same": ("重复：与第 {line} 行是同一考生", "duplicate: same candidate as line {line}"),
+    "row.duplicate_conflict": ("考生号重复且内容不同，见第 {lines} 行",
+                               "duplicate ID with different data on line {lines}"),
+    "row.duplicate_resident": ("身份证号 {id} 重复，另一准考证号见第 {lines} 行",
+                               "duplicate resident ID {id} under another admission number on line "
+                               "{lines}"),
+    # the station's data folder and database (records.store)
+    "store.what.save_photo": ("保存照片", "save a photo"),
+    "store.what.save_photo_for": ("保存 {id} 的照片", "save the photo for {id}"),
+    "store.what.import_roster": ("导入名单", "import a roster"),
+    "store.what.merge_export": ("合并导出包", "merge an export"),
+    "store.what.create_folder": ("创建数据文件夹 {path}", "create the data folder {path}"),
+    "store.what.save_lock": ("在数据文件夹中加保存锁", "take the save lock in the data folder"),
+    "store.cannot": ("无法{what}：{why}", "cannot {what}: {why}"),
+    "store.why.disk_full": ("磁盘已满", "disk full"),
+    "store.why.read_only": ("文件系统是只读的", "read-only file system"),
+    "store.why.database": ("采集站数据库错误（{why}）", "station database error ({why})"),
+    "store.read_only": ("无法{what}：数据文件夹 {root} 在只读文件系统上；未保存任何内容",
+                        "cannot {what}: the data folder {root} is on a read-only file system; "
+                        "nothing was saved"),
+    "store.nothing_saved": ("{why}；未保存任何内容", "{why}; nothing was saved"),
+    "store.nothing_saved_kept": ("{why}；未保存任何内容，原来的照片保留",
+                                 "{why}; nothing was saved; the previous photo is kept"),
+    "store.not_taken_back": ("{why}；新文件无法撤回，将在下次启动时记录",
+                             "{why}; the new file could not be taken back and will be recorded on "
+                             "the next start"),
+    "store.db_symlink": ("已拒绝：{path} 是符号链接；采集站数据未打开",
+                         "refused: {path} is a symbolic link; the store is not opened"),
+    "store.no_db_read_only": ("只读文件夹 {root} 中没有采集站数据库",
+                              "no station database in the read-only folder {root}"),
+    "store.cannot_open_db": ("无法打开采集站数据库 {path}：{why}（磁盘已满或只读？）",
+                             "cannot open the station database {path}: {why} (disk full or "
+                             "read-only?)"),
+    "store.schema_newer": ("采集站数据库 {path} 的版本为 {version}，比本程序支持的 {known} 新：请升级"
+                           " capture-station；数据未被改动",
+                           "the station database {path} has schema version {version}, newer than "
+                           "this program's {known}: update capture-station; the store was not "
+                           "changed"),
+    "store.photo_symlink": ("已拒绝：{path} 是符号链接（此处应为照片）；未保存任何内容",
+                            "refused: {path} is a symbolic link where the store keeps a photo; "
+                            "nothing was saved"),
+    "store.kind.photo": ("照片", "photo"),
+    "store.kind.folder": ("文件夹", "folder"),
+    "store.link_refused": ("已拒绝：{path} 是符号链接（此处应为{kind}）；采集站数据未打开",
+                           "refused: {path} is a symbolic link where the store keeps a {kind}; "
+                           "the store is not opened"),
+    "store.not_folder": ("已拒绝：{path} 不是文件夹", "refused: {path} is not a folder"),
+    "store.no_store": ("{root} 不是采集站数据文件夹（未创建任何内容）",
+                       "no station store at {root} (nothing was created)"),
+    "store.root_not_folder": ("无法把 {root} 用作数据文件夹：它不是文件夹",
+                              "cannot use {root} as the data folder: not a folder"),
+    "store.not_empty": ("已拒绝：{root} 不是空文件夹，也不是采集站数据文件夹；请指定一个新的或空的文件夹",
+                        "refused: {root} is not empty and is not a station store; give a new or "
+                        "empty folder"),
+    "store.shared_folder": ("已拒绝：{root} 是共享文件夹（其他用户可写，或属于其他用户）；请指定一个新文件夹",
+                            "refused: {root} is a shared folder (writable by others or owned by "
+                            "another user); give a new folder"),
+    "store.note.read_only": ("数据文件夹 {root} 在只读文件系统上：已只读打开，没有加锁，也不会记录任何内容",
+                             "the store {root} is on a read-only file system: opened read-only, "
+                             "nothing was locked and nothing is recorded"),
+    "store.note.wal_unread": ("在只读文件系统上无法读取数据库的预写日志：最近保存的照片可能缺失",
+                              "the database's write-ahead log could not be read on the read-only "
+                              "file system: the latest saves may be missing"),
+    "store.no_data_folder": ("没有设置数据文件夹", "no data folder configured"),
     # errors every command may print
     "error.invalid_id": ("考生号无效：{why}", "invalid candidate ID: {why}"),
     "error.database": ("采集站数据库错误：{why}", "station database error: {why}"),
@@ -221,10 +413,10 @@ _OS_REASONS_ZH = {
 }
 
 
-def os_reason(e: OSError) -> Msg:
-    """Why an operating-system call failed, in both languages: the system's English text and a
-    Chinese one for the common cases (the system's text where there is none)."""
-    en = e.strerror or str(e)
+def os_reason(e: OSError, en: str | None = None) -> Msg:
+    """Why an operating-system call failed, in both languages: the system's English text (or
+    ``en``) and a Chinese one for the common cases (the system's text where there is none)."""
+    en = en or e.strerror or str(e)
     return Msg.pair(_OS_REASONS_ZH.get(e.errno or 0, en), en)
 
 
@@ -266,7 +458,7 @@ def is_chinese() -> bool:
     return _current == "zh_CN"
 
 
-def text(key: str, lang: str | None = None, **values: object) -> str:
+def text(key: str, lang: str | None = None, /, **values: object) -> str:
     """The text of ``key`` in ``lang`` (default: this command's language), formatted."""
     zh, en = TEXTS[key]
     lang = lang or _current

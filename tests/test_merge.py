@@ -90,7 +90,7 @@ def test_tampered_export_files_are_rejected(tmp_path, stations):
     (out / f"{Z}.jpg").write_bytes(a)  # replaced after the export
     rep = merge_export(sa, out, workers=0)
     assert rep.imported == [X]
-    assert [(r.candidate_id, "SHA-256" in r.reason) for r in rep.rejected] == [(Z, True)]
+    assert [(r.candidate_id, "SHA-256" in str(r.reason)) for r in rep.rejected] == [(Z, True)]
     assert sa.current(Z) is None and rep.exit_code == 1
 
 
@@ -103,7 +103,7 @@ def test_manifest_that_names_foreign_paths_is_rejected(tmp_path, stations):
     (out / "manifest.csv").write_bytes(manifest.encode("utf-8-sig"))
     sa = stations[0]
     rep = merge_export(sa, out, workers=0)
-    assert [r.candidate_id for r in rep.rejected] == [Z] and "file name" in rep.rejected[0].reason
+    assert [r.candidate_id for r in rep.rejected] == [Z] and "file name" in str(rep.rejected[0].reason)
 
 
 def test_unreadable_exports_raise(tmp_path, standard, stations):

@@ -975,58 +975,6 @@ A new candidate ID was just scanned: {new}.</translation>
         <translation>Reason</translation>
     </message>
     <message>
-        <source>{what}“{value}”是科学计数法：Excel 把它变成了数字并丢失了位数；请把该列设为文本后重新导出</source>
-        <translation>{what} &apos;{value}&apos; is in scientific notation: Excel turned it into a number and lost digits; format the column as text and export again</translation>
-    </message>
-    <message>
-        <source>身份证号</source>
-        <translation>Resident ID</translation>
-    </message>
-    <message>
-        <source>准考证号</source>
-        <translation>Admission number</translation>
-    </message>
-    <message>
-        <source>身份证号 {id} 不是18位（最后一位可以是X）</source>
-        <translation>resident ID {id} is not 18 characters of digits (the last may be X)</translation>
-    </message>
-    <message>
-        <source>身份证号 {id} 校验位错误</source>
-        <translation>resident ID {id}: invalid check digit</translation>
-    </message>
-    <message>
-        <source>考生号 {id} 无效：{why}</source>
-        <translation>invalid candidate ID {id}: {why}</translation>
-    </message>
-    <message>
-        <source>没有准考证号，也没有身份证号</source>
-        <translation>no admission number and no resident ID</translation>
-    </message>
-    <message>
-        <source>缺少姓名</source>
-        <translation>missing name</translation>
-    </message>
-    <message>
-        <source>姓名超过 {n} 个字</source>
-        <translation>name longer than {n} characters</translation>
-    </message>
-    <message>
-        <source>姓名中有控制字符</source>
-        <translation>name contains control characters</translation>
-    </message>
-    <message>
-        <source>重复：与第 {line} 行是同一考生</source>
-        <translation>duplicate: same candidate as line {line}</translation>
-    </message>
-    <message>
-        <source>考生号重复且内容不同，见第 {lines} 行</source>
-        <translation>duplicate ID with different data on line {lines}</translation>
-    </message>
-    <message>
-        <source>身份证号 {id} 重复，另一准考证号见第 {lines} 行</source>
-        <translation>duplicate resident ID {id} under another admission number on line {lines}</translation>
-    </message>
-    <message>
         <source>正在读取名册 {file}…</source>
         <translation>Reading the roster {file}…</translation>
     </message>

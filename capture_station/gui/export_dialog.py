@@ -351,7 +351,7 @@ class ExportDialog(JobDialog):
         if rep.office:
             lines.append(self.tr("清单中的考试机构：{office}").format(office=rep.office))
         if rep.notes:
-            lines.append("；".join(rep.notes))
+            lines.append("；".join(str(n) for n in rep.notes))
         self.summary.setStyleSheet("color: #b26a00;" if rep.excluded else "color: #2e7d32;")
         self.summary.setText("\n".join(lines))
         self.excluded.setRowCount(len(rep.excluded))

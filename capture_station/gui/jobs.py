@@ -17,6 +17,7 @@ import numpy as np
 from capture_station.cameras.base import Camera
 from capture_station.checks import CheckResult, Status, is_compliant
 from capture_station.imaging.face_analysis import Face
+from capture_station.messages import Msg
 from capture_station.photo.pipeline import Pipeline, ShotAnalysis
 from capture_station.records.store import PhotoRecord, PhotoToSave, Store, StoreError
 from capture_station.standard import Standard
@@ -41,7 +42,7 @@ class StoreHolder:
     def get(self) -> Store:
         if self.store is None:
             if self._params is None:
-                raise StoreError(0, "no data folder configured")
+                raise StoreError(0, Msg("store.no_data_folder"))
             path, standard, station, operator = self._params
             self.store = Store(path, standard, station=station, operator=operator)
         return self.store

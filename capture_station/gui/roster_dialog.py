@@ -18,7 +18,6 @@ Why it is built this way:
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -53,11 +52,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from capture_station.gui.i18n import pick
 from capture_station.gui.job_dialog import JobDialog
 from capture_station.gui.progress_relay import Cancelled
 from capture_station.gui.store_control import StoreController
-from capture_station.records.candidate_id import validate_candidate_id
 from capture_station.records.overview import PHOTO_DEMO, PHOTO_YES, RosterEntry, roster_overview
 from capture_station.records.roster import ImportReport, ParsedRoster, import_roster, parse_roster
 from capture_station.standard import Standard
@@ -286,7 +283,7 @@ class RosterDialog(JobDialog):
     def reload(self) -> None:
         """Read the roster again (on the store thread)."""
         self._stores.run(roster_overview, self._loaded,
-                         lambda e: self._show_status("error", err=str(e)))
+                         lambda e: self._show_status("error", err=e))
 
     def _loaded(self, entries: list[RosterEntry]) -> None:
         self.model.set_entries(entries)
@@ -399,7 +396,7 @@ class RosterDialog(JobDialog):
         if isinstance(e, Cancelled):
             self._show_status("cancelled")
         else:
-            self._show_status("error", err=str(e))
+            self._show_status("error", err=e)  # rendered when shown: follows a language switch
         self._finish_close()
 
     def _progress(self, phase: str, done: int, total: int) -> None:
@@ -450,50 +447,12 @@ class RosterDialog(JobDialog):
         self.bad.setHorizontalHeaderLabels([self.tr("行号"), self.tr("工作表"), self.tr("考生号"),
                                             self.tr("原因")])
 
-    def reason_text(self, reason: str) -> str:
-        """A rejected row's reason in the window's language.
-
-        The core reports it in English; each pattern here matches one reason of
-        :mod:`capture_station.records.roster`, and anything else is shown as it is.
-        """
-        rules: list[tuple[str, Callable[[re.Match[str]], str]]] = [
-            (r"(resident ID|admission number) '(.*)' is in scientific notation.*",
-             lambda m: self.tr("{what}“{value}”是科学计数法：Excel 把它变成了数字并丢失了位数；"
-                               "请把该列设为文本后重新导出").format(
-                 what=self.tr("身份证号") if m[1] == "resident ID" else self.tr("准考证号"),
-                 value=m[2])),
-            (r"resident ID (\S+) is not 18 characters.*",
-             lambda m: self.tr("身份证号 {id} 不是18位（最后一位可以是X）").format(id=m[1])),
-            (r"resident ID (\S+): invalid check digit",
-             lambda m: self.tr("身份证号 {id} 校验位错误").format(id=m[1])),
-            (r"invalid candidate ID (\S*): (.*)",
-             lambda m: self.tr("考生号 {id} 无效：{why}").format(id=m[1], why=self._id_reason(m[1], m[2]))),
-            (r"no admission number and no resident ID",
-             lambda m: self.tr("没有准考证号，也没有身份证号")),
-            (r"missing name", lambda m: self.tr("缺少姓名")),
-            (r"name longer than (\d+) characters",
-             lambda m: self.tr("姓名超过 {n} 个字").format(n=m[1])),
-            (r"name contains control characters", lambda m: self.tr("姓名中有控制字符")),
-            (r"duplicate: same candidate as line (\d+)",
-             lambda m: self.tr("重复：与第 {line} 行是同一考生").format(line=m[1])),
-            (r"duplicate ID with different data on line (.+)",
-             lambda m: self.tr("考生号重复且内容不同，见第 {lines} 行").format(lines=m[1])),
-            (r"duplicate resident ID (\S+) under another admission number on line (.+)",
-             lambda m: self.tr("身份证号 {id} 重复，另一准考证号见第 {lines} 行").format(
-                 id=m[1], lines=m[2])),
-        ]
-        for pattern, make in rules:
-            m = re.fullmatch(pattern, reason)
-            if m:
-                return make(m)
-        return reason
-
-    def _id_reason(self, shown: str, reason_en: str) -> str:
-        """Why an ID is invalid, in the window's language (from the core's own rule; a masked
-        ID cannot be checked again, so its English reason stays)."""
-        if "*" in shown:
-            return reason_en
-        return pick(validate_candidate_id(shown, self._standard).reason_zh, reason_en)
+    @staticmethod
+    def reason_text(reason: object) -> str:
+        """A rejected row's reason in the window's language: the core's reason renders itself
+        in the current language (:class:`capture_station.messages.Msg`), which the window's
+        language switch sets."""
+        return str(reason)
 
     # -- status line ----------------------------------------------------------------------
     def _show_status(self, kind: str, **args: Any) -> None:

@@ -22,6 +22,8 @@ import csv
 import io
 from collections.abc import Iterable, Sequence
 
+from capture_station.messages import LocalizedError, Msg
+
 # Cell prefixes that make a spreadsheet evaluate a cell (OWASP "CSV injection"), with the
 # full-width forms a Chinese input method produces.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
@@ -33,8 +35,10 @@ _WRITE_CODEC = {"utf-8": "utf-8-sig", "gbk": "gb18030"}
 Cell = str | int | float | None
 
 
-class DecodeError(ValueError):
-    """Text that is neither UTF-8, UTF-16 with a BOM, nor GB18030; ``str()`` says so."""
+class DecodeError(LocalizedError, ValueError):
+    """Text that is neither UTF-8, UTF-16 with a BOM, nor GB18030; ``str()`` says so in the
+    current language (its :attr:`message` is re-raised by the roster, the ID list and the
+    merge as their own refusal)."""
 
 
 def escape_cell(value: Cell) -> str | int | float:
@@ -100,13 +104,12 @@ def decode_text(data: bytes) -> tuple[str, str]:
         try:
             return data[3:].decode("utf-8"), "utf-8-sig"
         except UnicodeDecodeError as e:
-            raise DecodeError(f"the file starts with a UTF-8 mark but is not UTF-8 ({e.reason} "
-                              f"at byte {e.start + 3})") from None
+            raise DecodeError("csv.bad_utf8_bom", byte=e.start + 3) from None
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             return data.decode("utf-16"), "utf-16"
         except UnicodeDecodeError:
-            raise DecodeError("the file starts with a UTF-16 mark but is not UTF-16") from None
+            raise DecodeError("csv.bad_utf16_bom") from None
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
@@ -115,7 +118,7 @@ def decode_text(data: bytes) -> tuple[str, str]:
     try:
         return data.decode("gb18030"), "gb18030"
     except UnicodeDecodeError as e:
-        raise DecodeError(f"the file is neither UTF-8 nor GBK/GB18030 text (byte {e.start})") from None
+        raise DecodeError("csv.unknown_encoding", byte=e.start) from None
 
 
 def _utf8_cjk(line: bytes) -> bool:
@@ -145,9 +148,7 @@ def _refuse_mixed_encodings(data: bytes) -> None:
             except UnicodeDecodeError:
                 other_line = other_line or n
         if utf8_line and other_line:
-            raise DecodeError(f"the file mixes encodings: line {utf8_line} is UTF-8 but line "
-                              f"{other_line} is not (GBK?); save the whole file in one "
-                              "encoding and import it again")
+            raise DecodeError("csv.mixed_encodings", utf8_line=utf8_line, other_line=other_line)
 
 
 def _sniff_delimiter(text: str) -> str:
@@ -173,7 +174,7 @@ class _Feed:
         return self.lines[self.pos - 1]
 
 
-def read_csv_table(text: str) -> tuple[list[tuple[int, list[str]]], list[tuple[int, str]]]:
+def read_csv_table(text: str) -> tuple[list[tuple[int, list[str]]], list[tuple[int, Msg]]]:
     """Rows of CSV text with the line number each row starts on (1-based), and the lines that
     are not rows, with the reason.
 
@@ -187,7 +188,7 @@ def read_csv_table(text: str) -> tuple[list[tuple[int, list[str]]], list[tuple[i
     delimiter = _sniff_delimiter(text)
     lines = io.StringIO(text, newline="").readlines()
     rows: list[tuple[int, list[str]]] = []
-    bad: list[tuple[int, str]] = []
+    bad: list[tuple[int, Msg]] = []
     i = 0
     while i < len(lines):
         feed = _Feed(lines, i)
@@ -197,8 +198,8 @@ def read_csv_table(text: str) -> tuple[list[tuple[int, list[str]]], list[tuple[i
         except StopIteration:
             break
         except csv.Error as e:
-            reason = (f"a cell is longer than {csv.field_size_limit():,} characters"
-                      if "field limit" in str(e) else f"unreadable CSV row ({e})")
+            reason = (Msg("csv.cell_too_long", limit=f"{csv.field_size_limit():,}")
+                      if "field limit" in str(e) else Msg("csv.unreadable_row", why=str(e)))
             bad.append((i + 1, reason))
             i += 1
             continue
@@ -207,9 +208,7 @@ def read_csv_table(text: str) -> tuple[list[tuple[int, list[str]]], list[tuple[i
             raw = "".join(lines[i:feed.pos])
             multi = [c for c in row if "\n" in c or "\r" in c]
             if raw.count('"') % 2 or any(delimiter in c for c in multi):
-                bad.append((i + 1, f"a quoted cell is not closed properly: it swallowed the line "
-                            f"breaks and separators of the next {used - 1} line(s); the rows "
-                            "after it were read on their own"))
+                bad.append((i + 1, Msg("csv.quote_not_closed", n=used - 1)))
                 i += 1
                 continue
         rows.append((i + 1, row))

@@ -54,6 +54,7 @@ from capture_station.atomic_io import (
     fsync_dir,
     read_regular_file,
 )
+from capture_station.messages import LocalizedError, Msg, os_reason, text
 from capture_station.photo.verify_pool import VerifyJob, VerifyOutcome, verify_stream, worker_count
 from capture_station.records.candidate_id import (
     is_valid_resident_id,
@@ -85,8 +86,16 @@ FILE_KEYS = ("admission", "resident")  # what an exported photo is named by
 ZIP_SUFFIX = ".zip"
 
 
-class ExportError(Exception):
-    """Bad input or an export that cannot be written (exit 2); ``str()`` is one line."""
+class ExportError(LocalizedError):
+    """Bad input or an export that cannot be written (exit 2); ``str()`` is one line, in the
+    language of the moment it is read (the window shows a refusal of its export thread)."""
+
+
+def _both(key: str, **values: object) -> tuple[str, str]:
+    """The (English, Chinese) texts of an excluded photo's reason: ``excluded.csv`` carries both
+    columns (``reason``, ``reason_zh``) whatever the language, so the file reads the same to
+    the office that receives it as to a script."""
+    return text(key, "en", **values), text(key, "zh_CN", **values)
 
 
 # -- progress -----------------------------------------------------------------------------------
@@ -218,7 +227,7 @@ class _FolderSink(_Sink):
         fsync_dir(self.tmp)
         # os.rename would silently replace an empty folder that appeared meanwhile; check first.
         if os.path.lexists(self.out):
-            raise ExportError(f"{self.out} appeared while exporting; nothing was overwritten")
+            raise ExportError("export.appeared", path=self.out)
         os.rename(self.tmp, self.out)
         fsync_dir(self.out.parent)
         self._unlock()
@@ -261,13 +270,13 @@ class _ZipSink(_Sink):
         try:
             os.link(self.tmp, self.out)  # fails if PATH exists: never overwrites
         except FileExistsError:
-            raise ExportError(f"{self.out} appeared while exporting; nothing was overwritten") from None
+            raise ExportError("export.appeared", path=self.out) from None
         except OSError as e:
             if e.errno == errno.EEXIST:
-                raise ExportError(f"{self.out} already exists; nothing was overwritten") from None
+                raise ExportError("export.exists_now", path=self.out) from None
             # File systems without hard links (FAT/exFAT memory sticks): check, then rename.
             if os.path.lexists(self.out):
-                raise ExportError(f"{self.out} appeared while exporting; nothing was overwritten") from None
+                raise ExportError("export.appeared", path=self.out) from None
             os.replace(self.tmp, self.out)
         else:
             os.unlink(self.tmp)
@@ -330,7 +339,7 @@ class ExportReport:
     manifest_sha256: str = ""
     seconds: float = 0.0
     workers: int = 0
-    notes: list[str] = field(default_factory=list)
+    notes: list[Msg] = field(default_factory=list)  # shown in the current language, JSON in English
     office: str = ""
     file_key: str = "admission"
 
@@ -357,7 +366,7 @@ class ExportReport:
             "manifest_sha256": self.manifest_sha256,
             "seconds": round(self.seconds, 2),
             "workers": self.workers,
-            "notes": self.notes,
+            "notes": [n.render("en") for n in self.notes],
         }
         return obj if show_ids else mask_ids_in(obj)
 
@@ -382,9 +391,10 @@ def parse_date(text: str, *, end: bool = False) -> dt.datetime:
         if when.tzinfo is None:
             when = when.astimezone()
     except ValueError:
-        raise ExportError(f"invalid date {text!r}; use YYYY-MM-DD") from None
+        raise ExportError("export.invalid_date", text=repr(text)) from None
     except OverflowError:
-        raise ExportError(f"date {text!r} is out of range ({MIN_DATE_YEAR}-{MAX_DATE_YEAR})") from None
+        raise ExportError("export.date_out_of_range", text=repr(text), lo=MIN_DATE_YEAR,
+                          hi=MAX_DATE_YEAR) from None
     return when
 
 
@@ -394,14 +404,14 @@ def read_ids_file(path: Path, standard: Standard) -> list[str]:
     try:
         data = read_regular_file(path, MAX_IDS_BYTES)
     except OSError as e:
-        raise ExportError(f"{path}: {e.strerror or e}") from None
+        raise ExportError("export.ids_unreadable", path=path, why=os_reason(e)) from None
     try:
-        text, _ = decode_text(data)
+        content, _ = decode_text(data)
     except DecodeError as e:
-        raise ExportError(f"{path}: {e}") from None
+        raise ExportError("export.ids_decode", path=path, why=e) from None
     ids: list[str] = []
     seen: set[str] = set()
-    for n, line in enumerate(text.splitlines(), start=1):
+    for n, line in enumerate(content.splitlines(), start=1):
         cell = line.replace("\t", ",").split(",", 1)[0].strip().strip('"').strip()
         if not cell or cell.startswith("#"):
             continue
@@ -409,13 +419,13 @@ def read_ids_file(path: Path, standard: Standard) -> list[str]:
         if not v.ok:
             if n == 1 and not any(ch.isdigit() for ch in cell):
                 continue  # a header
-            raise ExportError(f"{path.name} line {n}: invalid candidate ID {show_id(cell)!s}: "
-                              f"{v.reason_en}")
+            raise ExportError("export.ids_bad_line", file=path.name, line=n, id=show_id(cell),
+                              why=v.message)
         if v.value not in seen:
             seen.add(v.value)
             ids.append(v.value)
     if not ids:  # an export of nothing, reported as done, would look like a finished job
-        raise ExportError(f"{path.name}: no candidate ID in the file (one ID a line)")
+        raise ExportError("export.ids_empty", file=path.name)
     return ids
 
 
@@ -485,18 +495,16 @@ def _read_verified_sha(store: Store, rec: PhotoRecord) -> tuple[PhotoRecord, byt
         path = store.root / rec.path
         try:
             if path.stat().st_size > MAX_PHOTO_BYTES:
-                return rec, None, "file on disk is far too large for a station photo", "磁盘上的文件过大"
+                return rec, None, *_both("export.excl.too_large")
             data = path.read_bytes()
         except FileNotFoundError:
-            data, reason = None, ("photo file is missing on disk", "磁盘上缺少照片文件")
+            data, reason = None, _both("export.excl.missing")
         except OSError as e:
-            data, reason = None, (f"photo file cannot be read: {e.strerror or e}", "照片文件无法读取")
+            data, reason = None, _both("export.excl.unreadable", why=os_reason(e))
         if data is not None:
             if sha256_hex(data) == rec.sha256:
                 return rec, data, "", ""
-            reason = ("file on disk differs from its record (SHA-256 mismatch): changed, replaced "
-                      "or damaged after it was saved",
-                      "磁盘上的文件与记录不符（SHA-256不一致）：保存后被修改、替换或损坏")
+            reason = _both("export.excl.sha_mismatch")
         newer = store.current(rec.candidate_id)
         if newer is not None and newer.id != rec.id:
             rec = newer
@@ -509,12 +517,12 @@ def _read_verified_sha(store: Store, rec: PhotoRecord) -> tuple[PhotoRecord, byt
 # -- the export ---------------------------------------------------------------------------------
 def check_out_path(out: Path) -> None:
     if os.path.lexists(out):
-        raise ExportError(f"{out} already exists; choose a new name (an export never overwrites)")
+        raise ExportError("export.exists", path=out)
     parent = out.parent
     if not parent.is_dir():
-        raise ExportError(f"folder {parent} does not exist")
+        raise ExportError("export.no_folder", folder=parent)
     if not os.access(parent, os.W_OK):
-        raise ExportError(f"folder {parent} is not writable")
+        raise ExportError("export.not_writable", folder=parent)
 
 
 def _inside(path: Path, folder: Path) -> bool:
@@ -532,13 +540,12 @@ def run_export(store: Store, opts: ExportOptions) -> ExportReport:
     out = export_path(opts.out, opts.as_zip)
     check_out_path(out)
     if _inside(out, store.root):
-        raise ExportError(f"{out} is inside the station's data folder {store.root}; export to "
-                          "a folder outside it")
+        raise ExportError("export.inside_store", path=out, root=store.root)
     enc = opts.encoding.lower()
     if enc not in ("utf-8", "gbk"):
-        raise ExportError(f"unknown encoding {opts.encoding!r}; use utf-8 or gbk")
+        raise ExportError("export.unknown_encoding", encoding=repr(opts.encoding))
     if opts.file_key not in FILE_KEYS:
-        raise ExportError(f"unknown file key {opts.file_key!r}; use admission or resident")
+        raise ExportError("export.unknown_file_key", key=repr(opts.file_key))
     roster = _roster(store)
     photos = _current_photos(store)
     # a practice shot of the demo camera is no photo of the candidate: still missing
@@ -563,7 +570,7 @@ def run_export(store: Store, opts: ExportOptions) -> ExportReport:
     rep = ExportReport(out=str(out), as_zip=opts.as_zip, encoding=enc, missing=missing,
                        office=opts.office, file_key=opts.file_key)
     for name in remove_interrupted_exports(out.parent):
-        rep.notes.append(f"removed {name}, left by an interrupted export")
+        rep.notes.append(Msg("export.note.removed", name=name))
     workers = opts.workers if opts.workers is not None else worker_count(len(selected))
     rep.workers = workers
     manifest_rows: list[tuple[Any, ...]] = []
@@ -576,21 +583,22 @@ def run_export(store: Store, opts: ExportOptions) -> ExportReport:
     def exclude(rec: PhotoRecord, en: str, zh: str) -> None:
         rep.excluded.append(Excluded(rec.candidate_id, roster.get(rec.candidate_id, ("", ""))[0], en, zh))
 
+    def exclude_for(rec: PhotoRecord, key: str) -> None:
+        exclude(rec, *_both(key))
+
     def jobs() -> Iterator[VerifyJob]:
         for rec in selected:
             if not validate_candidate_id(rec.candidate_id, store.standard).ok:
                 # only a hand-edited database gets here; its text never becomes a file name
-                exclude(rec, "invalid candidate ID in the station records", "记录中的考生号无效")
+                exclude_for(rec, "export.excl.invalid_id")
                 progress.step()
                 continue
             if rec.demo:
-                exclude(rec, "taken with the demo camera (a practice shot, not a photo of the "
-                        "candidate)", "演示相机拍摄的练习照片，不是考生本人的照片")
+                exclude_for(rec, "export.excl.demo")
                 progress.step()
                 continue
             if rec.candidate_id in clashing:
-                exclude(rec, "another candidate has the same resident ID: both would be exported "
-                        "under one file name", "另一名考生的身份证号相同：两张照片的文件名会重复")
+                exclude_for(rec, "export.excl.same_resident")
                 progress.step()
                 continue
             rec2, data, en, zh = _read_verified_sha(store, rec)
@@ -599,8 +607,7 @@ def run_export(store: Store, opts: ExportOptions) -> ExportReport:
                 progress.step()
                 continue
             if rec2.demo:  # a demo shot saved over the photo while we looked
-                exclude(rec2, "taken with the demo camera (a practice shot, not a photo of the "
-                        "candidate)", "演示相机拍摄的练习照片，不是考生本人的照片")
+                exclude_for(rec2, "export.excl.demo")
                 progress.step()
                 continue
             yield VerifyJob(rec2.candidate_id, data, f"{rec2.candidate_id}{ext}", rec2)
@@ -648,7 +655,7 @@ def run_export(store: Store, opts: ExportOptions) -> ExportReport:
     if enc == "gbk":
         n = sum(1 for r in manifest_rows if outside_gbk(f"{r[1]}{r[8]}"))
         if n:
-            rep.notes.append(f"{n} names have characters outside GBK; written as GB18030")
+            rep.notes.append(Msg("export.note.gb18030", n=n))
     rep.seconds = time.perf_counter() - t0
     detail = {
         "zip": opts.as_zip,

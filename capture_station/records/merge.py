@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from capture_station.atomic_io import RefusedFile, read_regular_file
+from capture_station.messages import LocalizedError, Msg, os_reason
 from capture_station.photo.verify_pool import VerifyJob, VerifyOutcome, verify_stream, worker_count
 from capture_station.records.candidate_id import mask_ids_in, show_id
 from capture_station.records.csv_safe import DecodeError, decode_text, read_csv_table, unescape_cell
@@ -61,15 +62,24 @@ def _why(e: BaseException) -> str:
     return f"{type(e).__name__}: {text[:160]}" if text else type(e).__name__
 
 
-class MergeError(Exception):
-    """The export cannot be read at all (exit 2); ``str()`` is one line."""
+class MergeError(LocalizedError):
+    """The export cannot be read at all (exit 2); ``str()`` is one line, in the language of the
+    moment it is read."""
+
+
+class _Unreadable(LocalizedError, ValueError):
+    """A member of the export that cannot be read (too large, encrypted, damaged)."""
 
 
 @dataclass
 class Rejected:
+    """A photo of the export that is not merged. ``reason`` renders in the current language on
+    the command line; ``--json`` and the audit entry keep it in English (scripts and records
+    read it as they always have)."""
+
     candidate_id: str
     line: int
-    reason: str
+    reason: Msg
 
 
 @dataclass
@@ -99,8 +109,8 @@ class MergeReport:
             "candidates_added": self.candidates_added,
             "imported_ids": [shown(i) for i in self.imported],
             "skipped_ids": [shown(i) for i in self.skipped_older],
-            "rejected_photos": [{"id": shown(r.candidate_id), "line": r.line, "reason": r.reason}
-                                for r in self.rejected],
+            "rejected_photos": [{"id": shown(r.candidate_id), "line": r.line,
+                                 "reason": r.reason.render("en")} for r in self.rejected],
         }
         return obj if show_ids else mask_ids_in(obj)
 
@@ -114,12 +124,11 @@ class _Source:
         if path.is_dir():
             return
         if not path.exists():
-            raise MergeError(f"{path}: no such file or folder")
+            raise MergeError("path.missing", path=path)
         try:
             self.zip = zipfile.ZipFile(path)
         except ZIP_ERRORS as e:
-            raise MergeError(f"{path.name}: not a readable export folder or ZIP ({_why(e)}); "
-                             "nothing was changed") from None
+            raise MergeError("merge.not_an_export", file=path.name, why=_why(e)) from None
 
     def read(self, name: str, limit: int) -> bytes | None:
         """The member ``name`` (a plain file name, no folders) or None when it is not there."""
@@ -129,16 +138,16 @@ class _Source:
             except KeyError:
                 return None
             if info.file_size > limit:
-                raise ValueError(f"{name} is {info.file_size} bytes, too large")
+                raise _Unreadable("merge.member_too_large", name=name, size=info.file_size)
             if info.flag_bits & 0x1:
-                raise ValueError(f"{name} is encrypted")
+                raise _Unreadable("merge.member_encrypted", name=name)
             try:
                 with self.zip.open(info) as fh:
                     data = fh.read(limit + 1)
             except ZIP_ERRORS as e:
-                raise ValueError(f"{name} cannot be read from the ZIP ({_why(e)})") from None
+                raise _Unreadable("merge.member_unreadable", name=name, why=_why(e)) from None
             if len(data) > limit:
-                raise ValueError(f"{name} is too large")
+                raise _Unreadable("merge.member_too_large", name=name, size=len(data))
             return data
         p = self.path / name
         if not os.path.lexists(p):
@@ -146,7 +155,7 @@ class _Source:
         try:
             return read_regular_file(p, limit)
         except RefusedFile as e:
-            raise ValueError(f"{name}: {e.strerror}") from None
+            raise _Unreadable("merge.member_refused", name=name, why=os_reason(e)) from None
 
     def close(self) -> None:
         if self.zip is not None:
@@ -173,25 +182,25 @@ class _Incoming:
     sha256: str
 
 
-def read_manifest(src: _Source) -> tuple[list[tuple[int, dict[str, str]]], list[tuple[int, str]]]:
+def read_manifest(src: _Source) -> tuple[list[tuple[int, dict[str, str]]], list[tuple[int, Msg]]]:
     """The manifest's rows by line, and its lines that are no rows (with the reason)."""
     try:
         data = src.read(MANIFEST, MAX_MANIFEST_BYTES)
     except ZIP_ERRORS as e:
-        raise MergeError(f"{MANIFEST}: {e}; nothing was changed") from None
+        raise MergeError("merge.manifest_unreadable", manifest=MANIFEST, why=e) from None
     if data is None:
-        raise MergeError(f"{src.path.name}: no {MANIFEST}; is this a station export?")
+        raise MergeError("merge.no_manifest", file=src.path.name, manifest=MANIFEST)
     try:
         text, _ = decode_text(data)
     except DecodeError as e:
-        raise MergeError(f"{MANIFEST}: {e}") from None
+        raise MergeError("merge.manifest_decode", manifest=MANIFEST, why=e) from None
     rows, unreadable = read_csv_table(text)
     if not rows:
-        raise MergeError(f"{MANIFEST} is empty")
+        raise MergeError("merge.manifest_empty", manifest=MANIFEST)
     header = [h.strip().lstrip("\ufeff") for h in rows[0][1]]
     lacking = [c for c in REQUIRED if c not in header]
     if lacking:
-        raise MergeError(f"{MANIFEST} lacks the column(s) {', '.join(lacking)}")
+        raise MergeError("merge.manifest_lacks", manifest=MANIFEST, columns=", ".join(lacking))
     out: list[tuple[int, dict[str, str]]] = []
     for line, cells in rows[1:]:
         if not any(c.strip() for c in cells):
@@ -206,7 +215,7 @@ def merge_export(store: Store, path: Path, workers: int | None = None,
     """Merge the export at ``path`` into ``store`` (see the module docstring)."""
     from capture_station.records.candidate_id import validate_candidate_id
 
-    store.require_writable("merge an export")
+    store.require_writable(Msg("store.what.merge_export"))
     src = _Source(path)
     rep = MergeReport(source=path.name)
     try:
@@ -220,28 +229,28 @@ def merge_export(store: Store, path: Path, workers: int | None = None,
             raw_id = r.get("candidate_id", "")
             v = validate_candidate_id(raw_id, store.standard)
             if not v.ok:
-                rep.rejected.append(Rejected(raw_id[:20], line, f"invalid candidate ID: {v.reason_en}"))
+                rep.rejected.append(Rejected(raw_id[:20], line, Msg("error.invalid_id", why=v.message)))
                 continue
             cid = v.value
             if r.get("file", "") != f"{cid}{ext}":
-                rep.rejected.append(Rejected(cid, line, f"file name {r.get('file', '')!r} is not "
-                                             f"{cid}{ext}"))
+                rep.rejected.append(Rejected(cid, line, Msg(
+                    "merge.row.file_name", file=repr(r.get("file", "")), expected=f"{cid}{ext}")))
                 continue
             if cid in seen:
-                rep.rejected.append(Rejected(cid, line, f"listed twice (also line {seen[cid]})"))
+                rep.rejected.append(Rejected(cid, line, Msg("merge.row.twice", line=seen[cid])))
                 continue
             seen[cid] = line
             when = _parse_time(r.get("captured_at", ""))
             if when is None:
-                rep.rejected.append(Rejected(cid, line, "capture time missing or unreadable"))
+                rep.rejected.append(Rejected(cid, line, Msg("merge.row.no_time")))
                 continue
             if when > now + CLOCK_TOLERANCE:
-                rep.rejected.append(Rejected(cid, line, f"capture time {r['captured_at'].strip()[:40]} "
-                                             "is in the future (the other station's clock is wrong)"))
+                rep.rejected.append(Rejected(cid, line, Msg(
+                    "merge.row.future", when=r["captured_at"].strip()[:40])))
                 continue
             sha = r.get("sha256", "").strip().lower()
             if len(sha) != 64 or any(c not in "0123456789abcdef" for c in sha):
-                rep.rejected.append(Rejected(cid, line, "sha256 missing or malformed"))
+                rep.rejected.append(Rejected(cid, line, Msg("merge.row.bad_sha")))
                 continue
             # The roster's rules for names, offices and station names: control characters,
             # bidirectional overrides and 100,000-character names never get in.
@@ -286,16 +295,18 @@ def merge_export(store: Store, path: Path, workers: int | None = None,
                 try:
                     data = src.read(name, MAX_PHOTO_BYTES)
                 except ZIP_ERRORS as e:
-                    rep.rejected.append(Rejected(inc.candidate_id, inc.line, f"cannot read {name}: {e}"))
+                    rep.rejected.append(Rejected(inc.candidate_id, inc.line,
+                                                 Msg("merge.row.cannot_read", name=name, why=e)))
                     bar.step()
                     continue
                 if data is None:
-                    rep.rejected.append(Rejected(inc.candidate_id, inc.line, f"{name} is not in the export"))
+                    rep.rejected.append(Rejected(inc.candidate_id, inc.line,
+                                                 Msg("merge.row.not_in_export", name=name)))
                     bar.step()
                     continue
                 if sha256_hex(data) != inc.sha256:
                     rep.rejected.append(Rejected(inc.candidate_id, inc.line,
-                                                 f"{name} differs from the manifest (SHA-256 mismatch)"))
+                                                 Msg("merge.row.sha_mismatch", name=name)))
                     bar.step()
                     continue
                 yield VerifyJob(inc.candidate_id, data, name, inc)
@@ -304,8 +315,9 @@ def merge_export(store: Store, path: Path, workers: int | None = None,
             inc: _Incoming = job.payload
             bar.step()
             if not res.ok:
-                rep.rejected.append(Rejected(inc.candidate_id, inc.line, "; ".join(
-                    f"{i}: {en}" for i, en, _ in res.failures)))
+                rep.rejected.append(Rejected(inc.candidate_id, inc.line, Msg.pair(
+                    "；".join(zh for _, _, zh in res.failures),
+                    "; ".join(f"{i}: {en}" for i, en, _ in res.failures))))
                 return
             # Checked again inside the store's save lock: the station may have taken a retake
             # since the first look, and none can be saved between this look and the save.
@@ -359,8 +371,8 @@ def _finish(store: Store, rep: MergeReport, path: Path, incoming: list[_Incoming
             "imported": len(rep.imported),
             "unchanged": len(rep.unchanged),
             "skipped_older": len(rep.skipped_older),
-            "rejected": [{"id": show_id(r.candidate_id), "line": r.line, "reason": r.reason}
-                         for r in rep.rejected][:200],
+            "rejected": [{"id": show_id(r.candidate_id), "line": r.line,
+                          "reason": r.reason.render("en")} for r in rep.rejected][:200],
             "candidates_added": rep.candidates_added,
         }
         if aborted:

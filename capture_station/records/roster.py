@@ -25,11 +25,12 @@ import io
 import re
 import unicodedata
 from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from capture_station.atomic_io import read_regular_file
+from capture_station.messages import LocalizedError, Msg, os_reason
 from capture_station.records.candidate_id import (
     is_valid_resident_id,
     mask_ids_in,
@@ -69,21 +70,27 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
 _ALIAS_TO_FIELD = {a: f for f, names in HEADER_ALIASES.items() for a in names}
 
 
-class RosterError(Exception):
-    """The roster cannot be read at all (exit 2); ``str()`` is one line for the operator."""
+class RosterError(LocalizedError):
+    """The roster cannot be read at all (exit 2); ``str()`` is one line for the operator, in
+    the language of the moment it is read (the window shows it after the import's thread
+    ended)."""
 
 
 @dataclass
 class BadRow:
+    """A row that is not imported. ``reason`` renders in the current language wherever it is
+    shown (the command line, the window's table); ``--json`` writes it in English, as scripts
+    have always read it."""
+
     line: int
-    reason: str
+    reason: Msg
     id: str = ""  # the row's key as shown (resident IDs masked)
     sheet: str | None = None
 
     def as_json(self) -> dict[str, Any]:
-        d = asdict(self)
-        if d["sheet"] is None:
-            del d["sheet"]
+        d: dict[str, Any] = {"line": self.line, "reason": self.reason.render("en"), "id": self.id}
+        if self.sheet is not None:
+            d["sheet"] = self.sheet
         return d
 
 
@@ -187,34 +194,40 @@ def _cell_text(value: object) -> str:
 _BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
-def clean_name(raw: str, what: str = "name", required: bool = True) -> tuple[str, str | None]:
+# What clean_name calls the text it refuses: its key in the messages.
+_FIELDS = {"name": "field.name", "office": "field.office", "station name": "field.station"}
+
+
+def clean_name(raw: str, what: str = "name", required: bool = True) -> tuple[str, Msg | None]:
     """The one rule for a candidate's name (and office), wherever it comes from: a roster, or a
     merged export's manifest. Returns (the name as stored, None) or ("", the reason it is bad).
 
     A line break typed into an Excel cell (Alt+Enter) is layout, not data: runs of white space
     become one space. Control characters (BEL, ESC, ...) and bidirectional overrides are
     refused (they would reach the exported manifests and the screen), and so is anything over
-    :data:`MAX_NAME_CHARS` characters. Stored in NFC."""
+    :data:`MAX_NAME_CHARS` characters. Stored in NFC. ``what`` is ``name``, ``office`` or
+    ``station name``."""
+    field_ = Msg(_FIELDS[what])
     if len(raw) > 10 * MAX_NAME_CHARS:  # before any work on a 100,000-character "name"
-        return "", f"{what} longer than {MAX_NAME_CHARS} characters"
+        return "", Msg("row.too_long", what=field_, n=MAX_NAME_CHARS)
     name = " ".join(raw.split())
     if not name:
-        return "", (f"missing {what}" if required else None)
+        return "", (Msg("row.missing", what=field_) if required else None)
     if len(name) > MAX_NAME_CHARS:
-        return "", f"{what} longer than {MAX_NAME_CHARS} characters"
+        return "", Msg("row.too_long", what=field_, n=MAX_NAME_CHARS)
     if any(unicodedata.category(c) == "Cc" or c in _BIDI_CONTROLS for c in name):
-        return "", f"{what} contains control characters"
+        return "", Msg("row.control_chars", what=field_)
     return unicodedata.normalize("NFC", name), None
 
 
 _SCI = re.compile(r"[0-9](\.[0-9]+)?[eE]\+?[0-9]+")
 
 
-def _id_problem(value: str, what: str) -> str | None:
-    """A clearer reason for the Excel accidents behind most bad IDs, or None."""
+def _id_problem(value: str, what: str) -> Msg | None:
+    """A clearer reason for the Excel accidents behind most bad IDs, or None; ``what`` is the
+    field's key (``field.resident``, ``field.admission``)."""
     if _SCI.fullmatch(value):
-        return (f"{what} '{value}' is in scientific notation: Excel turned it into a number and "
-                "lost digits; format the column as text and export again")
+        return Msg("row.scientific", what=Msg(what), value=value)
     return None
 
 
@@ -230,28 +243,27 @@ def _parse_row(line: int, cells: list[object], cols: dict[str, int], standard: S
     shown = show_id(adm) if adm else (mask_resident_id(res) if res else "")
     resident: str | None = None
     if res:
-        p = _id_problem(res, "resident ID")
+        p = _id_problem(res, "field.resident")
         if p:
             return BadRow(line, p, shown)
         norm = res[:17] + res[17:].upper()
         if len(norm) != 18 or not norm.isascii() or not norm[:17].isdigit() or norm[17] not in "0123456789X":
-            return BadRow(line, f"resident ID {mask_resident_id(res)} is not 18 characters of "
-                          "digits (last one may be X)", shown)
+            return BadRow(line, Msg("row.resident_format", id=mask_resident_id(res)), shown)
         if not is_valid_resident_id(norm):
-            return BadRow(line, f"resident ID {mask_resident_id(norm)}: invalid check digit", shown)
+            return BadRow(line, Msg("row.resident_check", id=mask_resident_id(norm)), shown)
         resident = norm
     if adm:
-        p = _id_problem(adm, "admission number")
+        p = _id_problem(adm, "field.admission")
         if p:
             return BadRow(line, p, shown)
         v = validate_candidate_id(adm, standard)
         if not v.ok:
-            return BadRow(line, f"invalid candidate ID {show_id(adm)}: {v.reason_en}", shown)
+            return BadRow(line, Msg("row.invalid_id", id=show_id(adm), why=v.message), shown)
         key = v.value
     elif resident:
         key = resident
     else:
-        return BadRow(line, "no admission number and no resident ID", shown)
+        return BadRow(line, Msg("row.no_id"), shown)
     name, why = clean_name(name)
     if why:
         return BadRow(line, why, show_id(key))
@@ -268,9 +280,9 @@ def _table_rows_csv(data: bytes) -> tuple[list[tuple[int, list[object]]], list[B
     try:
         text, enc = decode_text(data)
     except DecodeError as e:
-        raise RosterError(str(e)) from None
+        raise RosterError(e.message) from None
     if "\x00" in text:
-        raise RosterError("the file is not a text roster (it contains NUL bytes)")
+        raise RosterError("roster.nul_bytes")
     rows, bad = read_csv_table(text)
     return [(ln, list(r)) for ln, r in rows], [BadRow(ln, why) for ln, why in bad], enc
 
@@ -280,7 +292,7 @@ def _table_rows_xlsx(data: bytes, progress: ProgressFn | None = None,
     try:
         import openpyxl
     except ImportError:
-        raise RosterError("reading .xlsx needs the openpyxl package") from None
+        raise RosterError("roster.needs_openpyxl") from None
     import warnings
     import zipfile
 
@@ -289,9 +301,9 @@ def _table_rows_xlsx(data: bytes, progress: ProgressFn | None = None,
             warnings.simplefilter("ignore")  # openpyxl warns about styles it does not know
             wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as e:
-        raise RosterError(f"cannot read the workbook: {type(e).__name__}: {e}") from None
+        raise RosterError("roster.workbook_unreadable", why=f"{type(e).__name__}: {e}") from None
     except Exception as e:  # noqa: BLE001 - a malformed workbook raises many kinds of errors
-        raise RosterError(f"cannot read the workbook: {type(e).__name__}: {e}") from None
+        raise RosterError("roster.workbook_unreadable", why=f"{type(e).__name__}: {e}") from None
     sheets: list[tuple[str, list[tuple[int, list[object]]]]] = []
     try:
         for ws in wb.worksheets:
@@ -299,7 +311,7 @@ def _table_rows_xlsx(data: bytes, progress: ProgressFn | None = None,
     except RosterError:
         raise
     except Exception as e:  # noqa: BLE001
-        raise RosterError(f"cannot read the workbook: {type(e).__name__}: {e}") from None
+        raise RosterError("roster.workbook_unreadable", why=f"{type(e).__name__}: {e}") from None
     finally:
         wb.close()
     return sheets
@@ -329,8 +341,7 @@ def _sheet_rows(ws: Any, progress: ProgressFn | None = None) -> list[tuple[int, 
             continue
         kept += 1
         if kept > MAX_ROSTER_ROWS:
-            raise RosterError(f"sheet {ws.title}: more than {MAX_ROSTER_ROWS:,} candidate rows; "
-                              "split the roster")
+            raise RosterError("roster.too_many_rows", sheet=ws.title, limit=f"{MAX_ROSTER_ROWS:,}")
         rows.append((i, cells))
         if progress is not None and kept % PROGRESS_EVERY == 0:
             progress("read", kept, 0)  # the declared size is no count of the rows
@@ -386,13 +397,13 @@ def parse_roster(path: Path, standard: Standard, default_office: str | None = No
     try:
         data = read_regular_file(path, MAX_ROSTER_BYTES)
     except FileNotFoundError:
-        raise RosterError(f"{path}: no such file") from None
+        raise RosterError("roster.no_file", path=path) from None
     except OSError as e:
-        raise RosterError(f"{path}: {e.strerror or e}") from None
+        raise RosterError("roster.unreadable", path=path, why=os_reason(e)) from None
     head = data[:8]
     suffix = path.suffix.lower()
     if head.startswith(b"\xd0\xcf\x11\xe0"):
-        raise RosterError(f"{path.name}: old Excel .xls format; save it as .xlsx or CSV")
+        raise RosterError("roster.xls", file=path.name)
     sheet: str | None = None
     csv_bad: list[BadRow] = []
     if head.startswith(b"PK\x03\x04") or suffix in (".xlsx", ".xlsm"):
@@ -403,16 +414,14 @@ def parse_roster(path: Path, standard: Standard, default_office: str | None = No
                 found = (title, rows, h)
                 break
         if found is None:
-            raise RosterError(f"{path.name}: no sheet has a header row with an admission number "
-                              "or resident ID column and a name column")
+            raise RosterError("roster.no_header_sheet", file=path.name)
         sheet, table, (hidx, cols) = found
         encoding = "xlsx"
     else:
         table, csv_bad, encoding = _table_rows_csv(data)
         h = _find_header(table)
         if h is None:
-            raise RosterError(f"{path.name}: no header row with an admission number or resident ID "
-                              "column and a name column (e.g. 准考证号, 姓名, 身份证号)")
+            raise RosterError("roster.no_header", file=path.name)
         hidx, cols = h
     header_cells = [_cell_text(c) for c in table[hidx][1]]
     columns = {f: header_cells[i] for f, i in cols.items()}
@@ -434,7 +443,7 @@ def parse_roster(path: Path, standard: Standard, default_office: str | None = No
     good, dup_bad = _drop_duplicates(good, sheet)
     bad = sorted(bad + dup_bad, key=lambda b: b.line)
     if not good and not bad:
-        raise RosterError(f"{path.name}: the roster has a header but no candidate rows")
+        raise RosterError("roster.no_rows", file=path.name)
     return ParsedRoster(good, bad, encoding, columns, sheet, hashlib.sha256(data).hexdigest())
 
 
@@ -459,14 +468,14 @@ def _drop_duplicates(rows: list[RosterRow], sheet: str | None) -> tuple[list[Ros
                    for g in group)
         if same:
             for g in group[1:]:
-                bad.append(BadRow(g.line, f"duplicate: same candidate as line {first.line}",
+                bad.append(BadRow(g.line, Msg("row.duplicate_same", line=first.line),
                                   show_id(key), sheet))
                 drop.add(g.line)
         else:
             lines = [g.line for g in group]
             for g in group:
                 others = ", ".join(str(x) for x in lines if x != g.line)
-                bad.append(BadRow(g.line, f"duplicate ID with different data on line {others}",
+                bad.append(BadRow(g.line, Msg("row.duplicate_conflict", lines=others),
                                   show_id(key), sheet))
                 drop.add(g.line)
     for res, group in by_res.items():
@@ -478,9 +487,8 @@ def _drop_duplicates(rows: list[RosterRow], sheet: str | None) -> tuple[list[Ros
             if g.line in drop:
                 continue
             others = ", ".join(str(x) for x in lines if x != g.line)
-            bad.append(BadRow(g.line, f"duplicate resident ID {mask_resident_id(res)} under "
-                              f"another admission number on line {others}", show_id(g.candidate_id),
-                              sheet))
+            bad.append(BadRow(g.line, Msg("row.duplicate_resident", id=mask_resident_id(res),
+                                      lines=others), show_id(g.candidate_id), sheet))
             drop.add(g.line)
     return [r for r in rows if r.line not in drop], bad
 
@@ -491,7 +499,7 @@ def import_roster(store: Store, path: Path, default_office: str | None = None,
                   progress: ProgressFn | None = None) -> ImportReport:
     """Parse ``path`` (unless ``parsed`` is given) and upsert its good rows in one transaction;
     audit an ``import``."""
-    store.require_writable("import a roster")
+    store.require_writable(Msg("store.what.import_roster"))
     if parsed is None:
         parsed = parse_roster(path, store.standard, default_office, progress)
     rep = ImportReport(file=path.name, encoding=parsed.encoding, columns=parsed.columns,

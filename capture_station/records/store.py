@@ -41,14 +41,17 @@ from capture_station.atomic_io import (
     fsync_dir,
     write_temp,
 )
+from capture_station.messages import Msg, os_reason
 from capture_station.records.candidate_id import mask_ids_in, require_valid_id
 from capture_station.standard import Standard, load_standard
 
 
 class StoreError(OSError):
-    """The store cannot be written (disk full, read-only, permission); ``str()`` says why."""
+    """The store cannot be written (disk full, read-only, permission); ``str()`` says why, in
+    the language of the moment it is read (``message`` is a :class:`Msg`: a save refused on the
+    window's store thread is shown after it, maybe after a language switch)."""
 
-    def __init__(self, errno_: int, message: str) -> None:
+    def __init__(self, errno_: int, message: Msg | str) -> None:
         super().__init__(message)
         self.errno = errno_
 
@@ -201,16 +204,15 @@ def sha256_hex(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _as_store_error(e: OSError, what: str) -> StoreError:
-    reason = {
+def _as_store_error(e: OSError, what: Msg) -> StoreError:
+    en = {
         errno.ENOSPC: "disk full",
         errno.EDQUOT: "disk quota exceeded",
         errno.EROFS: "read-only file system",
         errno.EACCES: "permission denied",
         errno.EPERM: "permission denied",
-    }.get(e.errno or 0, e.strerror or str(e))
-    err = StoreError(e.errno or 0, f"cannot {what}: {reason}")
-    return err
+    }.get(e.errno or 0)
+    return StoreError(e.errno or 0, Msg("store.cannot", what=what, why=os_reason(e, en)))
 
 
 # A file that says "this folder is a station store": a store is created only in a new or empty
@@ -238,7 +240,7 @@ class Store:
         self.station = station or socket.gethostname()
         self.operator = operator
         self.read_only = False
-        self.notes: list[str] = []
+        self.notes: list[Msg] = []  # shown in the current language
         try:
             self.read_only = _claim_root(self.root, create)
             self.photos_dir, self.history_dir, self.originals_dir = (
@@ -247,13 +249,12 @@ class Store:
         except StoreError:
             raise
         except OSError as e:
-            raise _as_store_error(e, f"create the data folder {self.root}") from None
+            raise _as_store_error(e, Msg("store.what.create_folder", path=self.root)) from None
         self.db_path = self.root / "station.db"
         self.removed_temp: list[Path] = []
         self.recovered: list[str] = []
         if self.read_only:
-            self.notes.append(f"the store {self.root} is on a read-only file system: opened "
-                              "read-only, nothing was locked and nothing is recorded")
+            self.notes.append(Msg("store.note.read_only", root=self.root))
             self._lock = _StoreLock(None)
             self._db = self._connect()
             self._save_lock = _SaveLock(self.root / "save.lock")
@@ -283,10 +284,9 @@ class Store:
     # -- database ---------------------------------------------------------------------------
     def _connect(self) -> sqlite3.Connection:
         if os.path.islink(self.db_path):
-            raise StoreError(errno.ELOOP, f"refused: {self.db_path} is a symbolic link; the "
-                             "store is not opened")
+            raise StoreError(errno.ELOOP, Msg("store.db_symlink", path=self.db_path))
         if self.read_only and not self.db_path.exists():
-            raise StoreError(errno.ENOENT, f"no station database in the read-only folder {self.root}")
+            raise StoreError(errno.ENOENT, Msg("store.no_db_read_only", root=self.root))
         try:
             if self.read_only:
                 return self._connect_read_only()
@@ -300,9 +300,7 @@ class Store:
             db.execute("PRAGMA busy_timeout=30000")
             self._migrate(db)
         except sqlite3.DatabaseError as e:
-            raise StoreError(
-                0, f"cannot open the station database {self.db_path}: {e} (disk full or read-only?)"
-            ) from None
+            raise StoreError(0, Msg("store.cannot_open_db", path=self.db_path, why=str(e))) from None
         if os.name == "posix":
             for suffix in ("", "-wal", "-shm"):
                 with contextlib.suppress(OSError):
@@ -331,8 +329,7 @@ class Store:
                 last = e
                 continue
             if "immutable" in uri and wal.exists() and wal.stat().st_size > 0:
-                self.notes.append("the database's write-ahead log could not be read on the "
-                                  "read-only file system: the latest saves may be missing")
+                self.notes.append(Msg("store.note.wal_unread"))
             return db
         raise sqlite3.DatabaseError(str(last))
 
@@ -344,9 +341,8 @@ class Store:
         version = int(row[0]) if row else 0
         if version > len(MIGRATIONS):
             db.close()
-            raise StoreError(0, f"the station database {self.db_path} has schema version "
-                             f"{version}, newer than this program's {len(MIGRATIONS)}: update "
-                             "capture-station; the store was not changed")
+            raise StoreError(0, Msg("store.schema_newer", path=self.db_path, version=version,
+                                    known=len(MIGRATIONS)))
         return version
 
     def _migrate(self, db: sqlite3.Connection) -> None:
@@ -394,11 +390,12 @@ class Store:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def require_writable(self, what: str = "save a photo") -> None:
-        """Refuse work that must write (a save) on a read-only store, before it starts."""
+    def require_writable(self, what: Msg | None = None) -> None:
+        """Refuse work that must write (a save) on a read-only store, before it starts;
+        ``what`` names the work (default: saving a photo)."""
         if self.read_only:
-            raise StoreError(errno.EROFS, f"cannot {what}: the data folder {self.root} is on a "
-                             "read-only file system; nothing was saved")
+            raise StoreError(errno.EROFS, Msg("store.read_only", root=self.root,
+                                              what=what or Msg("store.what.save_photo")))
 
     # -- photos -----------------------------------------------------------------------------
     def photo_path(self, candidate_id: str) -> Path:
@@ -465,7 +462,7 @@ class Store:
         look and its save.
         """
         cid = require_valid_id(photo.candidate_id, self.standard)
-        self.require_writable(f"save the photo for {cid}")
+        self.require_writable(Msg("store.what.save_photo_for", id=cid))
         with self._save_lock:
             if only_if is not None and not only_if(self.current(cid)):
                 return None
@@ -507,7 +504,7 @@ class Store:
         if original is not None:
             opath = self.originals_dir / cid / f"{stamp}-{_safe_name(original[0])}"
             record["original_path"] = str(opath.relative_to(self.root))
-        what = f"save the photo for {cid}"
+        what = Msg("store.what.save_photo_for", id=cid)
         try:
             with self.transaction() as db:
                 cur = db.execute(
@@ -523,8 +520,7 @@ class Store:
         if os.path.islink(final):
             with contextlib.suppress(sqlite3.Error), self.transaction() as db:
                 db.execute("DELETE FROM pending_saves WHERE id = ?", (pending_id,))
-            raise StoreError(errno.ELOOP, f"refused: {final} is a symbolic link where the store "
-                             "keeps a photo; nothing was saved")
+            raise StoreError(errno.ELOOP, Msg("store.photo_symlink", path=final))
         try:
             tmp = write_temp(self.photos_dir, final.name, data)
             try:
@@ -559,10 +555,9 @@ class Store:
             err = (_db_store_error(e, what) if isinstance(e, sqlite3.Error)
                    else _as_store_error(e, what))
             if not rolled_back:
-                raise StoreError(err.errno, f"{err}; the new file could not be taken back and "
-                                 "will be recorded on the next start") from None
-            raise StoreError(err.errno, f"{err}; nothing was saved"
-                             + ("; the previous photo is kept" if had_old else "")) from None
+                raise StoreError(err.errno, Msg("store.not_taken_back", why=err)) from None
+            raise StoreError(err.errno, Msg("store.nothing_saved_kept" if had_old
+                                            else "store.nothing_saved", why=err)) from None
         rec = self.current(cid)
         assert rec is not None
         return rec
@@ -723,7 +718,7 @@ class _SaveLock:
                 os.close(self._fd)
                 self._fd = None
             self._thread.release()
-            raise _as_store_error(e, "take the save lock in the data folder") from None
+            raise _as_store_error(e, Msg("store.what.save_lock")) from None
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -785,13 +780,12 @@ def _claim_root(root: Path, create: bool) -> bool:
         st = os.stat(root)
     except FileNotFoundError:
         if not create:
-            raise StoreError(errno.ENOENT,
-                             f"no station store at {root} (nothing was created)") from None
+            raise StoreError(errno.ENOENT, Msg("store.no_store", root=root)) from None
         root.mkdir(parents=True, mode=DIR_MODE)
         _write_marker(root)
         return False
     if not stat.S_ISDIR(st.st_mode):
-        raise StoreError(errno.ENOTDIR, f"cannot use {root} as the data folder: not a folder")
+        raise StoreError(errno.ENOTDIR, Msg("store.root_not_folder", root=root))
     read_only = _is_read_only_fs(root)
     names = set(os.listdir(root))
     if MARKER in names or "station.db" in names:
@@ -800,13 +794,11 @@ def _claim_root(root: Path, create: bool) -> bool:
                 _write_marker(root)  # a store from before the marker
     else:
         if not create:
-            raise StoreError(errno.ENOENT, f"no station store at {root} (nothing was created)")
+            raise StoreError(errno.ENOENT, Msg("store.no_store", root=root))
         if names - STATION_ENTRIES:
-            raise StoreError(errno.EEXIST, f"refused: {root} is not empty and is not a station "
-                             "store; give a new or empty folder")
+            raise StoreError(errno.EEXIST, Msg("store.not_empty", root=root))
         if st.st_mode & 0o022 or (hasattr(os, "geteuid") and st.st_uid != os.geteuid()):
-            raise StoreError(errno.EPERM, f"refused: {root} is a shared folder (writable by "
-                             "others or owned by another user); give a new folder")
+            raise StoreError(errno.EPERM, Msg("store.shared_folder", root=root))
         _write_marker(root)
     if not read_only and stat.S_IMODE(st.st_mode) != DIR_MODE:
         with contextlib.suppress(OSError):
@@ -829,10 +821,10 @@ def _store_dir(path: Path, *, create: bool = True) -> Path:
         os.mkdir(path, DIR_MODE)
         return path
     if stat.S_ISLNK(st.st_mode):
-        raise StoreError(errno.ELOOP, f"refused: {path} is a symbolic link where the store keeps "
-                         "a folder; the store is not opened")
+        raise StoreError(errno.ELOOP, Msg("store.link_refused", path=path,
+                                          kind=Msg("store.kind.folder")))
     if not stat.S_ISDIR(st.st_mode):
-        raise StoreError(errno.ENOTDIR, f"refused: {path} is not a folder")
+        raise StoreError(errno.ENOTDIR, Msg("store.not_folder", path=path))
     if stat.S_IMODE(st.st_mode) != DIR_MODE and create:
         with contextlib.suppress(OSError):
             os.chmod(path, DIR_MODE)
@@ -848,9 +840,8 @@ def _refuse_links(store: Store) -> None:
             continue
         for entry in os.scandir(folder):
             if entry.is_symlink():
-                raise StoreError(errno.ELOOP, f"refused: {entry.path} is a symbolic link where "
-                                 "the store keeps a " + ("folder" if want_dirs else "photo")
-                                 + "; the store is not opened")
+                kind = Msg("store.kind.folder" if want_dirs else "store.kind.photo")
+                raise StoreError(errno.ELOOP, Msg("store.link_refused", path=entry.path, kind=kind))
             if store.read_only:
                 continue
             mode = entry.stat(follow_symlinks=False).st_mode
@@ -859,14 +850,14 @@ def _refuse_links(store: Store) -> None:
                     os.chmod(entry.path, DIR_MODE if stat.S_ISDIR(mode) else FILE_MODE)
 
 
-def _db_store_error(e: sqlite3.Error, what: str) -> StoreError:
+def _db_store_error(e: sqlite3.Error, what: Msg) -> StoreError:
     """A database failure during a save as a store error with the operator's reason."""
     code = getattr(e, "sqlite_errorcode", None)
     if code == sqlite3.SQLITE_FULL or "full" in str(e):
-        return StoreError(errno.ENOSPC, f"cannot {what}: disk full")
+        return StoreError(errno.ENOSPC, Msg("store.cannot", what=what, why=Msg("store.why.disk_full")))
     if code == sqlite3.SQLITE_READONLY or "readonly" in str(e):
-        return StoreError(errno.EROFS, f"cannot {what}: read-only file system")
-    return StoreError(0, f"cannot {what}: station database error ({e})")
+        return StoreError(errno.EROFS, Msg("store.cannot", what=what, why=Msg("store.why.read_only")))
+    return StoreError(0, Msg("store.cannot", what=what, why=Msg("store.why.database", why=str(e))))
 
 
 def _lexists_file(p: Path) -> bool:
