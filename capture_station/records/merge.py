@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from capture_station.atomic_io import RefusedFile, read_regular_file
-from capture_station.messages import LocalizedError, Msg, os_reason
+from capture_station.messages import LocalizedError, Msg, message_of, os_reason
 from capture_station.photo.verify_pool import VerifyJob, VerifyOutcome, verify_stream, worker_count
 from capture_station.records.candidate_id import mask_ids_in, show_id
 from capture_station.records.csv_safe import DecodeError, decode_text, read_csv_table, unescape_cell
@@ -60,6 +60,12 @@ CLOCK_TOLERANCE = dt.timedelta(minutes=15)
 def _why(e: BaseException) -> str:
     text = str(e).strip().splitlines()[0] if str(e).strip() else ""
     return f"{type(e).__name__}: {text[:160]}" if text else type(e).__name__
+
+
+def _why_shown(e: BaseException) -> Msg:
+    """Why reading failed, for the operator: our own reason as it is; a library's English text
+    in English and its kind alone in Chinese (the sentence around it says what is wrong)."""
+    return message_of(e) or Msg.pair(type(e).__name__, _why(e))
 
 
 class MergeError(LocalizedError):
@@ -128,7 +134,7 @@ class _Source:
         try:
             self.zip = zipfile.ZipFile(path)
         except ZIP_ERRORS as e:
-            raise MergeError("merge.not_an_export", file=path.name, why=_why(e)) from None
+            raise MergeError("merge.not_an_export", file=path.name, why=_why_shown(e)) from None
 
     def read(self, name: str, limit: int) -> bytes | None:
         """The member ``name`` (a plain file name, no folders) or None when it is not there."""
@@ -145,7 +151,7 @@ class _Source:
                 with self.zip.open(info) as fh:
                     data = fh.read(limit + 1)
             except ZIP_ERRORS as e:
-                raise _Unreadable("merge.member_unreadable", name=name, why=_why(e)) from None
+                raise _Unreadable("merge.member_unreadable", name=name, why=_why_shown(e)) from None
             if len(data) > limit:
                 raise _Unreadable("merge.member_too_large", name=name, size=len(data))
             return data
@@ -187,7 +193,7 @@ def read_manifest(src: _Source) -> tuple[list[tuple[int, dict[str, str]]], list[
     try:
         data = src.read(MANIFEST, MAX_MANIFEST_BYTES)
     except ZIP_ERRORS as e:
-        raise MergeError("merge.manifest_unreadable", manifest=MANIFEST, why=e) from None
+        raise MergeError("merge.manifest_unreadable", manifest=MANIFEST, why=_why_shown(e)) from None
     if data is None:
         raise MergeError("merge.no_manifest", file=src.path.name, manifest=MANIFEST)
     try:
@@ -296,7 +302,7 @@ def merge_export(store: Store, path: Path, workers: int | None = None,
                     data = src.read(name, MAX_PHOTO_BYTES)
                 except ZIP_ERRORS as e:
                     rep.rejected.append(Rejected(inc.candidate_id, inc.line,
-                                                 Msg("merge.row.cannot_read", name=name, why=e)))
+                                                 Msg("merge.row.cannot_read", name=name, why=_why_shown(e))))
                     bar.step()
                     continue
                 if data is None:

@@ -301,9 +301,9 @@ def _table_rows_xlsx(data: bytes, progress: ProgressFn | None = None,
             warnings.simplefilter("ignore")  # openpyxl warns about styles it does not know
             wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as e:
-        raise RosterError("roster.workbook_unreadable", why=f"{type(e).__name__}: {e}") from None
+        raise RosterError("roster.workbook_unreadable", why=_library_reason(e)) from None
     except Exception as e:  # noqa: BLE001 - a malformed workbook raises many kinds of errors
-        raise RosterError("roster.workbook_unreadable", why=f"{type(e).__name__}: {e}") from None
+        raise RosterError("roster.workbook_unreadable", why=_library_reason(e)) from None
     sheets: list[tuple[str, list[tuple[int, list[object]]]]] = []
     try:
         for ws in wb.worksheets:
@@ -311,10 +311,16 @@ def _table_rows_xlsx(data: bytes, progress: ProgressFn | None = None,
     except RosterError:
         raise
     except Exception as e:  # noqa: BLE001
-        raise RosterError("roster.workbook_unreadable", why=f"{type(e).__name__}: {e}") from None
+        raise RosterError("roster.workbook_unreadable", why=_library_reason(e)) from None
     finally:
         wb.close()
     return sheets
+
+
+def _library_reason(e: BaseException) -> Msg:
+    """What a library's exception says: its English text is for whoever looks into the file;
+    the Chinese line names only its kind (the sentence around it says what to do)."""
+    return Msg.pair(type(e).__name__, f"{type(e).__name__}: {e}")
 
 
 def _sheet_rows(ws: Any, progress: ProgressFn | None = None) -> list[tuple[int, list[object]]]:
