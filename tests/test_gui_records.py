@@ -144,6 +144,35 @@ def test_closing_the_roster_returns_focus_and_a_double_click_starts(window, qtbo
     assert win.candidate.edit.text() == "650101202400001"
 
 
+def test_the_cores_refusals_and_reasons_follow_the_windows_language(window, qtbot, tmp_path):
+    """A refusal raised on the import's worker and the rejected rows' reasons come from the
+    core; they are Chinese in the Chinese window and change with the language switch."""
+    win = window()
+    dlg = _import(qtbot, win, _roster_file(tmp_path))
+    assert dlg.bad.item(1, 3).text() == "缺少姓名"
+    old = tmp_path / "名册.xls"
+    old.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504)
+    dlg.import_file(old)
+    qtbot.waitUntil(lambda: not dlg.busy, timeout=30_000)
+    assert dlg.status.text() == ("无法导入名册：名册.xls：这是旧版Excel（.xls）格式；"
+                                 "请在Excel中另存为 .xlsx 或CSV后再导入")
+    i18n.set_language("en")
+    qtbot.waitUntil(lambda: "old Excel .xls format" in dlg.status.text(), timeout=5_000)
+    assert dlg.bad.item(1, 3).text() == "missing name"
+    dlg.reject()
+    export = win.open_export()
+    export.as_folder.setChecked(True)
+    export.out.setText(str(win.store.root / "x"))  # inside the data folder: the core refuses
+    export.start_button.click()
+    qtbot.waitUntil(lambda: not export.busy and bool(export.error), timeout=30_000)
+    assert "inside the station's data folder" in export.error
+    i18n.set_language("zh_CN")
+    export.start_button.click()
+    qtbot.waitUntil(lambda: not export.busy and "数据文件夹" in export.error, timeout=30_000)
+    assert "inside" not in export.error
+    export.reject()
+
+
 def test_demo_photo_is_marked_and_not_counted(window, qtbot, tmp_path):
     win = window()
     _import(qtbot, win, _roster_file(tmp_path)).reject()

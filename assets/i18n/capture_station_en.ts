@@ -328,14 +328,6 @@ Save it as the station&apos;s calibration anyway? The status bar will then show 
         <translation>Enter where to export to</translation>
     </message>
     <message>
-        <source>{path} 已存在：请换一个名称（导出从不覆盖已有的文件）</source>
-        <translation>{path} already exists; choose a new name (an export never overwrites)</translation>
-    </message>
-    <message>
-        <source>文件夹 {folder} 不存在</source>
-        <translation>folder {folder} does not exist</translation>
-    </message>
-    <message>
         <source>开始日期晚于结束日期</source>
         <translation>The start date is after the end date</translation>
     </message>

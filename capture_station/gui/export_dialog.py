@@ -18,7 +18,6 @@ Why it is built this way:
 from __future__ import annotations
 
 import datetime as dt
-import os
 from pathlib import Path
 
 from PySide6.QtCore import QDate, Qt, Signal
@@ -50,6 +49,7 @@ from capture_station.records.export import (
     ExportError,
     ExportOptions,
     ExportReport,
+    check_out_path,
     export_path,
     parse_date,
     read_ids_file,
@@ -262,12 +262,7 @@ class ExportDialog(JobDialog):
             raise ExportError(self.tr("请填写导出位置"))
         as_zip = self.as_zip.isChecked()
         out = export_path(Path(text).expanduser(), as_zip)
-        # the core refuses these too (in English); the operator reads them in the window's language
-        if os.path.lexists(out):
-            raise ExportError(self.tr("{path} 已存在：请换一个名称（导出从不覆盖已有的文件）").format(
-                path=out))
-        if not out.parent.is_dir():
-            raise ExportError(self.tr("文件夹 {folder} 不存在").format(folder=out.parent))
+        check_out_path(out)  # before the work starts; its refusal is in the window's language
         opts = ExportOptions(
             out=out, as_zip=as_zip,
             encoding=str(self.encoding.currentData()), progress=False,
