@@ -9,7 +9,19 @@ already come in both languages from the check engine.
 
 The language is resolved once per command: ``--lang zh_CN|en``, else ``CAPTURE_STATION_LANG``,
 else the locale (``LC_ALL``, ``LC_MESSAGES``, ``LANG``, in POSIX order): Chinese when it names
-``zh``, English otherwise (``C``, ``POSIX``, unset).
+``zh``, English otherwise (``C``, ``POSIX``, unset). The window sets it too, on every switch of
+its language menu.
+
+The records layer (roster import, export, merge, store) raises its refusals as
+:class:`LocalizedError` subclasses and reports its row reasons as :class:`Msg`: a key of
+:data:`TEXTS` with its values, rendered in the current language only when it is read. Why not at
+raise time: the window raises them on worker threads and shows them later, maybe after the
+operator switched the language, and a report is read both by the operator (their language) and
+by scripts. What scripts read never changes: ``--json`` writes row reasons in English, as it
+always has, and the audit entries in the database keep English too. ``excluded.csv`` of an
+export carries both languages whatever the command's language (its ``reason`` and
+``reason_zh`` columns): the file goes to the office that uploads the photos, which reads it in
+Chinese, while a script compares the English column.
 """
 
 from __future__ import annotations

@@ -20,7 +20,7 @@ import sqlite3
 from capture_station import __version__
 from capture_station.cli.common import EXIT_INPUT, CliError, err, masked_output
 from capture_station.imaging.mediapipe_import import DEBUG_ENV
-from capture_station.messages import LANGUAGES, resolve_language, set_language, text
+from capture_station.messages import LANGUAGES, os_reason, resolve_language, set_language, text
 
 
 def cmd_gui(args: argparse.Namespace) -> int:
@@ -117,7 +117,7 @@ def _run(args: argparse.Namespace, debug: bool) -> int:
     except sqlite3.Error as e:
         err(text("error.database", why=e))
     except OSError as e:
-        err(f"{e.strerror or e}" + (f": {e.filename}" if getattr(e, "filename", None) else ""))
+        err(f"{os_reason(e)}" + (f": {e.filename}" if getattr(e, "filename", None) else ""))
     except KeyboardInterrupt:
         err(text("error.interrupted"))
     except Exception as e:
