@@ -77,6 +77,22 @@ def test_a_refusal_follows_the_language_of_the_moment_it_is_read():
     assert text("error.invalid_id", "zh_CN", why=e) == "考生号无效：文件夹 /x 不存在"
 
 
+def test_a_read_only_store_refuses_an_import_in_the_language_of_the_reader(tmp_path):
+    from capture_station.records.roster import import_roster
+    from capture_station.records.store import Store, StoreError
+
+    roster = tmp_path / "r.csv"
+    roster.write_text("准考证号,姓名\n1234567890,张三\n", encoding="utf-8")
+    with Store(tmp_path / "store") as store:
+        store.read_only = True  # as a store on a read-only file system opens
+        with pytest.raises(StoreError) as info:
+            import_roster(store, roster)
+    assert str(info.value).startswith("cannot import a roster: the data folder ")
+    messages.set_language("zh_CN")
+    assert str(info.value) == (f"无法导入名单：数据文件夹 {tmp_path / 'store'} 在只读文件系统上；"
+                               "未保存任何内容")
+
+
 def test_a_text_already_in_the_readers_language_is_kept_as_it_is():
     assert str(LocalizedError("请填写导出位置")) == "请填写导出位置"
     with pytest.raises(KeyError):
@@ -186,6 +202,15 @@ def _store_newer_schema(tmp: Path) -> list[str]:
     return ["export", "--out", str(tmp / "x")]
 
 
+def _store_symlink(tmp: Path) -> list[str]:
+    _make_store(tmp)
+    (tmp / "elsewhere").mkdir()
+    photos = tmp / "store" / "photos"
+    photos.rmdir()
+    photos.symlink_to(tmp / "elsewhere")
+    return ["export", "--out", str(tmp / "x")]
+
+
 def _invalid_id(tmp: Path) -> list[str]:
     return ["process", str(tmp / "nonexistent.jpg"), "--id", "12345"]
 
@@ -213,6 +238,7 @@ REFUSALS: dict[str, Callable[[Path], list[str]]] = {
     "store: no store": _export_no_store,
     "store: not empty, not a store": _store_not_empty,
     "store: newer schema": _store_newer_schema,
+    "store: symbolic link refused": _store_symlink,
     "import-export: not an export": _merge_not_an_export,
     "import-export: not a ZIP": _merge_not_a_zip,
     "import-export: manifest lacks columns": _merge_manifest_lacks_columns,
