@@ -127,6 +127,38 @@ TEXTS: dict[str, tuple[str, str]] = {
                       "{source} (stations: {stations}): {imported} imported, {unchanged} "
                       "unchanged, {skipped} skipped (local photo newer), {rejected} rejected"),
     "merge.rejected": ("  第 {line} 行 {id}：{reason}", "  line {line} {id}: {reason}"),
+    # making a photo of a shot (process, the window's capture)
+    "shot.no_face": ("未检测到人脸", "no face found"),
+    "shot.no_crown": ("找不到头顶", "top of head not found"),
+    "shot.not_feasible": ("无法按标准裁切：{problems}", "not feasible: {problems}"),
+    "shot.too_noisy": ("质量降到 {quality} 文件仍有 {size} 字节（> {max}）：画面噪点多，请检查灯光并降低 ISO",
+                       "even at quality {quality} the file is {size} bytes (> {max}): the picture "
+                       "is noisy; check the lighting and lower the ISO"),
+    "shot.too_flat": ("质量 100 文件也只有 {size} 字节（< {min}）：画面细节太少，请检查对焦，让人脸充满取景框",
+                      "even at quality 100 the file is only {size} bytes (< {min}): the picture has "
+                      "too little detail; check focus and that the face fills the frame"),
+    "shot.no_photo": ("无法生成照片", "the photo could not be made"),
+    "filing.not_compliant": ("未通过的检查：{checks}", "not compliant: {checks}"),
+    "filing.read_back": ("从 {path} 读回的文件与写入的不同", "the file read back from {path} differs "
+                         "from what was written"),
+    # images given to process / check
+    "image.cannot_decode": ("{name}：无法解码图像（{why}）", "{name}: cannot decode image ({why})"),
+    "image.empty": ("{name}：文件是空的", "{name}: file is empty"),
+    "image.no_pixels": ("{name}：图像没有像素", "{name}: image has no pixels"),
+    "image.too_large": ("{name}：图像太大（{width}x{height} 像素，上限 {limit} MP）",
+                        "{name}: image too large ({width}x{height} pixels, limit {limit} MP)"),
+    "image.bomb": ("{name}：图像声明的像素过多（解压炸弹），拒收",
+                   "{name}: image declares too many pixels (decompression bomb)"),
+    "image.not_image": ("{name}：不是可读取的图像文件", "{name}: not an image file Pillow can read"),
+    "image.damaged": ("{name}：图像已损坏（{why}）", "{name}: damaged image ({why})"),
+    "image.mirrored": ("{name}：EXIF 方向 {orientation} 会镜像图像，拒收（一.2）",
+                       "{name}: EXIF orientation {orientation} mirrors the image; refused (一.2)"),
+    "image.is_folder": ("{name}：这是文件夹，不是图像文件", "{name}: is a folder, not an image file"),
+    "image.os_error": ("{name}：{why}", "{name}: {why}"),
+    "image.no_such_file": ("{name}：文件不存在（或链接已断开）", "{name}: no such file (or a broken link)"),
+    "image.permission": ("{name}：没有读取权限", "{name}: permission denied"),
+    "image.cannot_read": ("{name}：无法读取（{why}）", "{name}: cannot read ({why})"),
+    "image.bad_frame": ("{name}：应为 HxWx3 的 uint8 RGB 画面", "{name}: expected an HxWx3 uint8 RGB frame"),
     "path.missing": ("{path}：没有这个文件或文件夹", "{path}: no such file or folder"),
     "merge.not_an_export": ("{file}：不是可读取的导出文件夹或ZIP（{why}）；未改动任何内容",
                             "{file}: not a readable export folder or ZIP ({why}); nothing was "

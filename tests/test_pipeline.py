@@ -82,7 +82,9 @@ def test_raw_small_portrait_is_not_feasible_with_a_hint(pipeline, shots_dir, tmp
     src = open_image_bytes((shots_dir / "hopper_raw.jpg").read_bytes(), "hopper_raw.jpg")
     res = file_photo(pipeline, src, "1234567890", out_dir=tmp_path)
     assert not res.compliant and not res.saved
-    assert "full resolution" in res.reason or "closer" in res.reason
+    why = res.reason.render("en")
+    assert "full resolution" in why or "closer" in why
+    assert "无法按标准裁切" in res.reason.render("zh_CN")
     assert not list(tmp_path.iterdir())
 
 
@@ -110,7 +112,10 @@ def test_subject_off_to_the_side_asks_to_pan(pipeline, tmp_path):
 def test_no_face_is_refused(pipeline, tmp_path):
     blank = np.full((1200, 900, 3), 248, np.uint8)
     res = file_photo(pipeline, ArraySource(blank, "blank"), "1234567890", out_dir=tmp_path)
-    assert not res.compliant and res.reason == "no face found"
+    assert not res.compliant and res.reason is not None
+    assert res.reason.render("en") == "no face found"
+    assert res.reason.render("zh_CN") == "未检测到人脸"
+    assert res.as_json()["reason"] == "no face found"  # scripts read English
     assert not list(tmp_path.iterdir())
 
 

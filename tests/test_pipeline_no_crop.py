@@ -89,7 +89,7 @@ def test_a_shot_whose_file_cannot_be_encoded_is_judged_whole(pipeline, tmp_path,
 
     monkeypatch.setattr(pipeline.encoder, "encode", too_big)
     res = file_photo(pipeline, ArraySource(shot, "noisy"), "1234567890", out_dir=tmp_path)
-    assert not res.saved and res.final is None and "quality 60" in (res.reason or "")
+    assert not res.saved and res.final is None and "quality 60" in str(res.reason or "")
     assert res.shot.feasible
     by_id = {c.id: c for c in res.checks}
     assert by_id["background.white"].status == Status.FAIL

@@ -383,3 +383,24 @@ def test_excluded_csv_has_both_languages_whatever_the_command_speaks(lang, tmp_p
     assert list(row) == ["candidate_id", "name", "reason", "reason_zh"]
     assert row["reason"] == text("export.excl.demo", "en")
     assert row["reason_zh"] == text("export.excl.demo", "zh_CN")
+
+
+def test_process_refusals_follow_the_language(tmp_path):
+    """An image that cannot be read, and a shot no photo can be made from, are refused in the
+    reader's language: one line, exit 2 for the bad file."""
+    import subprocess
+    import sys
+
+    missing = tmp_path / "nothere.jpg"
+    junk = tmp_path / "junk.jpg"
+    junk.write_bytes(b"not a jpeg at all")
+    for path, zh, en in ((missing, "文件不存在", "no such file"), (junk, "不是可读取的图像文件",
+                                                                   "not an image file")):
+        for lang, want in (("zh_CN", zh), ("en", en)):
+            r = subprocess.run([sys.executable, "-m", "capture_station", "--lang", lang,
+                                "--data-dir", str(tmp_path / "data"), "process", str(path),
+                                "--id", "1234567890"], capture_output=True, text=True, timeout=120)
+            assert r.returncode == 2, r.stderr
+            lines = r.stderr.strip().splitlines()
+            assert len(lines) == 1 and want in lines[0], r.stderr
+            assert "Traceback" not in r.stderr

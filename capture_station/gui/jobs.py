@@ -87,7 +87,7 @@ class CaptureFailure:
     """The shot could not become a photo (no face, crop impossible, encoding failed)."""
 
     candidate_id: str
-    reason_en: str
+    reason: Msg  # rendered when shown, in the window's language of that moment
     shot: ShotAnalysis | None
     hints_zh: list[str]
     hints_en: list[str]
@@ -118,7 +118,7 @@ def capture_and_process(camera: Camera, pipeline: Pipeline, candidate_id: str,
     if enc is None or final is None or final.rgb is None:
         from capture_station.checks import top_hints
 
-        return CaptureFailure(candidate_id, reason or "the photo could not be made", shot,
+        return CaptureFailure(candidate_id, reason or Msg("shot.no_photo"), shot,
                               top_hints(shot.checks, "zh_CN", 3), top_hints(shot.checks, "en", 3))
     checks = pipeline.photo_checks(shot, final)
     face = final.analysis.primary if final.analysis is not None else None

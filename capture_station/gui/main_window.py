@@ -538,7 +538,7 @@ class MainWindow(QMainWindow):
             return
         if isinstance(result, CaptureFailure):
             hints = result.hints_en if i18n.is_english() else result.hints_zh
-            msg = self.tr("无法生成照片：{why}").format(why="；".join(hints) or result.reason_en)
+            msg = self.tr("无法生成照片：{why}").format(why="；".join(hints) or str(result.reason))
             self._phase = Phase.LIVE
             self.capture_note.setText(msg)
             self._update_controls()

@@ -16,13 +16,14 @@ from dataclasses import dataclass, field
 import numpy as np
 from PIL import Image
 
+from capture_station.messages import LocalizedError
 from capture_station.standard import Standard
 
 _SUBSAMPLING = {"4:2:0": 2, "4:4:4": 0}
 
 
-class EncodeError(ValueError):
-    """No quality meets the size window; ``str()`` is the reason."""
+class EncodeError(LocalizedError, ValueError):
+    """No quality meets the size window; ``str()`` is the reason (in the current language)."""
 
 
 @dataclass
@@ -76,20 +77,15 @@ class JpegEncoder:
             q = self._highest_fitting(sub, enc)
             if q is None:
                 if sub == "4:2:0":
-                    raise EncodeError(
-                        f"even at quality {f.min_quality} the file is {enc(sub, f.min_quality)} bytes"
-                        f" (> {f.max_bytes}): the picture is noisy; check the lighting and lower the ISO"
-                    )
+                    raise EncodeError("shot.too_noisy", quality=f.min_quality,
+                                      size=enc(sub, f.min_quality), max=f.max_bytes)
                 break
             size = enc(sub, q)
             if size >= f.min_bytes:
                 self.last_quality = q if sub == "4:2:0" else self.last_quality
                 return EncodeResult(cache[(sub, q)], q, sub, len(tried), tried)
         best = max(tried, key=lambda t: t[2])
-        raise EncodeError(
-            f"even at quality 100 the file is only {best[2]} bytes (< {f.min_bytes}):"
-            " the picture has too little detail; check focus and that the face fills the frame"
-        )
+        raise EncodeError("shot.too_flat", size=best[2], min=f.min_bytes)
 
     def _highest_fitting(self, sub: str, enc) -> int | None:  # type: ignore[no-untyped-def]
         """Highest quality in [min_quality, 100] whose size <= max_bytes (sizes grow with q)."""

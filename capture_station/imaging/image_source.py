@@ -20,6 +20,7 @@ import numpy as np
 from PIL import Image, ImageFile, UnidentifiedImageError
 
 from capture_station.atomic_io import RefusedFile, read_regular_file
+from capture_station.messages import LocalizedError, os_reason
 
 # Decompression bombs: refuse anything above this many pixels before decoding.
 MAX_PIXELS = 64_000_000  # above every current DSLR (61 MP); larger is a bomb
@@ -33,8 +34,9 @@ _EXIF_DATETIME_ORIGINAL = 0x9003
 _EXIF_DATETIME = 0x0132
 
 
-class ImageLoadError(ValueError):
-    """The input is not an image the station can use; ``str()`` is the one-line reason."""
+class ImageLoadError(LocalizedError, ValueError):
+    """The input is not an image the station can use; ``str()`` is the one-line reason, in the
+    language of the moment (see :class:`capture_station.messages.Msg`)."""
 
 
 @dataclass
@@ -65,7 +67,7 @@ class SourceImage:
                 rgb = _to_rgb(im)
                 arr = np.asarray(rgb, dtype=np.uint8)
         except (OSError, ValueError, Image.DecompressionBombError) as e:
-            raise ImageLoadError(f"{self.name}: cannot decode image ({_short(e)})") from None
+            raise ImageLoadError("image.cannot_decode", name=self.name, why=_short(e)) from None
         return np.ascontiguousarray(arr), factor
 
 
@@ -116,17 +118,16 @@ def _to_rgb(im: Image.Image) -> Image.Image:
 
 def open_image_bytes(data: bytes, name: str = "<image>") -> SourceImage:
     if not data:
-        raise ImageLoadError(f"{name}: file is empty")
+        raise ImageLoadError("image.empty", name=name)
     try:
         with pillow_open(data, bomb_is_error=True) as im:
             w, h = im.size
             fmt = im.format or "unknown"
             if w <= 0 or h <= 0:
-                raise ImageLoadError(f"{name}: image has no pixels")
+                raise ImageLoadError("image.no_pixels", name=name)
             if w * h > MAX_PIXELS:
-                raise ImageLoadError(
-                    f"{name}: image too large ({w}x{h} pixels, limit {MAX_PIXELS // 1_000_000} MP)"
-                )
+                raise ImageLoadError("image.too_large", name=name, width=w, height=h,
+                                     limit=MAX_PIXELS // 1_000_000)
             exif = im.getexif()
             orientation = int(exif.get(_EXIF_ORIENTATION, 1) or 1)
             date = None
@@ -138,13 +139,13 @@ def open_image_bytes(data: bytes, name: str = "<image>") -> SourceImage:
     except ImageLoadError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise ImageLoadError(f"{name}: image declares too many pixels (decompression bomb)") from None
+        raise ImageLoadError("image.bomb", name=name) from None
     except UnidentifiedImageError:
-        raise ImageLoadError(f"{name}: not an image file Pillow can read") from None
+        raise ImageLoadError("image.not_image", name=name) from None
     except (OSError, ValueError, SyntaxError, EOFError) as e:
-        raise ImageLoadError(f"{name}: damaged image ({_short(e)})") from None
+        raise ImageLoadError("image.damaged", name=name, why=_short(e)) from None
     if orientation in _MIRRORING_ORIENTATIONS:
-        raise ImageLoadError(f"{name}: EXIF orientation {orientation} mirrors the image; refused (一.2)")
+        raise ImageLoadError("image.mirrored", name=name, orientation=orientation)
     if orientation not in (1, 3, 6, 8):
         orientation = 1
     size = (h, w) if orientation in (6, 8) else (w, h)
@@ -167,18 +168,18 @@ def open_image_file(path: str | os.PathLike[str]) -> SourceImage:
     name = name.encode("utf-8", "backslashreplace").decode("utf-8")
     try:
         if p.is_dir():
-            raise ImageLoadError(f"{name}: is a folder, not an image file")
+            raise ImageLoadError("image.is_folder", name=name)
         data = read_regular_file(p, MAX_FILE_BYTES)
     except ImageLoadError:
         raise
     except RefusedFile as e:
-        raise ImageLoadError(f"{name}: {e.strerror}") from None
+        raise ImageLoadError("image.os_error", name=name, why=os_reason(e)) from None
     except FileNotFoundError:
-        raise ImageLoadError(f"{name}: no such file (or a broken link)") from None
+        raise ImageLoadError("image.no_such_file", name=name) from None
     except PermissionError:
-        raise ImageLoadError(f"{name}: permission denied") from None
+        raise ImageLoadError("image.permission", name=name) from None
     except OSError as e:
-        raise ImageLoadError(f"{name}: cannot read ({e.strerror or _short(e)})") from None
+        raise ImageLoadError("image.cannot_read", name=name, why=os_reason(e, _short(e))) from None
     return open_image_bytes(data, name)
 
 
@@ -195,7 +196,7 @@ class ArraySource:
     def __post_init__(self) -> None:
         a = self.rgb
         if a.ndim != 3 or a.shape[2] != 3 or a.dtype != np.uint8:
-            raise ImageLoadError(f"{self.name}: expected an HxWx3 uint8 RGB frame")
+            raise ImageLoadError("image.bad_frame", name=self.name)
 
     @property
     def size(self) -> tuple[int, int]:

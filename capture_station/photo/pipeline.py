@@ -30,6 +30,7 @@ from capture_station.imaging.image_source import (
     pillow_open,
 )
 from capture_station.imaging.jpeg_info import JpegInfo, estimate_quality, parse_jpeg
+from capture_station.messages import Msg
 from capture_station.standard import Standard, load_standard
 
 ANALYSIS_SIZE = 1280  # longest side of the copy a shot is analysed on
@@ -209,7 +210,7 @@ class Pipeline:
     # -- the whole thing --------------------------------------------------------------------
     def make_photo(
         self, src: Source, raw_checks: bool = False
-    ) -> tuple[ShotAnalysis, EncodeResult | None, FinalVerdict | None, str | None]:
+    ) -> tuple[ShotAnalysis, EncodeResult | None, FinalVerdict | None, Msg | None]:
         """Analyse, crop, encode and verify in memory; nothing touches the disk.
 
         The shot itself gets only the geometry checks (``raw_checks=True``: every RAW check,
@@ -223,12 +224,13 @@ class Pipeline:
         if not raw_checks and not shot.feasible:
             shot = self.analyse_rgb(rgb, factor, Mode.RAW, full_size=src.size)
         if shot.face is None:
-            return shot, None, None, "no face found"
+            return shot, None, None, Msg("shot.no_face")
         if shot.crop is None:
-            return shot, None, None, "top of head not found"
+            return shot, None, None, Msg("shot.no_crown")
         if not shot.crop.feasible:
             p = shot.crop.problems
-            return shot, None, None, "not feasible: " + "; ".join(x.message_en for x in p)
+            return shot, None, None, Msg("shot.not_feasible", problems=Msg.pair(
+                "；".join(x.message_zh for x in p), "; ".join(x.message_en for x in p)))
         out = self.render(src, shot.crop, (rgb, factor))
         try:
             enc = self.encoder.encode(out)
@@ -236,7 +238,7 @@ class Pipeline:
             # no photo after all (too noisy to fit the file size): the shot is judged whole too
             if not raw_checks:
                 shot = self.analyse_rgb(rgb, factor, Mode.RAW, full_size=src.size)
-            return shot, None, None, str(e)
+            return shot, None, None, Msg.pair(e.render("zh_CN"), e.render("en"))
         name = "photo" + self.standard.file.write_extension
         final = self.verify_bytes(enc.data, name)
         return shot, enc, final, None

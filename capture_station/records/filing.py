@@ -17,6 +17,7 @@ from capture_station.atomic_io import atomic_write, ensure_private_dir
 from capture_station.checks import CheckResult, top_hints
 from capture_station.checks.engine import Status, is_compliant
 from capture_station.imaging.encoder import EncodeResult
+from capture_station.messages import Msg
 from capture_station.photo.pipeline import FinalVerdict, Pipeline, ShotAnalysis, Source
 from capture_station.records.candidate_id import require_valid_id
 from capture_station.records.store import PhotoToSave, Store, sha256_hex
@@ -34,7 +35,7 @@ class ProcessResult:
     shot: ShotAnalysis | None = None
     final: FinalVerdict | None = None
     checks: list[CheckResult] = field(default_factory=list)
-    reason: str | None = None
+    reason: Msg | None = None  # why no photo was made or saved, in either language
 
     @property
     def quality(self) -> int | None:
@@ -47,7 +48,7 @@ class ProcessResult:
     def hints(self, lang: str = "zh_CN") -> list[str]:
         hs = top_hints(self.checks, lang, n=5)
         if self.reason and not hs:
-            hs = [self.reason]
+            hs = [self.reason.render(lang)]
         return hs
 
     def as_json(self, lang: str = "en") -> dict[str, Any]:
@@ -61,7 +62,7 @@ class ProcessResult:
             "quality": self.quality,
             "encodes": self.encode.encodes if self.encode else None,
             "crop": self.shot.crop.as_dict() if self.shot and self.shot.crop else None,
-            "reason": self.reason,
+            "reason": self.reason.render("en") if self.reason else None,
             "checks": [c.as_json(lang) for c in self.checks],
             "hints": self.hints(lang),
         }
@@ -102,9 +103,10 @@ def file_photo(
                         shot=shot, final=final, checks=checks)
     if enc is None or (not compliant and not force):
         if not compliant:
-            res.reason = "not compliant: " + "; ".join(
-                c.message_en for c in checks if c.status == Status.FAIL
-            )
+            failed = [c for c in checks if c.status == Status.FAIL]
+            res.reason = Msg("filing.not_compliant", checks=Msg.pair(
+                "；".join(c.message("zh_CN") for c in failed),
+                "; ".join(c.message_en for c in failed)))
         return res
     if out_dir is not None:
         ensure_private_dir(out_dir)
@@ -122,7 +124,7 @@ def file_photo(
         return res
     if store is None and sha256_hex(path.read_bytes()) != sha256_hex(enc.data):
         res.compliant = False
-        res.reason = f"the file read back from {path} differs from what was written"
+        res.reason = Msg("filing.read_back", path=path)
         return res
     res.saved = True
     res.path = str(path)
