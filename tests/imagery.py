@@ -1,7 +1,7 @@
 """Test photos built from real portraits that ship in packages.
 
 matplotlib's ``grace_hopper.jpg`` (public-domain US Navy portrait) and scikit-image's
-``astronaut()`` (public-domain NASA portrait) are cut out with MediaPipe's person segmentation
+``astronaut()`` (public-domain NASA portrait) are cut out with the station's person segmentation (MediaPipe's model, vendored)
 and composited onto a white backdrop as a station camera would see them; degraded variants
 (uneven light, tinted or graded backdrop, shadow, second face, blur) are made from these.
 """
