@@ -10,7 +10,9 @@ differently moves every landmark:
 * ``RectTransformationCalculator``: squared on the long side and scaled (:func:`transform`);
 * ``ImageToTensorCalculator`` (its OpenCV converter): the rectangle's corners mapped to the
   tensor's corners by a perspective warp with bilinear sampling, values scaled to a float range
-  (:func:`crop_to_tensor`); ``LandmarkProjectionCalculator`` maps points back
+  (:func:`crop_to_tensor`). A perspective warp, not the equal affine one: OpenCV rounds the
+  sampling positions of the two differently, and the segmentation mask of a picture reduced by
+  less than 2x differed by up to 0.13 with the affine warp (0.0 with this one); ``LandmarkProjectionCalculator`` maps points back
   (:func:`project`).
 """
 
@@ -69,10 +71,10 @@ def _corners(rect: Rect) -> np.ndarray:
 
 
 def crop_matrix(rect: Rect, out_w: int, out_h: int) -> np.ndarray:
-    """The 2x3 affine matrix from image pixels to tensor pixels for ``rect``."""
-    src = _corners(rect)[:3].astype(np.float32)
-    dst = np.array([(0, out_h), (0, 0), (out_w, 0)], np.float32)
-    return cv2.getAffineTransform(src, dst)
+    """The 3x3 matrix from image pixels to tensor pixels for ``rect``, from its four corners."""
+    src = _corners(rect).astype(np.float32)
+    dst = np.array([(0, out_h), (0, 0), (out_w, 0), (out_w, out_h)], np.float32)
+    return cv2.getPerspectiveTransform(src, dst)
 
 
 def crop_to_tensor(rgb: np.ndarray, rect: Rect, out_w: int, out_h: int,
@@ -85,8 +87,8 @@ def crop_to_tensor(rgb: np.ndarray, rect: Rect, out_w: int, out_h: int,
     left-right (the iris model knows only the left eye)."""
     m = crop_matrix(rect, out_w, out_h)
     border = cv2.BORDER_CONSTANT if border_zero else cv2.BORDER_REPLICATE
-    crop = cv2.warpAffine(rgb, m, (out_w, out_h), flags=cv2.INTER_LINEAR, borderMode=border,
-                          borderValue=(0, 0, 0))
+    crop = cv2.warpPerspective(rgb, m, (out_w, out_h), flags=cv2.INTER_LINEAR,
+                               borderMode=border, borderValue=(0, 0, 0))
     if flip:
         crop = crop[:, ::-1]
     lo, hi = value_range
