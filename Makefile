@@ -5,7 +5,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test system-run system-test lint bench eval eval-real screenshot translations fuzz soak example package package-test clean venv
+.PHONY: run test system-run system-test lint bench agreement eval eval-real screenshot translations fuzz soak example package package-test clean venv
 
 $(STAMP): pyproject.toml setup.py
 	@test -n "$(PYTHON)" || packaging/find-python.sh >/dev/null
@@ -39,6 +39,11 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m benchmarks.run
+
+# LiteRT vs MediaPipe face analysis on the painted-fault photos, live video and (with
+# REALFACES=FOLDER) the real photos; skipped with a one-line message without MediaPipe
+agreement: $(STAMP)
+	REALFACES="$(REALFACES)" $(PY) -m benchmarks.backend_agreement
 
 eval: $(STAMP)
 	$(PY) -m benchmarks.evaluate_checks

@@ -19,6 +19,9 @@ NAME = "capture-station"
 # of the development environment, JAX (a MediaPipe dependency used only by its LLM tooling),
 # SciPy and scikit-image (tests), Tk, and the Qt modules the window does not use.
 EXCLUDES = [
+    # the face models run on LiteRT (hooks/hook-ai_edge_litert.py); MediaPipe's wheel is a
+    # test-time cross-check only
+    "mediapipe",
     "jax", "jaxlib", "ml_dtypes", "opt_einsum", "scipy", "skimage", "sentencepiece",
     "sounddevice", "_sounddevice", "tkinter", "_tkinter", "IPython", "pytest", "_pytest",
     "pytestqt", "hypothesis", "ruff", "pip", "setuptools", "pkg_resources", "tifffile",

@@ -1,7 +1,7 @@
 """Test photos built from real portraits that ship in packages.
 
 matplotlib's ``grace_hopper.jpg`` (public-domain US Navy portrait) and scikit-image's
-``astronaut()`` (public-domain NASA portrait) are cut out with MediaPipe's person segmentation
+``astronaut()`` (public-domain NASA portrait) are cut out with the station's person segmentation (MediaPipe's model, vendored)
 and composited onto a white backdrop as a station camera would see them; degraded variants
 (uneven light, tinted or graded backdrop, shadow, second face, blur) are made from these.
 """
@@ -30,10 +30,9 @@ def astronaut() -> np.ndarray:
 
 
 def person_mask(rgb: np.ndarray) -> np.ndarray:
-    import mediapipe as mp
+    from capture_station.imaging.litert.segmenter import Segmenter
 
-    with mp.solutions.selfie_segmentation.SelfieSegmentation(model_selection=0) as seg:
-        m = seg.process(np.ascontiguousarray(rgb)).segmentation_mask
+    m = Segmenter().person_mask(np.ascontiguousarray(rgb))
     m = np.clip((np.asarray(m, dtype=np.float32) - 0.3) / 0.4, 0.0, 1.0)
     return cv2.GaussianBlur(m, (0, 0), 1.0)
 

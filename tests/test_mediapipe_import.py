@@ -3,9 +3,15 @@ graphs run, and matplotlib still loads for real when something asks for it."""
 
 from __future__ import annotations
 
+import importlib.util
 import subprocess
 import sys
 import textwrap
+
+import pytest
+
+pytestmark = pytest.mark.skipif(importlib.util.find_spec("mediapipe") is None,
+                                reason="MediaPipe's wheel is not installed here (a cross-check)")
 
 
 def test_mediapipe_without_matplotlib_then_matplotlib_on_demand():

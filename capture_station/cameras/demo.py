@@ -90,22 +90,13 @@ def _sample_portrait() -> np.ndarray:
 
 
 def _person_mask(rgb: np.ndarray) -> np.ndarray:
-    """Soft person mask (float32 0..1) from MediaPipe selfie segmentation."""
-    os.environ.setdefault("GLOG_minloglevel", "2")
+    """Soft person mask (float32 0..1): the station's selfie segmentation (vendored model)."""
     try:
-        from capture_station.imaging.mediapipe_import import mediapipe, native_logs_hidden
+        from capture_station.imaging.litert.segmenter import Segmenter
 
-        mp = mediapipe()
-    except ImportError as e:
-        raise CameraError(f"demo: cannot build the built-in scene (mediapipe: {e})") from None
-    # the graph's start-up lines (fd 2, native) are hidden; it runs once, so all of it is start-up
-    with native_logs_hidden(), \
-            mp.solutions.selfie_segmentation.SelfieSegmentation(model_selection=0) as seg:
-        result = seg.process(np.ascontiguousarray(rgb))
-    mask = np.asarray(result.segmentation_mask, dtype=np.float32)
-    if mask.shape != rgb.shape[:2]:
-        mask = cv2.resize(mask, (rgb.shape[1], rgb.shape[0]), interpolation=cv2.INTER_LINEAR)
-    return mask
+        return Segmenter().person_mask(np.ascontiguousarray(rgb))
+    except (ImportError, OSError) as e:
+        raise CameraError(f"demo: cannot build the built-in scene (segmentation: {e})") from None
 
 
 def _largest_component(hard: np.ndarray) -> np.ndarray:

@@ -1,7 +1,10 @@
-"""Face analysis with MediaPipe: where the eyes, cheeks and top of the head are.
+"""Face analysis: where the eyes, cheeks and top of the head are.
 
-Models come from the installed ``mediapipe`` 0.10.21 wheel (face detection full-range, face mesh
-with iris, selfie segmentation); nothing is downloaded. Measurements are reported in the pixel
+The models are MediaPipe's (face detection full-range, face mesh with iris, selfie segmentation),
+run by one of two backends (:mod:`~capture_station.imaging.face_backend`): LiteRT on the copies
+vendored in ``assets/models/``, or the installed ``mediapipe`` 0.10.21 wheel; nothing is
+downloaded. This module is backend-neutral: :class:`Face`, :class:`Analysis`, the crown from
+the person mask, the strip search for small faces. Measurements are reported in the pixel
 coordinates of the image that was passed in; large images are analysed on a reduced copy and
 the results scaled back.
 
@@ -12,7 +15,6 @@ mesh (landmark 10) is reported too, as ``hairline_y``.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import threading
 from dataclasses import dataclass, field
@@ -20,7 +22,7 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
-from capture_station.imaging.mediapipe_import import mediapipe, native_logs_hidden
+from capture_station.imaging.face_backend import make_engine
 
 os.environ.setdefault("GLOG_minloglevel", "2")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
@@ -48,10 +50,6 @@ EYE_IMAGE_LEFT = (159, 145, 33, 133)
 EYE_IMAGE_RIGHT = (386, 374, 263, 362)
 
 DEFAULT_ANALYSIS_SIZE = 1280  # longest side analysed; larger frames are reduced first
-_WARM_UP_SIZE = 64  # the blank picture each graph runs once while its start-up logs are hidden
-# True until the face mesh of this process has found a face: its first landmark projection
-# logs one more native line, which is hidden like the start-up ones.
-_first_face_pending = True
 
 
 @dataclass
@@ -187,39 +185,21 @@ def _crown_from_mask(mask: np.ndarray, face: Face, scale: float) -> tuple[float 
 
 
 class FaceAnalyzer:
-    """Wraps the MediaPipe solutions. Not thread-safe: one analyzer per worker thread.
+    """Faces, detections and the person mask of a picture, from the chosen backend
+    (:mod:`~capture_station.imaging.face_backend`: LiteRT on the vendored models, or MediaPipe).
+    Not thread-safe: one analyzer per worker thread.
 
     ``live=True`` lets the face mesh track between frames (faster for video); stills use the
-    static mode so every picture is analysed on its own.
+    static mode so every picture is analysed on its own. ``backend`` overrides the choice.
     """
 
     def __init__(self, live: bool = False, max_faces: int = 4,
-                 analysis_size: int = DEFAULT_ANALYSIS_SIZE) -> None:
-        mp = mediapipe()  # imported here: slow to import, and only the analyzer needs it
-
+                 analysis_size: int = DEFAULT_ANALYSIS_SIZE, backend: str | None = None) -> None:
         self._lock = threading.Lock()
         self.live = live
         self.analysis_size = analysis_size
-        # The graphs open on their own threads and log while they do (see mediapipe_import);
-        # one run on a blank picture waits until every node is open, so the block covers it.
-        with native_logs_hidden():
-            self._mesh = mp.solutions.face_mesh.FaceMesh(
-                static_image_mode=not live,
-                max_num_faces=max_faces,
-                refine_landmarks=True,
-                min_detection_confidence=0.5,
-                min_tracking_confidence=0.5,
-            )
-            # Full-range model: finds faces down to a few percent of the frame (a second person
-            # far in the background counts).
-            self._detector = mp.solutions.face_detection.FaceDetection(
-                model_selection=1, min_detection_confidence=0.5
-            )
-            self._segmenter = mp.solutions.selfie_segmentation.SelfieSegmentation(
-                model_selection=0)
-            blank = np.zeros((_WARM_UP_SIZE, _WARM_UP_SIZE, 3), np.uint8)
-            for sol in (self._mesh, self._detector, self._segmenter):
-                sol.process(blank)  # no face on it: a tracking mesh starts from scratch
+        self._engine = make_engine(live=live, max_faces=max_faces, backend=backend)
+        self.backend = self._engine.name
 
     def _detect_tiles(self, small: np.ndarray) -> list[tuple[float, float, float, float, float]]:
         """Detections in three overlapping strips (45 % of the long side each), in ``small``'s
@@ -234,11 +214,8 @@ class FaceAnalyzer:
             windows = [(0, y, w, y + span) for y in (0, (h - span) // 2, h - span)]
         for x0, y0, x1, y1 in windows:
             part = np.ascontiguousarray(small[y0:y1, x0:x1])
-            pw, ph = x1 - x0, y1 - y0
-            for d in self._detector.process(part).detections or []:
-                bb = d.location_data.relative_bounding_box
-                box = (x0 + bb.xmin * pw, y0 + bb.ymin * ph, x0 + (bb.xmin + bb.width) * pw,
-                       y0 + (bb.ymin + bb.height) * ph, float(d.score[0]) if d.score else 0.0)
+            for bx0, by0, bx1, by1, score in self._engine.detect(part):
+                box = (x0 + bx0, y0 + by0, x0 + bx1, y0 + by1, score)
                 # a face cut by the tile edge is found whole on the full frame: skip it here
                 if box[0] <= x0 + 2 and x0 > 0 or box[2] >= x1 - 2 and x1 < w:
                     continue
@@ -249,11 +226,7 @@ class FaceAnalyzer:
         return out
 
     def close(self) -> None:
-        for sol in (self._mesh, self._detector, self._segmenter):
-            try:
-                sol.close()
-            except Exception:  # noqa: BLE001 - closing twice is harmless
-                pass
+        self._engine.close()
 
     def __enter__(self) -> FaceAnalyzer:
         return self
@@ -283,28 +256,21 @@ class FaceAnalyzer:
                 rgb, (round(w / factor), round(h / factor)), interpolation=cv2.INTER_AREA
             )
         small = np.ascontiguousarray(small)
-        sh, sw = small.shape[:2]
         tile_dets: list[tuple[float, float, float, float, float]] = []
-        global _first_face_pending
-        first = _first_face_pending
-        quiet = native_logs_hidden() if first else contextlib.nullcontext()
-        with self._lock, quiet:
-            mesh = self._mesh.process(small)
-            if first and mesh.multi_face_landmarks:
-                # the face mesh logs once per process when it first projects landmarks
-                _first_face_pending = False
-            seg = self._segmenter.process(small) if segment else None
+        dets: list[tuple[float, float, float, float, float]] | None = None
+        with self._lock:
+            marks = self._engine.landmarks(small)
+            mask = self._engine.segment(small) if segment else None
             # A still with nothing but backdrop around the person: the face mesh (up to
             # ``max_faces``) counts the faces; otherwise the full-range detector and the strip
             # search look for a second, smaller one. Live frames always run the detector.
-            search = bool(detect and tiles and _needs_strip_search(small, seg))
-            run_det = detect and (not tiles or search or not mesh.multi_face_landmarks)
-            det = self._detector.process(small) if run_det else None
+            search = bool(detect and tiles and _needs_strip_search(small, mask))
+            run_det = detect and (not tiles or search or not marks)
+            dets = self._engine.detect(small) if run_det else None
             if search:
                 tile_dets = self._detect_tiles(small)
         faces: list[Face] = []
-        for fl in mesh.multi_face_landmarks or []:
-            arr = np.array([(p.x * sw, p.y * sh, p.z * sw) for p in fl.landmark], dtype=np.float64)
+        for arr in marks:
             box = (
                 float(arr[:, 0].min()),
                 float(arr[:, 1].min()),
@@ -312,26 +278,14 @@ class FaceAnalyzer:
                 float(arr[:, 1].max()),
             )
             faces.append(Face(landmarks=arr, box=box))
-        detections: list[tuple[float, float, float, float, float]] = []
-        if det is not None:
-            for d in det.detections or []:
-                bb = d.location_data.relative_bounding_box
-                detections.append(
-                    (
-                        bb.xmin * sw * factor,
-                        bb.ymin * sh * factor,
-                        (bb.xmin + bb.width) * sw * factor,
-                        (bb.ymin + bb.height) * sh * factor,
-                        float(d.score[0]) if d.score else 0.0,
-                    )
-                )
+        detections: list[tuple[float, float, float, float, float]] = [
+            (x0 * factor, y0 * factor, x1 * factor, y1 * factor, score)
+            for x0, y0, x1, y1, score in dets or []
+        ]
         for x0, y0, x1, y1, score in tile_dets:
             box = (x0 * factor, y0 * factor, x1 * factor, y1 * factor, score)
             if all(_iou(box, d) < 0.3 for d in detections):
                 detections.append(box)
-        mask = None
-        if seg is not None and seg.segmentation_mask is not None:
-            mask = np.asarray(seg.segmentation_mask, dtype=np.float32)
         for f in faces:
             if mask is not None:
                 crown, clipped = _crown_from_mask(mask, f, 1.0)
@@ -349,11 +303,10 @@ class FaceAnalyzer:
         )
 
 
-def _needs_strip_search(small: np.ndarray, seg: object) -> bool:
+def _needs_strip_search(small: np.ndarray, mask: np.ndarray | None) -> bool:
     """Is there anything but backdrop outside the person? Only then can a second, smaller face
     be hiding there, and the strip search (three detector runs) is worth its cost. The backdrop
     is what the standard asks for: light and nearly grey. Without a person mask, search."""
-    mask = getattr(seg, "segmentation_mask", None) if seg is not None else None
     if mask is None:
         return True
     h, w = small.shape[:2]
@@ -385,7 +338,7 @@ _per_thread = threading.local()
 
 def shared_still_analyzer() -> FaceAnalyzer:
     """One static-mode analyzer per thread, created on first use (model load ~50 ms) and
-    released with its thread (MediaPipe graphs are not thread-safe)."""
+    released with its thread (neither backend's models are thread-safe)."""
     an = getattr(_per_thread, "analyzer", None)
     if an is None:
         an = FaceAnalyzer(live=False)
