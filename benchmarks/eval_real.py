@@ -96,11 +96,11 @@ def run_process(images: Path, names: Sequence[str]) -> dict[str, dict[str, Any]]
                 src = open_image_file(images / name)
                 res = file_photo(pipe, src, PROCESS_ID, out_dir=Path(tmp))
             except (ImageLoadError, OSError, ValueError) as e:
-                out[name] = {"photo": False, "reason": str(e), "checks": {}}
+                out[name] = {"photo": False, "reason": e.render("en") if isinstance(e, ImageLoadError) else str(e), "checks": {}}
                 continue
             out[name] = {
                 "photo": res.data is not None,
-                "reason": res.reason,
+                "reason": res.reason.render("en") if res.reason else None,
                 "checks": {c.id: c.status.value for c in res.checks},
             }
             for p in Path(tmp).iterdir():
