@@ -43,13 +43,19 @@ mnt /dev --bind /dev
 mnt /dev/pts -t devpts -o newinstance,ptmxmode=0666 devpts
 mnt /dev/shm -t tmpfs tmpfs
 mnt /tmp -t tmpfs tmpfs
+ca=()
 if [ -z "$bare" ]; then
     cp -L /etc/resolv.conf "$R/etc/resolv.conf" 2>/dev/null || true
+    # pip in the root trusts what the host trusts (a network whose TLS goes through a proxy)
+    if [ -f /etc/ssl/certs/ca-certificates.crt ]; then
+        cp -L /etc/ssl/certs/ca-certificates.crt "$R/etc/ssl/host-ca-certificates.crt"
+        ca=(PIP_CERT=/etc/ssl/host-ca-certificates.crt)
+    fi
     mnt /src --bind "$SRC"
 fi
 set +e
 env -i HOME=/root PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
-    LANG=C.UTF-8 TERM="${TERM:-dumb}" ${CHROOT_ENV:-} chroot "$R" "$@"
+    LANG=C.UTF-8 TERM="${TERM:-dumb}" "${ca[@]}" chroot "$R" "$@"
 rc=$?
 set -e
 exit $rc

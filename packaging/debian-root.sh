@@ -66,15 +66,22 @@ fi
 # -- 3. CPython 3.11.2 from the sources of bookworm's python3.11 --------------------------------
 if [ "$KIND" = build ] && ! done_ python; then
     echo "$ME: building Python 3.11 into $PY_PREFIX (no PGO/LTO; under emulation this takes long)"
+    # The build tree is kept (/usr/src/python3.11 in the root): a re-run after a failure goes on
+    # where make stopped; delete that folder to build from scratch.
     in_root sh -euc "
-        rm -rf /usr/src/python3.11 && mkdir -p /usr/src/python3.11 && cd /usr/src/python3.11
-        apt-get source -qq python3.11 >/dev/null
+        mkdir -p /usr/src/python3.11 && cd /usr/src/python3.11
+        ls -d python3.11-3.11*/ >/dev/null 2>&1 || apt-get source -qq python3.11 >/dev/null
         cd python3.11-3.11*/
-        ./configure -q --enable-shared --prefix=$PY_PREFIX --with-ensurepip=no \
-            LDFLAGS=-Wl,-rpath,$PY_PREFIX/lib >/dev/null
+        # Debian's backported expat fix makes pyexpat.c use internal headers, which Debian builds
+        # into the interpreter; as a shared module it needs what upstream's later fix defines.
+        grep -q Py_BUILD_CORE_MODULE Modules/pyexpat.c \\
+            || sed -i '1i #ifndef Py_BUILD_CORE_BUILTIN\\n#  define Py_BUILD_CORE_MODULE 1\\n#endif' Modules/pyexpat.c
+        # Debian takes expat out of the sources: the system libexpat is used instead
+        [ -f Makefile ] || ./configure -q --enable-shared --prefix=$PY_PREFIX --with-ensurepip=no \\
+            --with-system-expat LDFLAGS=-Wl,-rpath,$PY_PREFIX/lib >/dev/null
         nice make -s -j$JOBS >/dev/null 2>make.log || { tail -20 make.log; exit 1; }
-        make -s altinstall >/dev/null
-        $PY_PREFIX/bin/python3.11 -c 'import ssl, sqlite3, ctypes, lzma, bz2, zlib, readline, uuid; print(\"python\", ssl.OPENSSL_VERSION)'
+        rm -rf $PY_PREFIX && make -s altinstall >/dev/null
+        $PY_PREFIX/bin/python3.11 -c 'import ssl, sqlite3, ctypes, lzma, bz2, zlib, readline, uuid, pyexpat, decimal, xml.etree.ElementTree; print(\"python\", ssl.OPENSSL_VERSION)'
     "
     stamp python
 fi
