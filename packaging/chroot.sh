@@ -48,7 +48,7 @@ if [ -z "$bare" ]; then
     cp -L /etc/resolv.conf "$R/etc/resolv.conf" 2>/dev/null || true
     # pip in the root trusts what the host trusts (a network whose TLS goes through a proxy)
     if [ -f /etc/ssl/certs/ca-certificates.crt ]; then
-        cp -L /etc/ssl/certs/ca-certificates.crt "$R/etc/ssl/host-ca-certificates.crt"
+        mkdir -p "$R/etc/ssl" && cp -L /etc/ssl/certs/ca-certificates.crt "$R/etc/ssl/host-ca-certificates.crt"
         ca=(PIP_CERT=/etc/ssl/host-ca-certificates.crt)
     fi
     mnt /src --bind "$SRC"

@@ -28,7 +28,7 @@ packaging/chroot.sh "$R" sh -euc "
     apt-get update -qq
     before=\$(dpkg-query -W -f='\${Package}\n' | wc -l)
     apt-get install -y -qq --reinstall /src/$deb >/tmp/apt.log 2>&1 || { tail -20 /tmp/apt.log; exit 1; }
-    echo \"$ME: the .deb brought \$((\$(dpkg-query -W -f='\${Package}\n' | wc -l) - before)) packages with it (Depends and Recommends)\"
+    echo \"$ME: apt installed \$((\$(dpkg-query -W -f='\${Package}\n' | wc -l) - before - 1)) packages besides it (its Depends and Recommends)\"
     echo \"$ME: \$(ldd --version | head -1)\"
     capture-station --version
     apt-get install -y -qq --no-install-recommends python3 >/dev/null 2>&1
