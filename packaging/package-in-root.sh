@@ -60,6 +60,8 @@ PY
         PIP_ONLY_BINARY= /opt/venv/bin/python -m pip install -q --no-deps --no-build-isolation -e /src
         /opt/venv/bin/python -m pip list --format=freeze > /opt/venv/wheels.txt
     "
+    # A wheel's tag can promise an older glibc than its libraries need: scan what pip took.
+    python3 packaging/check_glibc.py --max 2.31 "$R/opt/venv"
     date -u +%FT%TZ > "$STAMPS/venv"
     echo "$ME: venv ready ($((SECONDS - t0)) s); versions in $R/opt/venv/wheels.txt"
 fi
