@@ -59,6 +59,7 @@ PY
         /opt/venv/bin/python -m pip install -q \$reqs $extra 'pyinstaller>=6.10,<7'
         PIP_ONLY_BINARY= /opt/venv/bin/python -m pip install -q --no-deps --no-build-isolation -e /src
         /opt/venv/bin/python -m pip list --format=freeze > /opt/venv/wheels.txt
+        touch /opt/venv/.installed  # what build.sh takes for a complete environment
     "
     # A wheel's tag can promise an older glibc than its libraries need: scan what pip took.
     python3 packaging/check_glibc.py --max 2.31 "$R/opt/venv"
