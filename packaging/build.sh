@@ -17,11 +17,9 @@ PY="$VENV/bin/python"
 DIST=${DIST:-dist}
 PYINSTALLER_SPEC=${PYINSTALLER_SPEC:-"pyinstaller>=6.10,<7"}
 
-if [ "$VENV" != "$ROOT/.venv" ] && [ ! -x "$PY" ]; then
-    echo "build.sh: no Python environment at $VENV" >&2
-    exit 2
-fi
-if [ ! -x "$PY" ] || [ ! -f "$VENV/.installed" ]; then
+if [ "$VENV" != "$ROOT/.venv" ]; then
+    [ -x "$PY" ] || { echo "build.sh: no Python environment at $VENV" >&2; exit 2; }
+elif [ ! -x "$PY" ] || [ ! -f "$VENV/.installed" ]; then
     echo "build.sh: creating the project's virtual environment (.venv)"
     if command -v make >/dev/null 2>&1; then
         make venv
