@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The packaging smoke test (packaging/smoke_test.py) of the .deb built in a Debian 11 root, run
-# inside a fresh Debian 11 root that has nothing but a minimal base system and what
-# `apt-get install ./capture-station_*.deb` pulls in: what an office machine gets.
+# inside a fresh Debian 11 root (made again for every run) that has nothing but a minimal base
+# system and what `apt-get install ./capture-station_*.deb` pulls in: what an office machine gets.
 #
 #     packaging/smoke-in-root.sh [ARCH]        (amd64; needs dist/bullseye-ARCH/*.deb)
 #
@@ -21,6 +21,8 @@ deb=$(ls -t "$DIST"/capture-station_*_"$ARCH".deb 2>/dev/null | head -1 || true)
 [ -n "$deb" ] || { echo "$ME: no $DIST/capture-station_*_$ARCH.deb: run make package-debian11 first" >&2; exit 2; }
 [ -f "$SHOTS/station-shot.jpg" ] || { echo "$ME: no test shots in $SHOTS (packaging/smoke_test.py --make-shots $SHOTS)" >&2; exit 2; }
 
+# a new root each time (about a minute), so that apt starts from a bare system; FRESH=0 reuses it
+[ "${FRESH:-1}" = 0 ] || rm -f "$R/var/lib/capture-station-root/base"
 packaging/debian-root.sh "$ARCH" test
 echo "$ME: apt-get install ./$(basename "$deb") in $R"
 packaging/chroot.sh "$R" sh -euc "
