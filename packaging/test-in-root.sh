@@ -29,6 +29,6 @@ packaging/chroot.sh "$R" sh -euc "
     echo \"$ME: process took \$((\$(date +%s) - start)) s\"
     /opt/venv/bin/capture-station check /tmp/out/123456789012.jpg  # exit 1 if not compliant
     echo \"$ME: the photo passes the checks\"
-    eval QT_QPA_PLATFORM=offscreen /opt/venv/bin/python -m pytest -q -p no:cacheprovider $PYTEST_ARGS
+    QT_QPA_PLATFORM=offscreen /opt/venv/bin/python -m pytest -q -p no:cacheprovider $PYTEST_ARGS
 "
 echo "$ME: done ($((SECONDS - t0)) s)"
