@@ -5,7 +5,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test system-run system-test lint bench agreement eval eval-real screenshot translations fuzz soak example package package-test clean venv
+.PHONY: run test system-run system-test lint bench agreement eval eval-real screenshot translations fuzz soak example package package-test package-debian11 package-debian11-test arm64-root test-arm64 clean venv
 
 $(STAMP): pyproject.toml setup.py
 	@test -n "$(PYTHON)" || packaging/find-python.sh >/dev/null
@@ -76,5 +76,27 @@ package: $(STAMP)
 package-test: $(STAMP)
 	$(PY) packaging/smoke_test.py
 
+# Builds for the offices' older systems (glibc 2.31: Debian 11, UOS, Kylin V10) and ARM64, made in
+# Debian 11 roots under build/roots/ (root, debootstrap; arm64 runs under qemu-user-static). Slow
+# and not part of `make test`; a re-run skips what is done (packaging/README.md).
+SHOTS := build/smoke-shots/station-shot.jpg
+
+$(SHOTS): $(STAMP)
+	$(PY) packaging/smoke_test.py --make-shots $(dir $(SHOTS))
+
+package-debian11:
+	packaging/package-in-root.sh amd64 package
+
+package-debian11-test: $(SHOTS)
+	packaging/smoke-in-root.sh amd64
+
+arm64-root:
+	packaging/package-in-root.sh arm64 venv
+
+test-arm64: $(SHOTS)
+	packaging/test-in-root.sh arm64
+
 clean:
+	@! grep -qF " $(CURDIR)/build/roots/" /proc/mounts 2>/dev/null \
+		|| { echo "clean: a root under build/roots/ still has something mounted (umount it first)" >&2; exit 2; }
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .ruff_cache

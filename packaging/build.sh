@@ -5,16 +5,21 @@
 #     packaging/build.sh            # creates .venv if it is missing, then builds
 #
 # Output: dist/capture-station/capture-station (run it; `gui` or no argument opens the window).
-# Work files go to build/pyinstaller/. Both folders are ignored by git.
+# Work files go to build/pyinstaller/. Both folders are ignored by git. Environment (for the
+# builds in a Debian 11 root, packaging/package-in-root.sh): VENV (the environment to build
+# from, default .venv; it must exist when not the default), DIST (default dist).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
-VENV="$ROOT/.venv"
+VENV=${VENV:-"$ROOT/.venv"}
 PY="$VENV/bin/python"
+DIST=${DIST:-dist}
 PYINSTALLER_SPEC=${PYINSTALLER_SPEC:-"pyinstaller>=6.10,<7"}
 
-if [ ! -x "$PY" ] || [ ! -f "$VENV/.installed" ]; then
+if [ "$VENV" != "$ROOT/.venv" ]; then
+    [ -x "$PY" ] || { echo "build.sh: no Python environment at $VENV" >&2; exit 2; }
+elif [ ! -x "$PY" ] || [ ! -f "$VENV/.installed" ]; then
     echo "build.sh: creating the project's virtual environment (.venv)"
     if command -v make >/dev/null 2>&1; then
         make venv
@@ -37,11 +42,12 @@ if [ assets/icon/capture-station.svg -nt assets/icon/capture-station-256.png ]; 
     QT_QPA_PLATFORM=offscreen "$PY" packaging/render_icon.py
 fi
 
-rm -rf dist/capture-station
+WORK=build/pyinstaller${DIST#dist}
+rm -rf "$DIST/capture-station"
 "$PY" -m PyInstaller --noconfirm --clean --log-level WARN \
-    --distpath dist --workpath build/pyinstaller \
+    --distpath "$DIST" --workpath "$WORK" \
     packaging/capture-station.spec
 
-BIN=dist/capture-station/capture-station
+BIN=$DIST/capture-station/capture-station
 "$BIN" --version
-echo "build.sh: $(du -sh dist/capture-station | cut -f1) in dist/capture-station"
+echo "build.sh: $(du -sh "$DIST/capture-station" | cut -f1) in $DIST/capture-station"

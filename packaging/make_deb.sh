@@ -12,14 +12,16 @@
 #   /lib/udev/rules.d/60-capture-station-cameras.rules   camera access (uaccess, plugdev, video)
 #   /usr/share/doc/capture-station/                 copyright, README
 # Only dpkg-deb is needed (no fakeroot: --root-owner-group). Environment: DEB_REVISION (1),
-# DEB_MAINTAINER, DEB_COMPRESSION (xz) and DEB_LEVEL (6).
+# DEB_MAINTAINER, DEB_COMPRESSION (xz) and DEB_LEVEL (6); VENV and DIST as for build.sh (the
+# build is read from DIST/capture-station and the .deb written to DIST).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 APP=capture-station
-BUILD="$ROOT/dist/$APP"
-PY="$ROOT/.venv/bin/python"
+DIST=${DIST:-dist}
+BUILD="$ROOT/$DIST/$APP"
+PY="${VENV:-$ROOT/.venv}/bin/python"
 
 if [ ! -x "$BUILD/$APP" ]; then
     packaging/build.sh
@@ -30,8 +32,8 @@ VERSION=$(sed -n 's/^__version__ = "\(.*\)"/\1/p' capture_station/__init__.py)
 ARCH=$(dpkg --print-architecture)
 DEB_REVISION=${DEB_REVISION:-1}
 MAINTAINER=${DEB_MAINTAINER:-"capture-station maintainers <capture-station@localhost>"}
-STAGE="$ROOT/build/deb/${APP}_${VERSION}-${DEB_REVISION}_${ARCH}"
-OUT="$ROOT/dist/${APP}_${VERSION}-${DEB_REVISION}_${ARCH}.deb"
+STAGE="$ROOT/build/deb${DIST#dist}/${APP}_${VERSION}-${DEB_REVISION}_${ARCH}"
+OUT="$ROOT/$DIST/${APP}_${VERSION}-${DEB_REVISION}_${ARCH}.deb"
 
 rm -rf "$STAGE"
 mkdir -p "$STAGE/DEBIAN" "$STAGE/opt" "$STAGE/usr/bin" "$STAGE/usr/share/applications" \

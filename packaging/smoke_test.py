@@ -2,6 +2,12 @@
 
     .venv/bin/python packaging/smoke_test.py [--bin dist/capture-station/capture-station]
                                             [--deb dist/capture-station_*.deb] [--gui-seconds 60]
+    .venv/bin/python packaging/smoke_test.py --make-shots DIR     (only write the two shots)
+    python3 packaging/smoke_test.py --shots DIR --bin ...          (any Python 3.9+, stdlib only)
+
+The shots are made with the development environment; ``--shots`` takes them from a folder
+instead, so the test runs where only the built program is installed (a Debian 11 root with the
+``.deb``: ``make package-debian11-test``).
 
 Checks, each reported as PASS/FAIL/SKIP, then one closing line ``N passed, N failed``:
 
@@ -93,17 +99,25 @@ def tail(text: str, n: int = 6) -> str:
     return " | ".join(lines[-n:])
 
 
-def make_portraits(tmp: Path) -> tuple[Path, Path]:
-    """(station shot at DSLR resolution on white, raw 512x600 sample) as JPEG files."""
+SHOTS = ("station-shot.jpg", "grace_hopper.jpg")
+
+
+def make_portraits(tmp: Path, shots: Path | None = None) -> tuple[Path, Path]:
+    """(station shot at DSLR resolution on white, raw 512x600 sample) as JPEG files; copied
+    from ``shots`` when given (made there earlier with ``--make-shots``)."""
+    if shots is not None:
+        for name in SHOTS:
+            shutil.copy(shots / name, tmp / name)
+        return tmp / SHOTS[0], tmp / SHOTS[1]
     sys.path.insert(0, str(ROOT / "tests"))
     os.environ.setdefault("GLOG_minloglevel", "2")
     from PIL import Image
 
     import imagery  # tests/imagery.py: the suite's own real-portrait shots
 
-    shot = tmp / "station-shot.jpg"
+    shot = tmp / SHOTS[0]
     Image.fromarray(imagery.station_shot_hopper()).save(shot, quality=92)
-    raw = tmp / "grace_hopper.jpg"
+    raw = tmp / SHOTS[1]
     Image.fromarray(imagery.grace_hopper()).save(raw, quality=92)
     return shot, raw
 
@@ -331,7 +345,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--gui-seconds", type=float, default=60.0,
                     help="how long to wait for the first live analysis")
     ap.add_argument("--no-gui", action="store_true")
+    ap.add_argument("--make-shots", type=Path, metavar="DIR",
+                    help="write the two test shots into DIR and stop")
+    ap.add_argument("--shots", type=Path, metavar="DIR",
+                    help="take the test shots from DIR (made with --make-shots)")
     args = ap.parse_args(argv)
+    if args.make_shots:
+        args.make_shots.mkdir(parents=True, exist_ok=True)
+        shot, raw = make_portraits(args.make_shots)
+        print(f"smoke_test: {shot} and {raw} written")
+        return 0
 
     binary = args.bin.resolve()
     if not binary.is_file():
@@ -361,7 +384,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         check_version(r, binary, env)
         print("making the test portrait ...", flush=True)
-        shot, raw = make_portraits(tmp)
+        shot, raw = make_portraits(tmp, args.shots)
         photo = check_process(r, binary, env, shot, raw, tmp)
         check_check(r, binary, env, photo)
         check_export(r, binary, env, shot, tmp)

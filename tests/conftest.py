@@ -51,3 +51,11 @@ def shots_dir(tmp_path_factory, hopper_shot, astronaut_shot) -> Path:
     raw = imagery.grace_hopper()
     (d / "hopper_raw.jpg").write_bytes(imagery.jpeg_bytes(raw))
     return d
+
+
+def pytest_collection_modifyitems(items) -> None:
+    """Mark the tests that need the window (``-m "not gui"`` leaves them out: the ARM64 run,
+    where PySide6 has no wheel for the offices' glibc)."""
+    for item in items:
+        if "qtbot" in getattr(item, "fixturenames", ()) or "gui" in Path(str(item.fspath)).name:
+            item.add_marker(pytest.mark.gui)
