@@ -118,7 +118,8 @@ def lighting_symmetry(ctx: CheckContext, lim: CheckLimits) -> CheckResult:
         return _no_face(ctx, lim)
     L = fp.lab[..., 0]
     medians = [median(L[m]) for m in halves]
-    lum = [float(np.median(_relative_luminance(L[m]))) for m in halves]
+    # Y is monotonic in L*: the median luminance is the luminance of the median L*
+    lum = [float(_relative_luminance(np.asarray(v))) for v in medians]
     if min(lum) <= 0:
         return _no_face(ctx, lim)
     stops = abs(float(np.log2(lum[0] / lum[1])))
