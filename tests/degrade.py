@@ -446,16 +446,16 @@ def tone_flat(raw: np.ndarray, k: float) -> np.ndarray:
 # -- degradations of the finished file -----------------------------------------------------------
 
 
-def open_mouth(c: Clean) -> bytes:
+def open_mouth(c: Clean, gap_of_width: float = 0.32) -> bytes:
     """Lips parted: a dark mouth opening painted between the inner lip landmarks, with the lower
-    lip pushed down by the opening's height."""
+    lip pushed down by the opening's height (``gap_of_width`` of the mouth's inner width)."""
     rgb = _final_rgb(c).astype(np.float32)
     f = _final_face(c)
     L = f.landmarks
     up, lo = L[13, :2], L[14, :2]
     a, b = L[78, :2], L[308, :2]
     width = float(np.hypot(*(b - a)))
-    gap = 0.32 * width
+    gap = gap_of_width * width
     h, w = rgb.shape[:2]
     # move everything below the lip line down by `gap` within the mouth region (lower lip + chin)
     yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)

@@ -97,6 +97,20 @@ def test_checks_excluded_for_the_smiling_astronaut_really_fail_on_her(name):
     assert neutral["teeth"] > teeth_limit and neutral["lift"] > 0.05, neutral
 
 
+@pytest.mark.parametrize("name", [b.name for b in degrade.BASES
+                                  if "expression.mouth_closed" not in b.excluded])
+def test_lips_a_few_millimetres_apart_fail_mouth_closed(pipeline, name):
+    """Lips painted 0.12 of the mouth width apart: the mesh reads the gap as 0.04-0.06 of the
+    eye span, 3-5 mm, an open mouth to the registration. The rule before measured it against
+    the mouth width (0.06-0.10 here, under its limit of 0.10) and let it pass."""
+    c = _clean(name)
+    closed = _by_id(c.verdict.checks)["expression.mouth_closed"]
+    assert closed.status == Status.PASS, closed.value
+    verdict = pipeline.verify_bytes(degrade.open_mouth(c, gap_of_width=0.12), "photo.jpg")
+    got = _by_id(verdict.checks)["expression.mouth_closed"]
+    assert got.status == Status.FAIL, got.value
+
+
 def test_checklist_items_are_always_questions_for_the_operator():
     for c in degrade.clean_set()[:2]:
         checks = _by_id(c.verdict.checks)

@@ -499,20 +499,40 @@ def mouth_opening(fv: FaceView) -> float:
     return max(fv.dist(a, b) for a, b in INNER_LIP_PAIRS) / width
 
 
+def eye_span_3d(fv: FaceView) -> float:
+    """Distance between the outer eye corners in 3-D (the mesh's depth included, so a slightly
+    turned head does not shorten it): the face's own scale, which no expression changes."""
+    a, b = CORNERS_IMAGE_LEFT[0], CORNERS_IMAGE_RIGHT[0]
+    d = np.append(fv.p(b) - fv.p(a), fv.z[b] - fv.z[a])
+    return float(np.linalg.norm(d))
+
+
+def lip_gap(fv: FaceView) -> float:
+    """Widest inner-lip gap over the span of the outer eye corners.
+
+    Not over the mouth width (:func:`mouth_opening`): a smile stretches the mouth, and a grin
+    whose lips stand apart over the teeth then read as nearly closed. The eye span is about
+    90 mm on adults whatever the mouth does, so the limit is a gap in millimetres."""
+    span = eye_span_3d(fv)
+    if span <= 0:
+        return float("nan")
+    return max(fv.dist(a, b) for a, b in INNER_LIP_PAIRS) / span
+
+
 @check("expression.mouth_closed", ALL, "嘴唇自然闭合", "lips closed")
 def expression_mouth_closed(ctx: CheckContext, lim: CheckLimits) -> CheckResult:
     fv = face_view(ctx)
     if fv is None:
         return _no_face(ctx, lim)
-    v = mouth_opening(fv)
+    v = lip_gap(fv)
     if not np.isfinite(v):
         return _no_face(ctx, lim)
     st = band_status(v, lim)
     value = fmt(v, 3)
     if st == Status.PASS:
         return result(ctx, lim, st, value, "嘴唇闭合", "lips closed")
-    return result(ctx, lim, st, value, f"嘴巴张开（唇间距/嘴宽={v:.2f}）",
-                  f"mouth open (lip gap / mouth width {v:.2f})", "请自然闭上嘴唇",
+    return result(ctx, lim, st, value, f"嘴巴张开（唇间距/眼宽={v:.3f}）",
+                  f"lips apart (lip gap / eye span {v:.3f})", "请自然闭上嘴唇",
                   "close the lips naturally")
 
 
