@@ -90,6 +90,11 @@ def _relative_luminance(lstar: np.ndarray) -> np.ndarray:
     return np.where(lstar > 8.0, ((lstar + 16.0) / 116.0) ** 3, lstar / 903.3)
 
 
+def _lightness(y: float) -> float:
+    """Relative luminance Y to CIE L* (the inverse of :func:`_relative_luminance`)."""
+    return float(116.0 * y ** (1.0 / 3.0) - 16.0) if y > 0.008856 else y * 903.3
+
+
 @check("lighting.symmetry", ALL, "面部光线均匀", "even light on the face")
 def lighting_symmetry(ctx: CheckContext, lim: CheckLimits) -> CheckResult:
     """The lighting ratio of the two cheeks, in stops: log2 of the median luminance of the
@@ -119,6 +124,28 @@ def lighting_symmetry(ctx: CheckContext, lim: CheckLimits) -> CheckResult:
     L = fp.lab[..., 0]
     medians = [median(L[m]) for m in halves]
     # Y is monotonic in L*: the median luminance is the luminance of the median L*
+    lum = [float(_relative_luminance(np.asarray(v))) for v in medians]
+    if min(lum) <= 0:
+        return _no_face(ctx, lim)
+    # Skin more than `max_shade_stops` below the brighter cheek is not lit by the station's
+    # lamps (one lamp off leaves the far cheek 1.5-2.5 stops down, the room's fill does the
+    # rest): it is hair falling over the cheek, a beard, a spectacle rim or a fold's shadow.
+    # Those pixels are left out; where they are most of a cheek, the two cannot be compared.
+    floor = max(lum) / 2.0 ** float(lim.extra.get("max_shade_stops", 99.0))
+    floor_l = _lightness(floor)
+    kept = [m & (L >= floor_l) for m in halves]
+    shares = [float(k.sum()) / max(1.0, float(m.sum())) for k, m in zip(kept, halves, strict=True)]
+    min_share = float(lim.extra.get("min_lit_share", 0.0))
+    if min(shares) < min_share:
+        i = int(np.argmin(shares))
+        side_zh, side_en = ("左", "left") if i == 0 else ("右", "right")
+        return result(ctx, lim, Status.UNDETERMINED, {"lit_share": fmt(min(shares), 2)},
+                      f"画面{side_zh}侧脸颊大部分被头发遮住或处于深影中，无法比较两侧光线",
+                      f"most of the {side_en} cheek (as seen) is under hair or in deep shadow: "
+                      "the two sides cannot be compared",
+                      "请目视检查：头发是否遮住脸颊，两侧灯是否都亮",
+                      "check by eye: hair off the cheek, both lamps on")
+    medians = [median(L[k]) for k in kept]
     lum = [float(_relative_luminance(np.asarray(v))) for v in medians]
     if min(lum) <= 0:
         return _no_face(ctx, lim)
