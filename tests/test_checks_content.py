@@ -111,6 +111,26 @@ def test_lips_a_few_millimetres_apart_fail_mouth_closed(pipeline, name):
     assert got.status == Status.FAIL, got.value
 
 
+@pytest.mark.parametrize("name", [b.name for b in degrade.BASES][::2])
+def test_the_iris_core_is_dark_on_open_eyes_and_not_on_closed_ones(pipeline, name):
+    """iris_darkness, the reading that keeps hooded or narrowed open eyes from failing, must
+    stay below its limit on a blink: the lid skin and lash line where the iris was."""
+    from capture_station.checks.pose_checks import iris_darkness
+
+    limit = float(pipeline.standard.limits("expression.eyes_open").extra["min_iris_darkness"])
+    c = _clean(name)
+
+    def darkness(rgb: np.ndarray) -> float:
+        an = pipeline.analyzer.analyse(np.ascontiguousarray(rgb))
+        return iris_darkness(CheckContext(pipeline.standard, Mode.FINAL, rgb=rgb, analysis=an))
+
+    assert darkness(c.verdict.rgb) >= limit
+    blink = degrade.make_final(degrade.eyes_closed(c))[2]
+    assert blink is not None
+    assert darkness(blink.rgb) < limit
+    assert _by_id(blink.checks)["expression.eyes_open"].status == Status.FAIL
+
+
 def test_checklist_items_are_always_questions_for_the_operator():
     for c in degrade.clean_set()[:2]:
         checks = _by_id(c.verdict.checks)

@@ -374,6 +374,41 @@ def iris_contrast(ctx: CheckContext) -> float:
     return worst
 
 
+# The disc looked at by :func:`iris_darkness`: the middle of the iris and the pupil.
+IRIS_CORE = 0.6
+
+
+def iris_darkness(ctx: CheckContext) -> float:
+    """How much darker than the skin the middle of each iris is, the lesser of both eyes, as a
+    fraction of the skin's median L* (nan when the face is too small).
+
+    A fourth reading for :func:`expression_eyes_open`, for eyes whose whites hardly show --
+    hooded lids, a narrowed elderly eye, lenses that veil the white -- where
+    :func:`iris_contrast` has no white to compare the iris with: the pupil and iris are still a
+    dark disc, well over half darker than the skin. A closed lid there is skin with the lash
+    line across it."""
+    fp = face_patch(ctx)
+    if fp is None or not np.isfinite(fp.skin_l) or fp.skin_l <= 1.0:
+        return float("nan")
+    h, w = fp.lab.shape[:2]
+    worst = float("inf")
+    for centre, ring in ((IRIS_CENTRES[0], IRIS_RING_IMAGE_LEFT),
+                         (IRIS_CENTRES[1], IRIS_RING_IMAGE_RIGHT)):
+        c = fp.pts[centre]
+        r = IRIS_CORE * float(np.mean([np.hypot(*(fp.pts[i] - c)) for i in ring]))
+        x0, y0 = max(0, int(c[0] - r)), max(0, int(c[1] - r))
+        x1, y1 = min(w, int(c[0] + r) + 2), min(h, int(c[1] + r) + 2)
+        if x1 <= x0 or y1 <= y0:
+            return float("nan")
+        yy, xx = np.mgrid[y0:y1, x0:x1]
+        disc = (xx - c[0]) ** 2 + (yy - c[1]) ** 2 <= r * r
+        core = fp.lab[y0:y1, x0:x1, 0][disc]
+        if core.size < 4:
+            return float("nan")
+        worst = min(worst, (fp.skin_l - median(core)) / fp.skin_l)
+    return worst
+
+
 def _underexposed(ctx: CheckContext) -> bool:
     """The face is darker than lighting.exposure allows: the iris is lost in the dark as it is
     in a blur, so the lack of contrast in the eyes is not evidence (the exposure check says so)."""
@@ -411,11 +446,14 @@ def expression_eyes_open(ctx: CheckContext, lim: CheckLimits) -> CheckResult:
     r_warn = float(lim.extra.get("texture_ratio_warn_margin", 0.0))
     i_min = float(lim.extra.get("min_iris_contrast", float("inf")))
     iris = iris_contrast(ctx)
+    d_min = float(lim.extra.get("min_iris_darkness", float("inf")))
+    dark = iris_darkness(ctx)
     c_st = Status.PASS
     if np.isfinite(contrast):
-        # closed only when every reading says so (see eye_contrast, iris_contrast); an iris
-        # that cannot be measured does not speak for an open eye
-        no_iris = not np.isfinite(iris) or iris < i_min
+        # closed only when every reading says so (see eye_contrast, iris_contrast,
+        # iris_darkness); an iris that cannot be measured does not speak for an open eye
+        no_iris = ((not np.isfinite(iris) or iris < i_min)
+                   and (not np.isfinite(dark) or dark < d_min))
         if contrast < c_min and ratio < r_min and no_iris:
             c_st = Status.FAIL
         elif contrast < c_min + c_warn and ratio < r_min + r_warn and no_iris:
@@ -426,9 +464,10 @@ def expression_eyes_open(ctx: CheckContext, lim: CheckLimits) -> CheckResult:
         c_st = Status.PASS
     value = {"aspect": fmt(v, 3), "contrast": fmt(contrast, 1) if np.isfinite(contrast) else None,
              "texture_ratio": fmt(ratio, 2) if np.isfinite(ratio) else None,
-             "iris_contrast": fmt(iris, 3) if np.isfinite(iris) else None}
+             "iris_contrast": fmt(iris, 3) if np.isfinite(iris) else None,
+             "iris_darkness": fmt(dark, 3) if np.isfinite(dark) else None}
     limits = {**lim.as_dict(), "min_contrast": c_min, "min_texture_ratio": r_min,
-              "min_iris_contrast": i_min}
+              "min_iris_contrast": i_min, "min_iris_darkness": d_min}
     worst = max((st, c_st), key=lambda s: (Status.PASS, Status.WARN, Status.FAIL).index(s))
     if worst == Status.PASS:
         return result(ctx, lim, worst, value, "双眼睁开", "eyes open", limits=limits)
