@@ -233,6 +233,44 @@ def live_overhead(repeats: int = 60, rounds: int = 5) -> dict[str, float]:
     }
 
 
+def expression_classifier_cost(repeats: int = 200) -> dict[str, float]:
+    """What the bundled expression classifier (expression.neutral's smile sign) costs: loading
+    its interpreter (once per thread), one reading on a 1280x720 frame (cut, grey, 64x64,
+    inference), and the file's size."""
+    import threading
+
+    from capture_station.imaging import expression
+    from capture_station.imaging.face_analysis import FaceAnalyzer
+    from capture_station.imaging.litert import models
+
+    frame = _live_frame()
+    with FaceAnalyzer(live=True) as analyzer:
+        an = analyzer.analyse(frame)
+    assert an is not None and an.primary is not None
+    pts = an.primary.landmarks[:, :2]
+    load_ms: list[float] = []
+
+    def load() -> None:  # a new thread has no interpreter yet
+        t = time.perf_counter()
+        expression.smile_probability(frame, pts)
+        load_ms.append((time.perf_counter() - t) * 1000)
+
+    th = threading.Thread(target=load)
+    th.start()
+    th.join()
+    expression.smile_probability(frame, pts)
+    per: list[float] = []
+    for _ in range(repeats):
+        t = time.perf_counter()
+        expression.smile_probability(frame, pts)
+        per.append((time.perf_counter() - t) * 1000)
+    return {
+        "smile_classifier_first_call_ms": round(load_ms[0], 1),
+        "smile_classifier_ms_median": round(statistics.median(per), 2),
+        "smile_classifier_kib": round(models.model_path(models.EXPRESSION_CLASSIFIER).stat().st_size / 1024, 1),
+    }
+
+
 def check_throughput(n_photos: int = 120, repeats: int = 3) -> dict[str, float]:
     """Photos per second of the ``check`` command end to end: ``n_photos`` finished 480x640
     files in a folder, ``capture-station check FOLDER --json`` started as a new process (Python
@@ -308,6 +346,7 @@ def check_throughput(n_photos: int = 120, repeats: int = 3) -> dict[str, float]:
 def run() -> dict[str, object]:
     out: dict[str, object] = {}
     out.update(live_overhead())
+    out.update(expression_classifier_cost())
     out.update(check_throughput())
     out["load_average_1min"] = round(os.getloadavg()[0], 1) if hasattr(os, "getloadavg") else None
     return out

@@ -55,6 +55,7 @@ from capture_station.checks.measures import (
     polygon_mask,
     scene,
 )
+from capture_station.imaging.expression import smile_probability
 from capture_station.standard import CheckLimits
 
 # Head model: the nose tip sits this many half face-widths (cheek landmark 234 to 454) in front
@@ -590,7 +591,10 @@ def smile_measures(ctx: CheckContext, fv: FaceView, lift_per_pitch_sine: float =
       a smile stretches it;
     * ``teeth``: area of the mouth opening that is lighter and less red than the lips, over the
       mouth width squared (the share of the opening misleads on a nearly closed mouth);
-    * ``opening``: :func:`mouth_opening`.
+    * ``opening``: :func:`mouth_opening`;
+    * ``smile``: the bundled expression classifier's probability of a smile
+      (:func:`capture_station.imaging.expression.smile_probability`), which sees the cheeks and
+      eyes of a closed-lip smile that the mesh signs miss.
 
     The lip corners sit behind the lip centre, so a lowered head lifts them in the picture:
     ``lift`` and ``upper`` are corrected by ``lift_per_pitch_sine`` x sin(pitch)."""
@@ -624,15 +628,17 @@ def smile_measures(ctx: CheckContext, fv: FaceView, lift_per_pitch_sine: float =
             light = (lab[:, 0] > lip_l + TEETH_LIGHTER) & (lab[:, 1] < lip_a - TEETH_LESS_RED)
             teeth = float(light.sum()) / (pw * pw)
     return {"lift": lift, "upper": upper, "width": mouth3 / span if span > 0 else float("nan"),
-            "teeth": teeth, "opening": mouth_opening(fv)}
+            "teeth": teeth, "opening": mouth_opening(fv),
+            "smile": smile_probability(fv.rgb, fv.pts)}
 
 
 @check("expression.neutral", ALL, "表情自然（不大笑）", "neutral expression")
 def expression_neutral(ctx: CheckContext, lim: CheckLimits) -> CheckResult:
     """Not neutral when any sign of :func:`smile_measures` is past its limit: corners raised
     above the mouth's centre (``max``), corners up at the upper lip's height (``min_upper``),
-    a stretched mouth (``max_width``), teeth showing between raised corners (``max_teeth``), or
-    a mouth opened wide (``max_opening``: a laugh, a scream, a yawn). The face mesh understates
+    a stretched mouth (``max_width``), teeth showing between raised corners (``max_teeth``), a
+    mouth opened wide (``max_opening``: a laugh, a scream, a yawn), or the expression
+    classifier finding a smile more likely than not (``max_smile``). The face mesh understates
     an expression, so no single sign sees every smile; each limit sits clear of relaxed
     mouths."""
     fv = face_view(ctx)
@@ -647,6 +653,8 @@ def expression_neutral(ctx: CheckContext, lim: CheckLimits) -> CheckResult:
     max_width = float(x.get("max_width", 9.0))
     max_teeth = float(x.get("max_teeth", 9.0))
     max_opening = float(x.get("max_opening", 9.0))
+    max_smile = float(x.get("max_smile", 9.0))
+    smile_margin = float(x.get("smile_warn_margin", 0.0))
     margin = float(lim.warn_margin or 0.0)
     signs = [  # (over the limit by, how far from it counts as near, zh, en)
         (m["lift"] - limit, margin, f"嘴角上扬{m['lift']:.2f}", f"lip corners raised {m['lift']:.2f}"),
@@ -657,10 +665,12 @@ def expression_neutral(ctx: CheckContext, lim: CheckLimits) -> CheckResult:
                                         or (m["opening"] < TEETH_SMILE_MAX_OPENING
                                             and m["upper"] < TEETH_RELAXED_UPPER)) else -1.0, 0.0, "露齿笑", "smiling with teeth"),
         (m["opening"] - max_opening, 0.0, "嘴张大（大笑或惊叫）", "mouth wide open (laugh, shout)"),
+        (m["smile"] - max_smile, smile_margin, f"面带笑容（{100 * m['smile']:.0f}%）",
+         f"smiling ({100 * m['smile']:.0f} %)"),
     ]
     value = {k: fmt(v, 3) for k, v in m.items() if np.isfinite(v)}
     limits = {**lim.as_dict(), "min_upper": min_upper, "max_width": max_width,
-              "max_teeth": max_teeth, "max_opening": max_opening}
+              "max_teeth": max_teeth, "max_opening": max_opening, "max_smile": max_smile}
     over = [sgn for sgn in signs if np.isfinite(sgn[0]) and sgn[0] > 0]
     near = [sgn for sgn in signs if np.isfinite(sgn[0]) and -sgn[1] < sgn[0] <= 0]
     if over:

