@@ -175,6 +175,7 @@ def painted_rows(images: Path, labels: Mapping[str, Mapping[str, str]],
             undet = [src for k, src in mine if got.get(k, {}).get(fault.target) == "undetermined"]
             missed = [src for k, src in mine if src not in caught and src not in undet]
             flips: dict[str, int] = {}
+            flip_files: dict[str, list[str]] = {}
             for k, src in mine:
                 before = statuses.get(src, {})
                 for cid, s in got.get(k, {}).items():
@@ -182,9 +183,10 @@ def painted_rows(images: Path, labels: Mapping[str, Mapping[str, str]],
                         continue
                     if cid != fault.target and s == "fail" and before.get(cid) in ("pass", "warn"):
                         flips[cid] = flips.get(cid, 0) + 1
+                        flip_files.setdefault(cid, []).append(src)
             rows.append({"fault": fault.name, "target": fault.target, "photos": len(mine),
                          "caught": caught, "undetermined": undet, "missed": missed,
-                         "flips": flips})
+                         "flips": flips, "flip_files": flip_files})
     return rows
 
 
@@ -199,12 +201,15 @@ def markdown(rows: Sequence[Mapping[str, Any]]) -> list[str]:
                      f"{len(r['undetermined'])} | {len(r['missed'])} | {flips} |")
     lines.append("")
     for r in rows:
-        if r["missed"] or r["undetermined"]:
+        if r["missed"] or r["undetermined"] or r.get("flip_files"):
             parts = []
             if r["missed"]:
                 parts.append("missed on " + ", ".join(f"`{Path(x).stem}`" for x in r["missed"]))
             if r["undetermined"]:
                 parts.append("undetermined on "
                              + ", ".join(f"`{Path(x).stem}`" for x in r["undetermined"]))
+            for cid, names in sorted(r.get("flip_files", {}).items()):
+                parts.append(f"`{cid}` flips on "
+                             + ", ".join(f"`{Path(x).stem}`" for x in sorted(names)))
             lines.append(f"- {r['fault']}: " + "; ".join(parts))
     return lines
