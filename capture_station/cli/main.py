@@ -16,9 +16,11 @@ from __future__ import annotations
 import argparse
 import os
 import sqlite3
+import sys
 
 from capture_station import __version__
 from capture_station.cli.common import EXIT_INPUT, CliError, err, masked_output
+from capture_station.cli.usage_errors import StationParser, language_of
 from capture_station.imaging.mediapipe_import import DEBUG_ENV
 from capture_station.messages import LANGUAGES, os_reason, resolve_language, set_language, text
 
@@ -60,7 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
         record_commands,
     )
 
-    p = argparse.ArgumentParser(
+    p = StationParser(
         prog="capture-station",
         description="Photo capture station for the self-study examination graduation e-registration.",
     )
@@ -88,6 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
+    StationParser.language = language_of(sys.argv[1:] if argv is None else argv)
     args = parser.parse_args(argv)
     if not getattr(args, "command", None):
         args.func, args.camera = cmd_gui, None
