@@ -90,3 +90,43 @@ def test_the_check_names_the_smile_it_found(limit) -> None:
     assert res.status.value == "fail"
     assert res.value["smile"] > limit and res.limits["max_smile"] == limit
     assert "smiling" in res.message_en and "笑容" in res.message_zh
+
+
+def test_whatever_kernels_run_give_the_reference_kernels_answer() -> None:
+    """The fast delegate is used only where it agrees with LiteRT's built-in kernels (on ARM64
+    with LiteRT 2.1 it does not, and falls back); on real faces the answer is the reference's."""
+    assert expression.kernels() in ("xnnpack", "builtin")
+    ref = models.Model(models.EXPRESSION_CLASSIFIER, ("Identity",), delegates=False)
+    for name in ("hopper", "astronaut"):
+        c = _clean(name)
+        x = expression.face_input(c.verdict.rgb, _landmarks(c))
+        assert x is not None
+        want = float(ref.run(x)[0][0][expression.HAPPY])
+        got = expression.smile_probability(c.verdict.rgb, _landmarks(c))
+        assert abs(got - want) < expression.KERNELS_AGREE, (name, got, want)
+
+
+def test_a_delegate_that_disagrees_falls_back_to_the_builtin_kernels(monkeypatch) -> None:
+    """The ARM64 fault cannot happen on this machine, so the fast interpreter is made to
+    answer as it did there (a blank face read as a smile)."""
+
+    class ArmLikeModel(models.Model):
+        def run(self, tensor: np.ndarray) -> list[np.ndarray]:
+            out = super().run(tensor)
+            if self._delegated:
+                p = np.zeros_like(out[0])
+                p[0, expression.HAPPY] = 0.9
+                p[0, 6] = 0.1
+                return [p]
+            return out
+
+        def __init__(self, name: str, outputs: tuple[str, ...], delegates: bool = True) -> None:
+            super().__init__(name, outputs, delegates)
+            self._delegated = delegates
+
+    monkeypatch.setattr(expression, "Model", ArmLikeModel)
+    model, kernels = expression._checked_model()
+    assert kernels == "builtin"
+    c = _clean("hopper")
+    x = expression.face_input(c.verdict.rgb, _landmarks(c))
+    assert float(model.run(x)[0][0][expression.HAPPY]) < 0.1

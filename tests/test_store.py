@@ -142,11 +142,12 @@ def test_a_conditional_save_cannot_be_overtaken_by_another_process(tmp_path, sta
     cid = "650101202400007"
     s = Store(tmp_path, standard)
     _save(s, cid, b"\xff\xd8old\xff\xd9", captured_at="2026-01-01T10:00:00")
-    go = tmp_path / "go"
+    go, ready = tmp_path / "go", tmp_path / "ready"
     retaker = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
         import pathlib, time
         from capture_station.records.store import PhotoToSave, Store
         go = pathlib.Path({str(go)!r})
+        pathlib.Path({str(ready)!r}).write_text("ready")
         while not go.exists():
             time.sleep(0.005)
         s = Store(pathlib.Path({str(tmp_path)!r}))
@@ -156,6 +157,10 @@ def test_a_conditional_save_cannot_be_overtaken_by_another_process(tmp_path, sta
         s.close()
     """)], stdout=subprocess.PIPE, text=True)
     looked: list[str | None] = []
+    deadline = time.monotonic() + 120  # a slow start (an emulated CPU) must not decide the test
+    while not ready.exists() and retaker.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert ready.exists(), "the other process did not start"
 
     def newer(cur):  # type: ignore[no-untyped-def]
         looked.append(cur.sha256 if cur else None)

@@ -48,12 +48,17 @@ class Model:
     (the tensor names in the file), so a model whose outputs are listed in another order
     internally is still read right."""
 
-    def __init__(self, name: str, output_names: tuple[str, ...]) -> None:
-        from ai_edge_litert.interpreter import Interpreter
+    def __init__(self, name: str, output_names: tuple[str, ...], delegates: bool = True) -> None:
+        """``delegates=False``: LiteRT's built-in kernels only, without the XNNPACK delegate
+        (slower, but the same arithmetic on every architecture)."""
+        from ai_edge_litert.interpreter import Interpreter, OpResolverType
 
+        kind = (OpResolverType.AUTO if delegates
+                else OpResolverType.BUILTIN_WITHOUT_DEFAULT_DELEGATES)
         # LiteRT prints "Created TensorFlow Lite XNNPACK delegate" to fd 2 on the first run
         with native_logs_hidden():
-            self._it = Interpreter(model_path=str(model_path(name)), num_threads=NUM_THREADS)
+            self._it = Interpreter(model_path=str(model_path(name)), num_threads=NUM_THREADS,
+                                   experimental_op_resolver_type=kind)
             self._it.allocate_tensors()
             inp = self._it.get_input_details()[0]
             self._input = inp["index"]
