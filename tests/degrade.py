@@ -591,8 +591,10 @@ DEGRADATIONS: tuple[Degradation, ...] = (
     Degradation("shadow behind", "background.shadow", "shot", shadow_behind),
     Degradation("object on backdrop", "background.clutter", "shot", object_on_backdrop),
     Degradation("second person", "face.count", "shot", second_person,
-                related=("background.clutter",),
-                note="another person is also an object on the backdrop (clause 二.1 names both)"),
+                related=("background.clutter", "background.white"),
+                note="another person is also an object on the backdrop (clause 二.1 names both); "
+                     "where the person mask leaves part of them out, that part is backdrop that "
+                     "is not white"),
     Degradation("defocus", "sharpness.focus", "shot", defocus),
     Degradation("underexposed", "lighting.exposure", "shot", underexposed,
                 related=("background.white",),

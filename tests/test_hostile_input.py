@@ -129,7 +129,8 @@ def mutated(draw):
     return bytes(data)
 
 
-@settings(max_examples=FUZZ_EXAMPLES, deadline=5000, database=None,
+@settings(max_examples=FUZZ_EXAMPLES, database=None,
+          deadline=None if os.environ.get("CAPTURE_STATION_EMULATED") else 5000,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(data=mutated())
 def test_mutated_files_are_refused_or_checked(pipeline, data):
