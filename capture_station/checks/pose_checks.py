@@ -612,9 +612,9 @@ def smile_measures(ctx: CheckContext, fv: FaceView, lift_per_pitch_sine: float =
         k = lift_per_pitch_sine * float(np.sin(np.radians(pitch)))
         lift -= k
         upper += k
-    p3 = np.concatenate([fv.pts, fv.z[:, None]], axis=1)
-    span = float(np.linalg.norm(p3[CORNERS_IMAGE_LEFT[0]] - p3[CORNERS_IMAGE_RIGHT[0]]))
-    mouth3 = float(np.linalg.norm(p3[MOUTH_CORNERS[0]] - p3[MOUTH_CORNERS[1]]))
+    span = eye_span_3d(fv)
+    a3, b3 = MOUTH_CORNERS
+    mouth3 = float(np.linalg.norm(np.append(fv.p(b3) - fv.p(a3), fv.z[b3] - fv.z[a3])))
     teeth = 0.0
     fp = face_patch(ctx)
     if fp is not None:
