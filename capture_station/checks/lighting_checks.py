@@ -122,11 +122,8 @@ def lighting_symmetry(ctx: CheckContext, lim: CheckLimits) -> CheckResult:
     if halves is None or any(int(m.sum()) < min_px for m in halves):
         return _no_face(ctx, lim)
     L = fp.lab[..., 0]
-    medians = [median(L[m]) for m in halves]
     # Y is monotonic in L*: the median luminance is the luminance of the median L*
-    lum = [float(_relative_luminance(np.asarray(v))) for v in medians]
-    if min(lum) <= 0:
-        return _no_face(ctx, lim)
+    lum = [float(_relative_luminance(np.asarray(median(L[m])))) for m in halves]
     # Skin more than `max_shade_stops` below the brighter cheek is not lit by the station's
     # lamps (one lamp off leaves the far cheek 1.5-2.5 stops down, the room's fill does the
     # rest): it is hair falling over the cheek, a beard, a spectacle rim or a fold's shadow.

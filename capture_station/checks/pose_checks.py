@@ -333,6 +333,12 @@ IRIS_DISC = 0.8
 CORNER_PAIR_OF = {EYE_OPENING_IMAGE_LEFT: CORNERS_IMAGE_LEFT, EYE_OPENING_IMAGE_RIGHT: CORNERS_IMAGE_RIGHT}
 
 
+def _iris_radius(pts: np.ndarray, centre: int, ring: tuple[int, ...]) -> float:
+    """The mesh iris's radius: mean distance of its ring landmarks from its centre."""
+    c = pts[centre]
+    return float(np.mean([np.hypot(*(pts[i] - c)) for i in ring]))
+
+
 def iris_contrast(ctx: CheckContext) -> float:
     """The white of the eye against the iris, the lesser of both eyes, as a fraction of the
     skin's median L*: the upper quartile of L* in the eye opening on each side of the iris disc
@@ -358,7 +364,7 @@ def iris_contrast(ctx: CheckContext) -> float:
             return float("nan")
         opening = polygon_mask((y1 - y0, x1 - x0), fp.pts, idx, offset=(x0, y0))
         c = fp.pts[centre]
-        r = IRIS_DISC * float(np.mean([np.hypot(*(fp.pts[i] - c)) for i in ring]))
+        r = IRIS_DISC * _iris_radius(fp.pts, centre, ring)
         yy, xx = np.mgrid[y0:y1, x0:x1]
         disc = (xx - c[0]) ** 2 + (yy - c[1]) ** 2 <= r * r
         # the white on either side of the iris, along the eye's corner-to-corner line
@@ -396,7 +402,7 @@ def iris_darkness(ctx: CheckContext) -> float:
     for centre, ring in ((IRIS_CENTRES[0], IRIS_RING_IMAGE_LEFT),
                          (IRIS_CENTRES[1], IRIS_RING_IMAGE_RIGHT)):
         c = fp.pts[centre]
-        r = IRIS_CORE * float(np.mean([np.hypot(*(fp.pts[i] - c)) for i in ring]))
+        r = IRIS_CORE * _iris_radius(fp.pts, centre, ring)
         x0, y0 = max(0, int(c[0] - r)), max(0, int(c[1] - r))
         x1, y1 = min(w, int(c[0] + r) + 2), min(h, int(c[1] + r) + 2)
         if x1 <= x0 or y1 <= y0:
@@ -531,12 +537,17 @@ def expression_gaze(ctx: CheckContext, lim: CheckLimits) -> CheckResult:
                   "请看镜头", "look into the lens")
 
 
+def _inner_lip_gap(fv: FaceView) -> float:
+    """Widest gap between the inner lip edges, in face-view pixels."""
+    return max(fv.dist(a, b) for a, b in INNER_LIP_PAIRS)
+
+
 def mouth_opening(fv: FaceView) -> float:
     """Widest inner-lip gap over the mouth width (corner to corner)."""
     width = fv.dist(*MOUTH_CORNERS)
     if width <= 0:
         return float("nan")
-    return max(fv.dist(a, b) for a, b in INNER_LIP_PAIRS) / width
+    return _inner_lip_gap(fv) / width
 
 
 def eye_span_3d(fv: FaceView) -> float:
@@ -556,7 +567,7 @@ def lip_gap(fv: FaceView) -> float:
     span = eye_span_3d(fv)
     if span <= 0:
         return float("nan")
-    return max(fv.dist(a, b) for a, b in INNER_LIP_PAIRS) / span
+    return _inner_lip_gap(fv) / span
 
 
 @check("expression.mouth_closed", ALL, "嘴唇自然闭合", "lips closed")

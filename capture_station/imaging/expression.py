@@ -20,18 +20,22 @@ import threading
 import cv2
 import numpy as np
 
+from capture_station.imaging.face_analysis import (
+    CHEEK_IMAGE_LEFT,
+    CHEEK_IMAGE_RIGHT,
+    CHIN,
+    EYE_IMAGE_LEFT,
+    EYE_IMAGE_RIGHT,
+)
 from capture_station.imaging.litert.models import EXPRESSION_CLASSIFIER, Model
 
 INPUT_SIZE = 64
 CROP_CHEEK_WIDTHS = 1.2
 HAPPY = 3  # class order of the model: angry, disgust, fear, happy, sad, surprise, neutral
 
-# face-mesh landmarks: outer and inner eye corners, cheeks, chin
-_EYE_LEFT, _EYE_RIGHT = (33, 133), (263, 362)
-_CHEEKS = (234, 454)
-_CHIN = 152
-
 _local = threading.local()
+_kernels_lock = threading.Lock()
+_kernels: str | None = None  # decided once per process: the delegate's fault is the machine's
 
 
 # Largest difference of any class probability between the fast and the reference kernels on
@@ -49,48 +53,49 @@ def _probe() -> np.ndarray:
     return np.clip(img * 2.0 - 1.0, -1.0, 1.0)[None, :, :, None].astype(np.float32)
 
 
-def _checked_model() -> tuple[Model, str]:
-    """The fast interpreter (with LiteRT's XNNPACK delegate) if it gives the reference kernels'
-    answer on the probe, else the reference interpreter. On ARM64 with LiteRT 2.1 the delegate
-    gets this int8-weight model wrong (a blank face read 89 % happy, against 4 % from the
-    built-in kernels and on x86-64), and every photo there would have read as a smile."""
+def _checked_kernels() -> str:
+    """``xnnpack`` if LiteRT's fast delegate gives the built-in kernels' answer on the probe,
+    else ``builtin``. On ARM64 with LiteRT 2.1 the delegate gets this int8-weight model wrong
+    (a blank face read 89 % happy, against 4 % from the built-in kernels and on x86-64), and
+    every photo there would have read as a smile."""
     fast = Model(EXPRESSION_CLASSIFIER, ("Identity",))
     reference = Model(EXPRESSION_CLASSIFIER, ("Identity",), delegates=False)
     x = _probe()
     diff = float(np.max(np.abs(fast.run(x)[0] - reference.run(x)[0])))
-    if diff <= KERNELS_AGREE:
-        return fast, "xnnpack"
-    return reference, "builtin"
+    return "xnnpack" if diff <= KERNELS_AGREE else "builtin"
+
+
+def kernels() -> str:
+    """Which kernels the classifier runs on in this process (checked on first use)."""
+    global _kernels
+    with _kernels_lock:
+        if _kernels is None:
+            _kernels = _checked_kernels()
+        return _kernels
 
 
 def _model() -> Model:
     """One interpreter per thread (a LiteRT interpreter is not to be shared between threads;
-    the live worker and the still pipeline run on different ones)."""
+    the live worker and the still pipeline run on different ones), on :func:`kernels`."""
     m = getattr(_local, "model", None)
     if m is None:
-        m, _local.kernels = _checked_model()
+        m = Model(EXPRESSION_CLASSIFIER, ("Identity",), delegates=kernels() == "xnnpack")
         _local.model = m
     return m
-
-
-def kernels() -> str:
-    """Which kernels this thread's classifier runs on: ``xnnpack`` (the fast delegate agreed
-    with the reference kernels) or ``builtin``."""
-    _model()
-    return str(_local.kernels)
 
 
 def face_input(rgb: np.ndarray, pts: np.ndarray) -> np.ndarray | None:
     """The classifier's input: the face in grey, 64x64, eyes level, values in [-1, 1]
     (``pts``: face-mesh landmarks in ``rgb`` pixels). None when the face has no width."""
-    el = (pts[_EYE_LEFT[0]] + pts[_EYE_LEFT[1]]) / 2
-    er = (pts[_EYE_RIGHT[0]] + pts[_EYE_RIGHT[1]]) / 2
-    width = float(np.hypot(*(pts[_CHEEKS[1]] - pts[_CHEEKS[0]])))
+    el = (pts[EYE_IMAGE_LEFT[2]] + pts[EYE_IMAGE_LEFT[3]]) / 2  # the eye corners' middle
+    er = (pts[EYE_IMAGE_RIGHT[2]] + pts[EYE_IMAGE_RIGHT[3]]) / 2
+    cheeks = pts[CHEEK_IMAGE_LEFT], pts[CHEEK_IMAGE_RIGHT]
+    width = float(np.hypot(*(cheeks[1] - cheeks[0])))
     if width <= 1.0:
         return None
     angle = float(np.degrees(np.arctan2(er[1] - el[1], er[0] - el[0])))
     # halfway between the cheeks' middle and the eyes-to-chin middle: the face box's centre
-    centre = 0.5 * (pts[_CHEEKS[0]] + pts[_CHEEKS[1]]) / 2 + 0.5 * ((el + er) / 2 + pts[_CHIN]) / 2
+    centre = 0.5 * (cheeks[0] + cheeks[1]) / 2 + 0.5 * ((el + er) / 2 + pts[CHIN]) / 2
     cx, cy = float(centre[0]), float(centre[1])
     side = CROP_CHEEK_WIDTHS * width
     m = cv2.getRotationMatrix2D((cx, cy), angle, INPUT_SIZE / side)
