@@ -109,6 +109,9 @@ def test_lips_a_few_millimetres_apart_fail_mouth_closed(pipeline, name):
     verdict = pipeline.verify_bytes(degrade.open_mouth(c, gap_of_width=0.12), "photo.jpg")
     got = _by_id(verdict.checks)["expression.mouth_closed"]
     assert got.status == Status.FAIL, got.value
+    # the operator is told the gap in millimetres, the size a person can picture
+    mm = round(float(got.value) * 90.0)
+    assert f"about {mm} mm" in got.message_en and f"约{mm}毫米" in got.message_zh, got.message_en
 
 
 @pytest.mark.parametrize("name", [b.name for b in degrade.BASES][::2])

@@ -550,6 +550,10 @@ def mouth_opening(fv: FaceView) -> float:
     return _inner_lip_gap(fv) / width
 
 
+# The outer eye corners of an adult are about this far apart, whatever the face does.
+ADULT_EYE_SPAN_MM = 90.0
+
+
 def eye_span_3d(fv: FaceView) -> float:
     """Distance between the outer eye corners in 3-D (the mesh's depth included, so a slightly
     turned head does not shorten it): the face's own scale, which no expression changes."""
@@ -582,9 +586,11 @@ def expression_mouth_closed(ctx: CheckContext, lim: CheckLimits) -> CheckResult:
     value = fmt(v, 3)
     if st == Status.PASS:
         return result(ctx, lim, st, value, "嘴唇闭合", "lips closed")
-    return result(ctx, lim, st, value, f"嘴巴张开（唇间距/眼宽={v:.3f}）",
-                  f"lips apart (lip gap / eye span {v:.3f})", "请自然闭上嘴唇",
-                  "close the lips naturally")
+    # the operator reads the gap in millimetres (the span's adult size), the ratio stays the value
+    mm = v * ADULT_EYE_SPAN_MM
+    return result(ctx, lim, st, value, f"双唇张开约{mm:.0f}毫米（唇间距/外眼角间距={v:.3f}）",
+                  f"lips apart by about {mm:.0f} mm (lip gap / outer eye-corner span {v:.3f})",
+                  "请自然闭上嘴唇", "close the lips naturally")
 
 
 def smile_measures(ctx: CheckContext, fv: FaceView, lift_per_pitch_sine: float = 0.0
