@@ -23,7 +23,8 @@ from typing import Any
 
 import numpy as np
 
-from capture_station.cli.common import err
+from capture_station.cli.common import err, shared_help
+from capture_station.cli.usage_errors import tr
 from capture_station.messages import language, pad, text
 
 EXIT_OK = 0
@@ -41,28 +42,45 @@ def register(subparsers: Any) -> None:
     """Add the ``calibrate`` subcommand to an argparse subparsers object."""
     p = subparsers.add_parser(
         "calibrate",
-        help="measure the lighting: empty backdrop (and a seated person or grey card)",
-        description="Lighting calibration (standard 二.1, 三.1, 三.2). Exit 0 passed, "
-        "1 an item failed, 2 bad input.",
+        help=tr("测量灯光：拍空背景（再拍一人或灰卡在考生位置）",
+                "measure the lighting: empty backdrop (and a seated person or grey card)"),
+        description=tr("灯光校准（标准 二.1、三.1、三.2）。退出码：0 合格，1 有项目不合格，"
+                       "2 输入有误。",
+                       "Lighting calibration (standard 二.1, 三.1, 三.2). Exit 0 passed, "
+                       "1 an item failed, 2 bad input."),
     )
     p.add_argument("backdrop", nargs="?", metavar="BACKDROP_IMAGE",
-                   help="picture of the empty backdrop (omit with --camera: a still is taken)")
+                   help=tr("空背景的照片（用 --camera 时可省略：由相机拍摄）",
+                           "picture of the empty backdrop (omit with --camera: a still is "
+                           "taken)"))
     p.add_argument("--subject", metavar="IMAGE",
-                   help="picture with a person or grey card seated; 'camera' takes a still "
-                   "after a prompt")
-    p.add_argument("--camera", metavar="SPEC", help="camera spec: webcam:0, gphoto2[:PORT], demo[:PATH]")
+                   help=tr("一人坐在考生位置（或举灰卡）的照片；写 camera 则在提示后由相机拍摄",
+                           "picture with a person or grey card seated; 'camera' takes a still "
+                           "after a prompt"))
+    p.add_argument("--camera", metavar="SPEC", help=shared_help("camera"))
     p.add_argument("--white-balance", metavar="WB",
-                   help="the camera's white balance when it cannot be read (Daylight, 5500K, Auto)")
-    p.add_argument("--report", metavar="DIR", help="also write report.html and heatmap.png to DIR")
-    p.add_argument("--json", action="store_true", help="print the result as JSON")
-    p.add_argument("--office", metavar="NAME", help="examination office (code or name; default from settings)")
-    p.add_argument("--station", metavar="NAME", help="station name (default from settings)")
+                   help=tr("读不出相机的白平衡时，由此给出（Daylight、5500K、Auto）",
+                           "the camera's white balance when it cannot be read (Daylight, 5500K, "
+                           "Auto)"))
+    p.add_argument("--report", metavar="DIR",
+                   help=tr("同时把 report.html 和 heatmap.png 写到 DIR",
+                           "also write report.html and heatmap.png to DIR"))
+    p.add_argument("--json", action="store_true", help=shared_help("json"))
+    p.add_argument("--office", metavar="NAME",
+                   help=tr("考试机构（代码或名称；默认取自设置）",
+                           "examination office (code or name; default from settings)"))
+    p.add_argument("--station", metavar="NAME",
+                   help=tr("站点名称（默认取自设置）", "station name (default from settings)"))
     p.add_argument("--no-save", action="store_true",
-                   help="do not save the result as the station's calibration profile")
-    p.add_argument("--timeout", type=float, default=10.0, help="seconds to wait for the camera")
+                   help=tr("不把结果保存为本机校准",
+                           "do not save the result as the station's calibration profile"))
+    p.add_argument("--timeout", type=float, default=10.0,
+                   help=tr("等待相机的秒数（默认 10）", "seconds to wait for the camera (default 10)"))
     # SUPPRESS: when given before the subcommand (global options), keep that value
-    p.add_argument("--data-dir", default=argparse.SUPPRESS, help="station data folder")
-    p.add_argument("--standard", default=argparse.SUPPRESS, help="standard name or TOML file")
+    p.add_argument("--data-dir", default=argparse.SUPPRESS,
+                   help=tr("采集站数据文件夹（默认取自设置）",
+                           "station data folder (default from settings)"))
+    p.add_argument("--standard", default=argparse.SUPPRESS, help=shared_help("standard"))
     p.set_defaults(func=cmd_calibrate)
 
 

@@ -14,34 +14,44 @@ import json
 from typing import Any
 
 from capture_station.cameras import CameraError, Still, list_cameras, open_camera
-from capture_station.cli.common import EXIT_INPUT, add_show_ids, err
+from capture_station.cli.common import EXIT_INPUT, add_show_ids, err, shared_help
 from capture_station.cli.photo_commands import run_process_command
+from capture_station.cli.usage_errors import tr
 
 
 def register(subparsers: Any) -> None:
     """Add the ``cameras`` and ``capture`` subcommands to an argparse subparsers object."""
-    pl = subparsers.add_parser("cameras", help="list the cameras this station can use")
-    pl.add_argument("--json", action="store_true", help="print the list as JSON")
+    pl = subparsers.add_parser("cameras", help=tr("列出本机可用的相机",
+                                                  "list the cameras this station can use"))
+    pl.add_argument("--json", action="store_true",
+                    help=tr("以 JSON 格式输出列表（供脚本读取）",
+                            "print the list as JSON (for scripts)"))
     pl.set_defaults(func=cmd_cameras)
 
     pc = subparsers.add_parser(
-        "capture", help="take one still with a camera and process it like 'process'"
+        "capture", help=tr("用相机拍一张照片，并像 process 一样处理",
+                           "take one still with a camera and process it like 'process'"),
     )
     pc.add_argument(
         "--camera", required=True, metavar="SPEC",
-        help="camera spec: webcam:0, gphoto2[:PORT], demo[:PATH] (see 'cameras')",
+        help=tr("使用的相机：webcam:0（摄像头）、gphoto2[:PORT]（单反相机）、demo[:PATH]"
+                "（演示相机）；可用的相机见 cameras 子命令",
+                "camera spec: webcam:0, gphoto2[:PORT], demo[:PATH] (see 'cameras')"),
     )
-    pc.add_argument("--id", required=True, help="candidate ID (admission number or resident ID)")
-    pc.add_argument("--out", metavar="DIR", help="write only DIR/<ID>.jpg instead of the store")
+    pc.add_argument("--id", required=True, help=shared_help("id"))
+    pc.add_argument("--out", metavar="DIR", help=tr("只写出 DIR/<考生号>.jpg，不存入采集站数据",
+                                                    "write only DIR/<ID>.jpg instead of the "
+                                                    "store"))
     # SUPPRESS: when given before the subcommand (global options), keep that value
-    pc.add_argument("--data-dir", default=argparse.SUPPRESS, help="station store folder")
-    pc.add_argument("--standard", default=argparse.SUPPRESS, help="standard name or TOML file")
-    pc.add_argument("--force", action="store_true", help="save even when a check fails")
-    pc.add_argument("--reason", help="override reason recorded with --force")
-    pc.add_argument("--json", action="store_true")
+    pc.add_argument("--data-dir", default=argparse.SUPPRESS, help=shared_help("data-dir"))
+    pc.add_argument("--standard", default=argparse.SUPPRESS, help=shared_help("standard"))
+    pc.add_argument("--force", action="store_true", help=shared_help("force"))
+    pc.add_argument("--reason", help=shared_help("reason"))
+    pc.add_argument("--json", action="store_true", help=shared_help("json"))
     add_show_ids(pc)
     pc.add_argument(
-        "--timeout", type=float, default=10.0, help="seconds to wait for the camera (default 10)"
+        "--timeout", type=float, default=10.0,
+        help=tr("等待相机的秒数（默认 10）", "seconds to wait for the camera (default 10)"),
     )
     pc.set_defaults(func=cmd_capture)
 

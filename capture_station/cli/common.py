@@ -1,5 +1,6 @@
-"""What every command of the command line shares: exit codes, the one-line error, the standard
-and the data folder an invocation works on, and file names made safe to print.
+"""What every command of the command line shares: exit codes, the one-line error, the help of
+the options several commands take, the standard and the data folder an invocation works on,
+and file names made safe to print.
 
 The command modules import this and nothing of each other (but ``camera_commands``, which hands
 a still to ``photo_commands``' processing), so the command groups can change independently and
@@ -15,6 +16,8 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
+
+from capture_station.cli.usage_errors import tr
 
 if TYPE_CHECKING:
     from capture_station.standard import Standard
@@ -35,10 +38,36 @@ def err(msg: str) -> None:
     print(f"capture-station: {escape_controls(mask_ids_in_text(msg))}", file=sys.stderr)
 
 
+# The help of the options several commands take, written once: (Chinese, English)
+_SHARED_HELP: dict[str, tuple[str, str]] = {
+    "id": ("考生号（准考证号或身份证号）", "candidate ID (admission number or resident ID)"),
+    "force": ("检查不合格也保存（须用 --reason 写明原因）",
+              "save even when a check fails (give the reason with --reason)"),
+    "reason": ("强制保存的原因，随 --force 记录在案", "override reason recorded with --force"),
+    "json": ("以 JSON 格式输出结果（供脚本读取）", "print the result as JSON (for scripts)"),
+    "camera": ("使用的相机：webcam:0（摄像头）、gphoto2[:PORT]（单反相机）、demo[:PATH]（演示相机）",
+               "camera spec: webcam:0, gphoto2[:PORT], demo[:PATH]"),
+    "standard": ("照片标准的名称或 TOML 文件（默认 xinjiang-zikao）",
+                 "standard name or TOML file (default xinjiang-zikao)"),
+    "data-dir": ("采集站数据文件夹（环境变量 CAPTURE_STATION_DATA）",
+                 "station store folder (env CAPTURE_STATION_DATA)"),
+    "workers": ("复核照片的进程数（默认：照片多时为 CPU 核数；0 表示不另开进程）",
+                "re-check processes (default: CPU count for many photos; 0 for none)"),
+}
+
+
+def shared_help(option: str) -> str:
+    """The help of an option several commands take (``id``, ``force``, ``camera``, ...), in
+    the command's language: one wording for all of them, and one translation."""
+    return tr(*_SHARED_HELP[option])
+
+
 def add_show_ids(parser: argparse.ArgumentParser) -> None:
     """``--show-ids`` on a command that prints candidate IDs: whole resident IDs in ``--json``."""
     parser.add_argument("--show-ids", action="store_true",
-                        help="with --json: print resident ID numbers whole (masked by default)")
+                        help=tr("与 --json 同用时完整输出身份证号（默认部分隐藏）",
+                                "with --json: print resident ID numbers whole (masked by "
+                                "default)"))
 
 
 class _MaskingStream:

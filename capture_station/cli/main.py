@@ -17,10 +17,11 @@ import argparse
 import os
 import sqlite3
 import sys
+from collections.abc import Iterator
 
 from capture_station import __version__
-from capture_station.cli.common import EXIT_INPUT, CliError, err, masked_output
-from capture_station.cli.usage_errors import StationParser, language_of
+from capture_station.cli.common import EXIT_INPUT, CliError, err, masked_output, shared_help
+from capture_station.cli.usage_errors import StationParser, current_language, language_of, tr
 from capture_station.imaging.mediapipe_import import DEBUG_ENV
 from capture_station.messages import LANGUAGES, os_reason, resolve_language, set_language, text
 
@@ -42,19 +43,35 @@ def cmd_gui(args: argparse.Namespace) -> int:
     return int(run_gui(args))
 
 
-def _lang_everywhere(parser: argparse.ArgumentParser) -> None:
-    """Accept ``--lang`` after every subcommand too (SUPPRESS: a value given before the
-    subcommand is kept when the subcommand does not repeat it)."""
+def _subcommands(
+    parser: argparse.ArgumentParser,
+) -> Iterator[tuple[str | None, argparse.ArgumentParser]]:
+    """Every subcommand's parser under ``parser``, at any depth, with its one-line help."""
     for action in parser._actions:
         if isinstance(action, argparse._SubParsersAction):
-            for sub in action.choices.values():
-                if not any("--lang" in a.option_strings for a in sub._actions):
-                    sub.add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS,
-                                     help="language of the output (default: the locale)")
-                _lang_everywhere(sub)
+            helps = {a.dest: a.help for a in action._get_subactions()}
+            for name, sub in action.choices.items():
+                yield helps.get(name), sub
+                yield from _subcommands(sub)
+
+
+def _finish_subcommands(parser: argparse.ArgumentParser) -> None:
+    """What every subcommand has without each registering it: ``--lang`` after the subcommand
+    too (SUPPRESS: a value given before the subcommand is kept when the subcommand does not
+    repeat it), and its one-line help as the description of its own ``--help``."""
+    for help_line, sub in _subcommands(parser):
+        if not any("--lang" in a.option_strings for a in sub._actions):
+            sub.add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS,
+                             help=tr("输出的语言（默认按系统的语言设置）",
+                                     "language of the output (default: the locale)"))
+        if sub.description is None and help_line:
+            sub.description = (f"{help_line}。" if current_language().startswith("zh")
+                               else f"{help_line[:1].upper()}{help_line[1:]}.")
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The whole command line, its help in the command's language (:func:`tr`): main sets
+    :attr:`StationParser.language` first; called from elsewhere, the environment decides."""
     from capture_station.cli import (
         calibrate_command,
         camera_commands,
@@ -64,33 +81,44 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = StationParser(
         prog="capture-station",
-        description="Photo capture station for the self-study examination graduation e-registration.",
+        description=tr(
+            "高等教育自学考试毕业证书电子注册照片采集站。不带子命令时打开采集站窗口。",
+            "Photo capture station for the self-study examination graduation e-registration. "
+            "Without a subcommand it opens the station window."),
     )
-    p.add_argument("--version", action="version", version=f"capture-station {__version__}")
-    p.add_argument("--standard", default=None, help="standard name or TOML file (default xinjiang-zikao)")
-    p.add_argument("--data-dir", default=None, help="station store folder (env CAPTURE_STATION_DATA)")
+    p.add_argument("--version", action="version", version=f"capture-station {__version__}",
+                   help=tr("显示版本号并退出", "show program's version number and exit"))
+    p.add_argument("--standard", default=None, help=shared_help("standard"))
+    p.add_argument("--data-dir", default=None, help=shared_help("data-dir"))
     p.add_argument("--lang", default=None, choices=LANGUAGES,
-                   help="language of the output and the window: zh_CN or en (default: the locale)")
+                   help=tr("输出和窗口的语言：zh_CN 或 en（默认按系统的语言设置）",
+                           "language of the output and the window: zh_CN or en (default: the "
+                           "locale)"))
     p.add_argument("--debug", action="store_true",
-                   help="show tracebacks and MediaPipe's own log lines (env CAPTURE_STATION_DEBUG=1)")
+                   help=tr("出错时显示调用栈（traceback）和 MediaPipe 自身的日志"
+                           "（或设环境变量 CAPTURE_STATION_DEBUG=1）",
+                           "show tracebacks and MediaPipe's own log lines (env "
+                           "CAPTURE_STATION_DEBUG=1)"))
     sub = p.add_subparsers(dest="command")
 
     photo_commands.register(sub)
-    pg = sub.add_parser("gui", help="start the station window")
-    pg.add_argument("--camera", default=None, help="camera spec: webcam:0, gphoto2[:PORT], demo[:PATH]")
+    pg = sub.add_parser("gui", help=tr("打开采集站窗口", "start the station window"))
+    pg.add_argument("--camera", default=None, help=shared_help("camera"))
     pg.add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS,
-                    help="language of the window for this session (default: its setting)")
+                    help=tr("本次窗口的语言（默认：窗口设置中的语言）",
+                            "language of the window for this session (default: its setting)"))
     pg.set_defaults(func=cmd_gui)
     camera_commands.register(sub)
     record_commands.register(sub)
     calibrate_command.register(sub)
-    _lang_everywhere(p)
+    _finish_subcommands(p)
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
+    # the language first: the parser's help and refusals are written in it
     StationParser.language = language_of(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "command", None):
         args.func, args.camera = cmd_gui, None

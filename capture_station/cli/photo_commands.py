@@ -21,9 +21,11 @@ from capture_station.cli.common import (
     add_show_ids,
     data_dir_of,
     err,
+    shared_help,
     shown,
     standard_of,
 )
+from capture_station.cli.usage_errors import tr
 from capture_station.messages import language, pad, status_word, text
 
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".tif", ".tiff", ".bmp", ".webp", ".heic"}
@@ -31,22 +33,29 @@ IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".tif", ".tiff", ".bmp", ".webp", ".h
 
 def register(sub: Any) -> None:
     """Add ``process`` and ``check`` to the main parser's subcommands."""
-    pp = sub.add_parser("process", help="turn one portrait shot into a verified 480x640 photo")
-    pp.add_argument("image")
-    pp.add_argument("--id", required=True, help="candidate ID (admission number or resident ID)")
-    pp.add_argument("--out", help="write only DIR/<ID>.jpg instead of saving into the store")
-    pp.add_argument("--force", action="store_true", help="save even when a check fails")
-    pp.add_argument("--reason", help="override reason recorded with --force")
-    pp.add_argument("--json", action="store_true")
+    pp = sub.add_parser("process", help=tr("把一张人像原片裁切成 480x640 的照片并逐项检查",
+                                           "turn one portrait shot into a verified 480x640 "
+                                           "photo"))
+    pp.add_argument("image", help=tr("人像原片（JPEG、PNG 等图像文件）",
+                                     "the portrait shot (an image file: JPEG, PNG, ...)"))
+    pp.add_argument("--id", required=True, help=shared_help("id"))
+    pp.add_argument("--out", help=tr("只写出 OUT/<考生号>.jpg，不存入采集站数据",
+                                     "write only OUT/<ID>.jpg instead of saving into the store"))
+    pp.add_argument("--force", action="store_true", help=shared_help("force"))
+    pp.add_argument("--reason", help=shared_help("reason"))
+    pp.add_argument("--json", action="store_true", help=shared_help("json"))
     add_show_ids(pp)
     pp.set_defaults(func=cmd_process)
 
-    pc = sub.add_parser("check", help="check finished photos (files or folders)")
-    pc.add_argument("paths", nargs="+")
-    pc.add_argument("--json", action="store_true")
+    pc = sub.add_parser("check", help=tr("检查已做好的照片（文件或文件夹）",
+                                         "check finished photos (files or folders)"))
+    pc.add_argument("paths", nargs="+", help=tr("照片文件或文件夹（检查文件夹中的每张照片）",
+                                                "photo files or folders (every photo in a "
+                                                "folder)"))
+    pc.add_argument("--json", action="store_true", help=shared_help("json"))
     add_show_ids(pc)
-    pc.add_argument("--report", help="write an HTML report")
-    pc.add_argument("--csv", help="write the results as CSV")
+    pc.add_argument("--report", help=tr("同时写出 HTML 格式的检查报告", "write an HTML report"))
+    pc.add_argument("--csv", help=tr("同时把结果写成 CSV 文件", "write the results as CSV"))
     pc.set_defaults(func=cmd_check)
 
 

@@ -15,7 +15,15 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from capture_station.cli.common import EXIT_INPUT, add_show_ids, data_dir_of, err, standard_of
+from capture_station.cli.common import (
+    EXIT_INPUT,
+    add_show_ids,
+    data_dir_of,
+    err,
+    shared_help,
+    standard_of,
+)
+from capture_station.cli.usage_errors import tr
 from capture_station.messages import is_chinese, text
 
 EXIT_SOME_BAD = 1
@@ -165,39 +173,57 @@ def _workers(text: str) -> int:
 
 def register(sub: Any) -> None:
     """Add ``roster``, ``export`` and ``import-export`` to the main parser's sub-commands."""
-    pr = sub.add_parser("roster", help="the office's candidate list")
+    pr = sub.add_parser("roster", help=tr("考生名单", "the office's candidate list"))
     rsub = pr.add_subparsers(dest="roster_command", required=True)
-    pi = rsub.add_parser("import", help="import a roster (CSV in UTF-8 or GBK, or XLSX)")
-    pi.add_argument("file")
-    pi.add_argument("--office", default=None, help="office for rows without an office column")
-    pi.add_argument("--json", action="store_true")
+    pi = rsub.add_parser("import", help=tr("导入考生名单（UTF-8 或 GBK 编码的 CSV，或 XLSX）",
+                                           "import a roster (CSV in UTF-8 or GBK, or XLSX)"))
+    pi.add_argument("file", help=tr("名单文件", "the roster file"))
+    pi.add_argument("--office", default=None,
+                    help=tr("名单中没有考办一列时，各行所属的考办",
+                            "office for rows without an office column"))
+    pi.add_argument("--json", action="store_true", help=shared_help("json"))
     add_show_ids(pi)
     pi.set_defaults(func=cmd_roster_import)
 
-    pe = sub.add_parser("export", help="export the accepted photos (folder or ZIP) with a manifest")
-    pe.add_argument("--out", required=True, help="new folder (or ZIP file with --zip); never overwritten")
-    pe.add_argument("--since", default=None, help="captured on or after DATE (YYYY-MM-DD)")
-    pe.add_argument("--until", default=None, help="captured on or before DATE (YYYY-MM-DD)")
-    pe.add_argument("--ids", default=None, help="file with one candidate ID a line")
+    pe = sub.add_parser("export", help=tr("导出合格的照片（文件夹或 ZIP 文件），附清单",
+                                          "export the accepted photos (folder or ZIP) with a "
+                                          "manifest"))
+    pe.add_argument("--out", required=True,
+                    help=tr("新建的文件夹（用 --zip 时为 ZIP 文件）；不会覆盖已有的文件",
+                            "new folder (or ZIP file with --zip); never overwritten"))
+    pe.add_argument("--since", default=None,
+                    help=tr("只导出这一天及以后拍摄的照片（YYYY-MM-DD）",
+                            "captured on or after DATE (YYYY-MM-DD)"))
+    pe.add_argument("--until", default=None,
+                    help=tr("只导出这一天及以前拍摄的照片（YYYY-MM-DD）",
+                            "captured on or before DATE (YYYY-MM-DD)"))
+    pe.add_argument("--ids", default=None,
+                    help=tr("只导出这个文件中的考生（每行一个考生号）",
+                            "only the candidates in this file (one candidate ID a line)"))
     pe.add_argument("--zip", action="store_true",
-                    help="write one ZIP file instead of a folder (.zip is added to its name)")
+                    help=tr("写成一个 ZIP 文件而不是文件夹（名称后自动加 .zip）",
+                            "write one ZIP file instead of a folder (.zip is added to its name)"))
     pe.add_argument("--key", default=None, choices=["admission", "resident"],
-                    help="name the photos by admission number or by resident ID "
-                         "(default: the station's setting, admission)")
+                    help=tr("照片文件名：admission 用准考证号，resident 用身份证号（默认取自设置）",
+                            "name the photos by admission number or by resident ID "
+                            "(default: the station's setting, admission)"))
     pe.add_argument("--office", default=None,
-                    help="examination office written into the manifest (code or name; "
-                         "default: the station's office)")
+                    help=tr("写入清单的考试机构（代码或名称；默认取自设置）",
+                            "examination office written into the manifest (code or name; "
+                            "default: the station's office)"))
     pe.add_argument("--encoding", default="utf-8", choices=["utf-8", "gbk"],
-                    help="CSV encoding: utf-8 (with BOM, default) or gbk")
-    pe.add_argument("--workers", type=_workers, default=None,
-                    help="re-check processes (default: CPU count for large exports; 0 = none)")
-    pe.add_argument("--json", action="store_true")
+                    help=tr("清单 CSV 的编码：utf-8（带 BOM，默认）或 gbk",
+                            "CSV encoding: utf-8 (with BOM, default) or gbk"))
+    pe.add_argument("--workers", type=_workers, default=None, help=shared_help("workers"))
+    pe.add_argument("--json", action="store_true", help=shared_help("json"))
     add_show_ids(pe)
     pe.set_defaults(func=cmd_export)
 
-    pm = sub.add_parser("import-export", help="merge another station's export into this store")
-    pm.add_argument("path", help="export folder or ZIP")
-    pm.add_argument("--workers", type=_workers, default=None)
-    pm.add_argument("--json", action="store_true")
+    pm = sub.add_parser("import-export", help=tr("把另一台采集站的导出合并到本机数据",
+                                                 "merge another station's export into this "
+                                                 "store"))
+    pm.add_argument("path", help=tr("导出的文件夹或 ZIP 文件", "export folder or ZIP"))
+    pm.add_argument("--workers", type=_workers, default=None, help=shared_help("workers"))
+    pm.add_argument("--json", action="store_true", help=shared_help("json"))
     add_show_ids(pm)
     pm.set_defaults(func=cmd_import_export)
