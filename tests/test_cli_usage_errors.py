@@ -38,6 +38,14 @@ def test_the_locale_decides_when_no_lang_is_given(capsys, monkeypatch):
                     "(usage: capture-station process --help)")
 
 
+def test_a_refused_number_of_workers_is_said_in_the_language_of_the_command(capsys, monkeypatch):
+    monkeypatch.delenv("CAPTURE_STATION_LANG", raising=False)
+    line = _refusal(capsys, ["--lang", "zh_CN", "export", "--out", "x", "--workers", "ten"])
+    assert line.endswith("参数 --workers：应为进程数（整数）（用法见 capture-station export --help）")
+    line = _refusal(capsys, ["--lang", "en", "import-export", "x", "--workers", "-1"])
+    assert "argument --workers: expected 0 or more" in line
+
+
 @pytest.mark.parametrize("english,chinese", [
     ("unrecognized arguments: --x y", "无法识别的参数：--x y"),
     ("argument --limit: invalid int value: 'ten'", "参数 --limit：无效的int值 'ten'"),

@@ -162,12 +162,15 @@ def cmd_import_export(args: argparse.Namespace) -> int:
 
 
 def _workers(text: str) -> int:
+    """``--workers``' value; its refusals in the command's language (argparse prints them as
+    they are, after the option's name)."""
     try:
         n = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError("expected a number of processes") from None
+        why = tr("应为进程数（整数）", "expected a number of processes")
+        raise argparse.ArgumentTypeError(why) from None
     if n < 0:
-        raise argparse.ArgumentTypeError("expected 0 or more")
+        raise argparse.ArgumentTypeError(tr("应为 0 或更大的数", "expected 0 or more"))
     return n
 
 
