@@ -4,6 +4,11 @@
 printable morning procedure from the reference data (a test fails when the checked-in copy is
 stale); ``python -m capture_station.calibration example calibration/example`` writes the example
 heat maps and report shown in ``calibration/README.md`` from synthetic backdrops with known faults.
+
+Its help stays English, unlike ``capture-station``'s: it is run from a checkout to regenerate the
+repository's files, as the maintenance scripts in ``packaging/`` and ``benchmarks/`` are, never
+by an office; and this layer may not import the command line's bilingual parser (the layers in
+``pyproject.toml``).
 """
 
 from __future__ import annotations
