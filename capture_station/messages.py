@@ -352,6 +352,12 @@ TEXTS: dict[str, tuple[str, str]] = {
                               "the database's write-ahead log could not be read on the read-only "
                               "file system: the latest saves may be missing"),
     "store.no_data_folder": ("没有设置数据文件夹", "no data folder configured"),
+    # the `cameras` table
+    "cameras.columns": ("类型|名称|规格|端口|实时取景", "KIND|NAME|SPEC|PORT|LIVE VIEW"),
+    "cameras.yes": ("有", "yes"),
+    "cameras.no": ("无", "no"),
+    "cameras.demo_name": ("演示相机（内置画面）", "Demo camera (built-in scene)"),
+    "cameras.built_in": ("内置", "built-in"),
     # errors every command may print
     "error.invalid_id": ("考生号无效：{why}", "invalid candidate ID: {why}"),
     "error.database": ("采集站数据库错误：{why}", "station database error: {why}"),
@@ -518,8 +524,12 @@ def status_word(status: str, lang: str | None = None) -> str:
     return text(key, lang) if key in TEXTS else status
 
 
+def columns(value: str) -> int:
+    """The terminal columns ``value`` takes: a Chinese character takes two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in value)
+
+
 def pad(value: str, width: int) -> str:
     """``value`` left-aligned in ``width`` terminal columns (a Chinese character takes two), so
     the columns of a table line up in both languages."""
-    cols = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in value)
-    return value + " " * max(0, width - cols)
+    return value + " " * max(0, width - columns(value))

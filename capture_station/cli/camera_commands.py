@@ -17,6 +17,7 @@ from capture_station.cameras import CameraError, Still, list_cameras, open_camer
 from capture_station.cli.common import EXIT_INPUT, add_show_ids, err, shared_help
 from capture_station.cli.photo_commands import run_process_command
 from capture_station.cli.usage_errors import tr
+from capture_station.messages import columns, pad, text
 
 
 def register(subparsers: Any) -> None:
@@ -61,11 +62,16 @@ def cmd_cameras(args: argparse.Namespace) -> int:
     if getattr(args, "json", False):
         print(json.dumps([i.as_dict() for i in infos], ensure_ascii=False, indent=2))
         return 0
-    rows = [("KIND", "NAME", "SPEC", "PORT", "LIVE VIEW")]
-    rows += [(i.kind, i.name, i.spec, i.port, "yes" if i.live_view else "no") for i in infos]
-    widths = [max(len(r[c]) for r in rows) for c in range(len(rows[0]))]
+    rows = [tuple(text("cameras.columns").split("|"))]
+    for i in infos:
+        # the demo camera's name and port are the station's own words (a device names itself)
+        demo = i.kind == "demo" and i.port == "built-in"
+        rows.append((i.kind, text("cameras.demo_name") if demo else i.name, i.spec,
+                     text("cameras.built_in") if demo else i.port,
+                     text("cameras.yes" if i.live_view else "cameras.no")))
+    widths = [max(columns(r[c]) for r in rows) for c in range(len(rows[0]))]
     for r in rows:
-        print("  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)).rstrip())
+        print("  ".join(pad(v, w) for v, w in zip(r, widths, strict=True)).rstrip())
     return 0
 
 
@@ -93,7 +99,7 @@ def _check_id_first(args: argparse.Namespace) -> str | None:
     try:
         require_valid_id(args.id, load_standard(getattr(args, "standard", None) or "xinjiang-zikao"))
     except InvalidCandidateId as e:
-        return f"invalid candidate ID: {e}"
+        return text("error.invalid_id", why=e)
     return None
 
 

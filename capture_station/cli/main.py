@@ -3,7 +3,7 @@ import-export | calibrate | gui``; no subcommand opens the window.
 
 This module builds the parser from the command groups (each registers its own subcommands) and
 turns every refusal into one line on stderr and exit code 2, never a traceback (``--debug`` or
-``CAPTURE_STATION_DEBUG=1`` shows one, and MediaPipe's own log lines). Exit codes: 0 done /
+``CAPTURE_STATION_DEBUG=1`` shows one, and LiteRT's and MediaPipe's own log lines). Exit codes: 0 done /
 compliant, 1 not compliant or done with some rows refused, 2 bad input or an error the operator
 must fix.
 
@@ -95,9 +95,9 @@ def build_parser() -> argparse.ArgumentParser:
                            "language of the output and the window: zh_CN or en (default: the "
                            "locale)"))
     p.add_argument("--debug", action="store_true",
-                   help=tr("出错时显示调用栈（traceback）和 MediaPipe 自身的日志"
-                           "（或设环境变量 CAPTURE_STATION_DEBUG=1）",
-                           "show tracebacks and MediaPipe's own log lines (env "
+                   help=tr("出错时显示调用栈（traceback）和人脸分析（LiteRT、MediaPipe）"
+                           "的日志；也可设环境变量 CAPTURE_STATION_DEBUG=1",
+                           "show tracebacks and the face analysis' own log lines (LiteRT, MediaPipe; env "
                            "CAPTURE_STATION_DEBUG=1)"))
     sub = p.add_subparsers(dest="command")
 
