@@ -12,16 +12,17 @@ else the locale (``LC_ALL``, ``LC_MESSAGES``, ``LANG``, in POSIX order): Chinese
 ``zh``, English otherwise (``C``, ``POSIX``, unset). The window sets it too, on every switch of
 its language menu.
 
-The records layer (roster import, export, merge, store) raises its refusals as
-:class:`LocalizedError` subclasses and reports its row reasons as :class:`Msg`: a key of
-:data:`TEXTS` with its values, rendered in the current language only when it is read. Why not at
-raise time: the window raises them on worker threads and shows them later, maybe after the
-operator switched the language, and a report is read both by the operator (their language) and
-by scripts. What scripts read never changes: ``--json`` writes row reasons in English, as it
-always has, and the audit entries in the database keep English too. ``excluded.csv`` of an
-export carries both languages whatever the command's language (its ``reason`` and
-``reason_zh`` columns): the file goes to the office that uploads the photos, which reads it in
-Chinese, while a script compares the English column.
+The records layer (roster import, export, merge, store) and the cameras raise their refusals
+as :class:`LocalizedError` subclasses (``CameraError`` for a camera), and the records layer
+reports its row reasons as :class:`Msg`: a key of :data:`TEXTS` with its values, rendered in
+the current language only when it is read. Why not at raise time: the window raises them on
+worker threads (a camera's own thread, the camera controller's, an import's) and shows them
+later, maybe after the operator switched the language, and a report is read both by the
+operator (their language) and by scripts. What scripts read never changes: ``--json`` writes
+row reasons in English, as it always has, and the audit entries in the database keep English
+too. ``excluded.csv`` of an export carries both languages whatever the command's language (its
+``reason`` and ``reason_zh`` columns): the file goes to the office that uploads the photos,
+which reads it in Chinese, while a script compares the English column.
 """
 
 from __future__ import annotations
@@ -358,6 +359,181 @@ TEXTS: dict[str, tuple[str, str]] = {
     "cameras.no": ("无", "no"),
     "cameras.demo_name": ("演示相机（内置画面）", "Demo camera (built-in scene)"),
     "cameras.built_in": ("内置", "built-in"),
+    # a camera's problems (capture_station.cameras): every CameraError, one line each. A device's
+    # path, a port, a file name, an option as typed and libgphoto2's own error text are values,
+    # shown as they are; "{camera}" is the camera's name (its kind for a problem of its spec).
+    "camera.kind.webcam": ("摄像头", "webcam"),
+    "camera.kind.webcam_n": ("摄像头 {index}", "webcam {index}"),
+    "camera.kind.gphoto2": ("单反相机", "gphoto2"),
+    "camera.kind.demo": ("演示相机", "demo"),
+    "camera.name.webcam": ("摄像头 {index}", "Webcam {index}"),
+    "camera.name.video": ("视频 {file}", "Video {file}"),
+    "camera.name.demo": ("演示相机（{label}）", "Demo camera ({label})"),
+    "camera.name.scene": ("内置画面", "built-in scene"),
+    "camera.name.gphoto2": ("单反相机", "gphoto2 camera"),
+    "camera.name.gphoto2_at": ("单反相机（{port}）", "gphoto2 camera at {port}"),
+    "camera.none": ("无", "none"),
+    "camera.none_found": ("未找到相机", "no camera found"),
+    "camera.none_connected": ("相机未连接", "no camera is connected"),
+    "camera.not_open": ("{camera}：相机未打开", "{camera}: camera is not open"),
+    "camera.not_connected": ("{camera}：未连接", "{camera}: not connected"),
+    "camera.reconnecting": ("{camera}：相机已断开，正在重新连接",
+                            "{camera}: camera is disconnected (reconnecting)"),
+    "camera.no_picture": ("{camera}：{seconds} 秒内没有收到相机的画面",
+                          "{camera}: no picture from the camera in {seconds} s"),
+    "camera.no_picture_why": ("{camera}：{seconds} 秒内没有收到相机的画面（{why}）",
+                              "{camera}: no picture from the camera in {seconds} s ({why})"),
+    "camera.bad_frame": ("{camera}：设备送来的画面格式不对（{shape}）",
+                         "{camera}: device gave a {shape} frame"),
+    "camera.bad_picture": ("{camera}：相机送来的照片格式不对（{shape}）",
+                           "{camera}: the camera gave a {shape} picture"),
+    "camera.gave_up": ("{camera}：重新连接 {attempts} 次都没有成功，已停止尝试",
+                       "{camera}: gave up reconnecting after {attempts} attempts"),
+    "camera.cannot_open": ("{camera}：无法打开：{why}", "{camera}: cannot open: {why}"),
+    "camera.live_view_failed": ("{camera}：实时取景出错：{why}", "{camera}: live view failed: {why}"),
+    "camera.capture_failed": ("{camera}：拍照失败：{why}", "{camera}: capture failed: {why}"),
+    "camera.settings_failed": ("{camera}：读取设置失败：{why}",
+                               "{camera}: reading settings failed: {why}"),
+    "camera.setting_failed": ("{camera}：更改设置“{setting}”失败：{why}",
+                              "{camera}: setting {setting} failed: {why}"),
+    "camera.stopped": ("{camera}：相机停止工作：{why}", "{camera}: camera stopped: {why}"),
+    "camera.read_failed": ("{camera}：读取画面失败：{why}", "{camera}: reading a frame failed: {why}"),
+    "camera.reconnect_failed": ("{camera}：重新连接失败：{why}", "{camera}: reconnect failed: {why}"),
+    "camera.no_setting": ("{camera}：没有名为“{setting}”的设置", "{camera}: no setting named {setting!r}"),
+    "camera.setting_fixed": ("{camera}：设置“{setting}”不能更改",
+                             "{camera}: setting {setting!r} cannot be changed"),
+    # the spec the operator typed (--camera, the settings' camera field)
+    "camera.spec.empty": ("没有填写相机（可以填 demo、webcam:0 或 gphoto2）",
+                          "camera spec is empty (try 'demo', 'webcam:0' or 'gphoto2')"),
+    "camera.spec.bad_option": ("相机“{spec}”：选项“{option}”应写成“名称=值”",
+                               "camera spec {spec!r}: option {option!r} is not NAME=VALUE"),
+    "camera.spec.unknown_kind": ("相机“{spec}”：没有“{kind}”这种相机（可用：{kinds}）",
+                                 "camera spec {spec!r}: unknown kind {kind!r} (use one of: "
+                                 "{kinds})"),
+    "camera.spec.whole_number": ("{kind}：选项 {option} 必须是整数，收到的是“{value}”",
+                                 "{kind}: option {option} must be a whole number, got {value!r}"),
+    "camera.spec.number": ("{kind}：选项 {option} 必须是数字，收到的是“{value}”",
+                           "{kind}: option {option} must be a number, got {value!r}"),
+    "camera.spec.flag": ("{kind}：选项 {option} 必须是 0 或 1，收到的是“{value}”",
+                         "{kind}: option {option} must be 0 or 1, got {value!r}"),
+    "camera.spec.size": ("{kind}：选项 {option} 应写成 1280x720 的形式，收到的是“{value}”",
+                         "{kind}: option {option} must look like 1280x720, got {value!r}"),
+    "camera.spec.unknown_option": ("{kind}：没有“{option}”这个选项（可用：{known}）",
+                                   "{kind}: unknown option {option!r} (known: {known})"),
+    "camera.spec.bad_arguments": ("{kind}：相机选项有误（{why}）", "{kind}: bad camera option ({why})"),
+    # webcams, and video files played through the same code
+    "camera.webcam.unknown_backend": ("{camera}：没有“{backend}”这种采集后端（可用：{known}）",
+                                      "{camera}: unknown backend {backend!r} (known: {known})"),
+    "camera.webcam.width_height": ("{camera}：宽度和高度（width、height）要么都给出，要么都不给",
+                                   "{camera}: give both width and height, or neither"),
+    "camera.webcam.no_device": ("{camera}：没有视频设备 {device}（找到的设备：{found}）",
+                                "{camera}: no such video device {device} (found: {found})"),
+    "camera.webcam.no_permission": ("{camera}：没有使用 {device} 的权限（请把当前用户加入 video 用户组）",
+                                    "{camera}: no permission for {device} (add the user to the "
+                                    "'video' group)"),
+    "camera.webcam.cannot_open": ("{camera}：无法打开摄像头（没有连接，或正被其他程序使用）",
+                                  "{camera}: cannot open the camera (not connected, or in use by "
+                                  "another program)"),
+    "camera.webcam.no_frames": ("{camera}：摄像头已打开，但没有送来画面",
+                                "{camera}: the camera opened but delivers no frames"),
+    "camera.webcam.stopped": ("{camera}：摄像头不再送来画面",
+                              "{camera}: the camera stopped delivering frames"),
+    "camera.webcam.scorer_failed": ("{camera}：给照片打分出错，改按清晰度挑选（{why}）",
+                                    "{camera}: still scorer failed ({why})"),
+    "camera.webcam.bad_resolution": ("{camera}：分辨率应写成 1280x720 的形式，收到的是“{value}”",
+                                     "{camera}: resolution must look like 1280x720, got {value!r}"),
+    "camera.video.no_file": ("{camera}：视频文件不存在：{path}", "{camera}: no such video file: {path}"),
+    "camera.video.cannot_open": ("{camera}：无法打开视频文件 {file}",
+                                 "{camera}: cannot open video file {file}"),
+    "camera.video.no_frames": ("{camera}：视频文件 {file} 中没有可读取的画面",
+                               "{camera}: video file {file} has no readable frames"),
+    "camera.video.unreadable": ("{camera}：视频文件无法读取", "{camera}: the video file cannot be read"),
+    "camera.video.not_open": ("{camera}：视频未打开", "{camera}: video is not open"),
+    # the demo camera (built-in scene, a folder of pictures or a video; fault injection for tests)
+    "camera.demo.too_small": ("{camera}：画面尺寸 {width}x{height} 太小",
+                              "{camera}: frame size {width}x{height} is too small"),
+    "camera.demo.needs_matplotlib": ("{camera}：内置画面需要 matplotlib 的示例图片；请改用 demo:FOLDER"
+                                     "（FOLDER 为一个图片文件夹）",
+                                     "{camera}: the built-in scene needs matplotlib's sample "
+                                     "image; use demo:FOLDER instead"),
+    "camera.demo.no_scene": ("{camera}：无法生成内置画面（人像分割：{why}）",
+                             "{camera}: cannot build the built-in scene (segmentation: {why})"),
+    "camera.demo.cannot_read": ("{camera}：无法读取 {file}（{why}）",
+                                "{camera}: cannot read {file} ({why})"),
+    "camera.demo.no_images": ("{camera}：文件夹 {folder} 中没有图片（{extensions}）",
+                              "{camera}: no images ({extensions}) in {folder}"),
+    "camera.demo.not_media": ("{camera}：{file} 既不是图片，也不是视频文件",
+                              "{camera}: {file} is neither an image nor a video file"),
+    "camera.demo.no_path": ("{camera}：没有这个文件或文件夹：{path}",
+                            "{camera}: no such file or folder: {path}"),
+    "camera.demo.bad_fps": ("{camera}：帧率（fps）必须大于 0，收到的是 {value}",
+                            "{camera}: fps must be positive, got {value}"),
+    "camera.demo.bad_hold": ("{camera}：每张图片的停留时间（hold）不能少于 0 秒，收到的是 {value}",
+                             "{camera}: hold must be 0 or more seconds, got {value}"),
+    "camera.demo.fps_not_number": ("{camera}：帧率必须是数字，收到的是“{value}”",
+                                   "{camera}: fps must be a number, got {value!r}"),
+    "camera.demo.fps_range": ("{camera}：帧率必须在 0 到 240 之间，收到的是 {value}",
+                              "{camera}: fps must be between 0 and 240, got {value}"),
+    "camera.demo.injected_reconnect": ("{camera}：模拟的重新连接失败（故障演练）",
+                                       "{camera}: injected reconnect failure"),
+    "camera.demo.injected_disconnect": ("{camera}：模拟的断开连接（故障演练）",
+                                        "{camera}: injected disconnect"),
+    "camera.demo.injected_still": ("{camera}：模拟的拍照失败（故障演练）", "{camera}: injected still failure"),
+    # DSLRs through libgphoto2: what the camera was doing, and what went wrong
+    "camera.action.open": ("打开相机", "opening the camera"),
+    "camera.action.live_view": ("读取实时取景", "reading live view"),
+    "camera.action.capture": ("拍照", "capturing"),
+    "camera.action.download": ("下载照片", "downloading the picture"),
+    "camera.action.wait_picture": ("等待照片", "waiting for the picture"),
+    "camera.action.read_settings": ("读取设置", "reading the settings"),
+    "camera.action.read_setting": ("读取“{setting}”", "reading {setting}"),
+    "camera.action.set_setting": ("更改“{setting}”", "setting {setting}"),
+    "camera.setting.iso": ("ISO 感光度", "ISO"),
+    "camera.setting.aperture": ("光圈", "Aperture"),
+    "camera.setting.shutter_speed": ("快门速度", "Shutter speed"),
+    "camera.setting.white_balance": ("白平衡", "White balance"),
+    "camera.setting.image_format": ("图像格式", "Image format"),
+    "camera.setting.capture_target": ("照片存储位置", "Capture target"),
+    "camera.gphoto2.unavailable": ("本机不能使用 gphoto2（python-gphoto2 只能在 Linux 和 macOS 上运行）",
+                                   "gphoto2 is not available on this system (python-gphoto2 runs "
+                                   "on Linux and macOS)"),
+    "camera.gphoto2.not_found": ("未找到 gphoto2 相机：请用 USB 连接相机、打开电源（PTP/PC 模式）后重试",
+                                 "gphoto2: no gphoto2 camera found: connect it by USB, switch it "
+                                 "on (PTP/PC mode) and try again"),
+    "camera.gphoto2.not_at_port": ("端口 {port} 上没有 gphoto2 相机（找到的相机：{found}）",
+                                   "gphoto2: no camera at {port} (found: {found})"),
+    "camera.gphoto2.usb_claim": ("{camera}：无法取得 USB 设备的控制权：另一个程序正占用着相机，通常是桌面的自动挂载程序"
+                                 "（gvfs-gphoto2-volume-monitor）。请在文件管理器中卸载（弹出）相机，"
+                                 "或运行“pkill -f gvfs-gphoto2-volume-monitor”，然后重试",
+                                 "{camera}: Could not claim the USB device: another program holds "
+                                 "the camera, usually the desktop's automounter "
+                                 "(gvfs-gphoto2-volume-monitor). Unmount the camera in the file "
+                                 "manager, or run 'pkill -f gvfs-gphoto2-volume-monitor', then try "
+                                 "again"),
+    "camera.gphoto2.disconnected": ("{camera}：相机断开了连接（正在{action}；{why}）",
+                                    "{camera}: camera disconnected while {action} ({why})"),
+    "camera.gphoto2.busy": ("{camera}：相机一直忙（正在{action}），请重试",
+                            "{camera}: the camera stayed busy while {action}; try again"),
+    "camera.gphoto2.not_supported": ("{camera}：此相机不支持{action}",
+                                     "{camera}: {action} is not supported by this camera"),
+    "camera.gphoto2.model": ("{camera}：libgphoto2 不支持此相机型号",
+                             "{camera}: camera model not supported by libgphoto2"),
+    "camera.gphoto2.failed": ("{camera}：{action}失败（{why}）", "{camera}: {action} failed ({why})"),
+    "camera.gphoto2.bad_preview": ("{camera}：实时取景的画面无法读取（{why}）",
+                                   "{camera}: unreadable live-view frame ({why})"),
+    "camera.gphoto2.raw_only": ("{camera}：相机保存的是 {file}，不是 JPEG；请在相机上把图像格式（画质）设为 JPEG",
+                                "{camera}: the camera saved {file}, not a JPEG; set the image "
+                                "format (quality) to JPEG"),
+    "camera.gphoto2.not_jpeg": ("{camera}：相机传来的 {file} 不是 JPEG 文件",
+                                "{camera}: {file} from the camera is not a JPEG file"),
+    "camera.gphoto2.no_such_setting": ("{camera}：此相机没有“{setting}”设置",
+                                       "{camera}: this camera has no {setting} setting"),
+    "camera.gphoto2.read_only": ("{camera}：此相机的“{setting}”是只读的，不能更改",
+                                 "{camera}: {setting} is read-only on this camera"),
+    "camera.gphoto2.bad_choice": ("{camera}：“{setting}”不能设为“{value}”（可选：{choices}）",
+                                  "{camera}: {setting} cannot be {value!r} (choices: {choices})"),
+    "camera.gphoto2.needs_number": ("{camera}：“{setting}”需要填数字",
+                                    "{camera}: {setting} needs a number"),
     # errors every command may print
     "error.invalid_id": ("考生号无效：{why}", "invalid candidate ID: {why}"),
     "error.database": ("采集站数据库错误：{why}", "station database error: {why}"),

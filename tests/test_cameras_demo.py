@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 from conftest_cameras import real_images, wait_until, write_image_folder, write_mjpg_video
 
+from capture_station import messages
 from capture_station.cameras import (
     CameraError,
     ConnectionState,
@@ -26,6 +27,13 @@ from capture_station.cameras.demo import BACKDROP_RGB, DemoCamera, default_scene
 from capture_station.cli import camera_commands
 
 pytestmark = pytest.mark.timeout(120)
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """These tests read the cameras' messages in English (a window's test leaves Chinese)."""
+    messages.set_language("en")
+    yield
 
 
 @pytest.fixture(scope="module")

@@ -34,6 +34,7 @@ from conftest_cameras import (
     wait_until,
 )
 
+from capture_station import messages
 from capture_station.cameras import (
     CameraDisconnected,
     CameraError,
@@ -42,7 +43,7 @@ from capture_station.cameras import (
     list_cameras,
     open_camera,
 )
-from capture_station.cameras.dslr import CLAIM_MESSAGE, GPhoto2Camera
+from capture_station.cameras.dslr import GPhoto2Camera
 from capture_station.cli import camera_commands
 
 gp = pytest.importorskip("gphoto2")
@@ -50,6 +51,13 @@ gp = pytest.importorskip("gphoto2")
 pytestmark = pytest.mark.timeout(60)
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """These tests read the cameras' messages in English (a window's test leaves Chinese)."""
+    messages.set_language("en")
+    yield
 
 
 @pytest.fixture
@@ -403,7 +411,8 @@ def test_usb_claim_error_explains_the_automounter(still_jpeg):
     msg = str(e.value)
     assert "Could not claim the USB device" in msg
     assert "gvfs-gphoto2-volume-monitor" in msg and "pkill -f gvfs-gphoto2-volume-monitor" in msg
-    assert "\n" not in msg and msg.endswith(CLAIM_MESSAGE)
+    assert "Unmount the camera in the file manager" in msg
+    assert "\n" not in msg and msg.endswith("gvfs-gphoto2-volume-monitor', then try again")
     assert new_threads(before) == []
     # during a capture: the same advice, and not treated as an unplugged camera
     f = Factory(lambda: FakeGpCamera(None, still_jpeg))

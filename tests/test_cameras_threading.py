@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 from conftest_cameras import new_threads, real_images, threads, wait_until, write_image_folder
 
+from capture_station import messages
 from capture_station.cameras import (
     CameraError,
     ConnectionState,
@@ -23,6 +24,13 @@ from capture_station.cameras import (
 FAST = ReconnectPolicy(initial_delay=0.0005, max_delay=0.002, factor=2.0)
 
 pytestmark = pytest.mark.timeout(60)
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """These tests read the cameras' messages in English (a window's test leaves Chinese)."""
+    messages.set_language("en")
+    yield
 
 
 @pytest.fixture(scope="module")

@@ -8,10 +8,18 @@ import numpy as np
 import pytest
 from conftest_cameras import astronaut, new_threads, threads, wait_until, write_mjpg_video
 
+from capture_station import messages
 from capture_station.cameras import CameraError, CameraInfo, open_camera
 from capture_station.cameras.webcam import WebcamCamera, list_webcams, sharpness
 
 pytestmark = pytest.mark.timeout(60)
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """These tests read the cameras' messages in English (a window's test leaves Chinese)."""
+    messages.set_language("en")
+    yield
 
 N_FRAMES = 16
 

@@ -10,7 +10,8 @@ so that every camera behaves the same way:
 * a lost device (unplugged, switched off) is reopened by the worker with exponential backoff,
   and the connection state is reported by callback (``connected``, ``disconnected``,
   ``reconnecting``, ``closed``); :meth:`Camera.close` stops retrying and joins the thread;
-* errors are :class:`CameraError` with a one-line message a person can act on.
+* errors are :class:`CameraError` with a one-line message a person can act on, in Chinese or
+  English: the language of the moment it is read, not of the moment it was raised.
 
 This module is core: it imports no Qt. Callbacks run on the camera's worker thread (or on the
 thread that called the method that failed); a GUI forwards them to its own thread.
@@ -31,6 +32,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from capture_station.cameras.frames import FpsMeter, Frame, FrameSlot
+from capture_station.messages import LocalizedError, Msg, message_of, os_reason
 
 __all__ = [
     "Camera",
@@ -48,11 +50,23 @@ __all__ = [
 _log = logging.getLogger(__name__)
 
 
-class CameraError(Exception):
-    """A camera problem; ``str()`` is one line meant for the operator."""
+class CameraError(LocalizedError):
+    """A camera problem; ``str()`` is one line meant for the operator, in the current language.
 
-    def __init__(self, message: str) -> None:
-        super().__init__(" ".join(str(message).split()))
+    Raised as ``CameraError("camera.key", camera=..., why=...)``: a key of
+    :data:`capture_station.messages.TEXTS` and its values, rendered only when it is read. Why:
+    a camera's worker thread raises it and the window shows it later, maybe after the operator
+    switched the language; the command line prints it in the command's language. A text that
+    is already in the reader's language (the window's own ``tr()``) may be given as it is.
+    Values keep their own words: a device path, a port, libgphoto2's error text.
+    """
+
+    def render(self, lang: str | None = None) -> str:
+        # one line whatever a value holds (a library's message with a line break)
+        return " ".join(super().render(lang).split())
+
+    def __str__(self) -> str:
+        return self.render()
 
 
 class CameraDisconnected(CameraError):
@@ -204,12 +218,32 @@ ErrorCallback = Callable[[CameraError], None]
 StateCallback = Callable[[ConnectionState], None]
 
 
-def as_camera_error(e: BaseException, context: str) -> CameraError:
-    """``e`` as a CameraError (unchanged when it already is one)."""
+def why_of(e: BaseException) -> Msg | str:
+    """Why ``e`` happened, as the ``why`` of a camera message: its own text in both languages
+    when it carries one (the station's errors, an operating-system error), else the first line
+    of what the library said, as it said it."""
+    message = message_of(e)
+    if message is not None:
+        return message
+    if isinstance(e, OSError) and e.errno:
+        return os_reason(e)
+    said = str(e).strip()
+    return said.splitlines()[0][:200] if said else type(e).__name__
+
+
+def as_camera_error(e: BaseException, key: str, /, **values: object) -> CameraError:
+    """``e`` as a CameraError (unchanged when it already is one): the text ``key`` with
+    ``values`` and ``why`` (:func:`why_of`), for an exception a device library raised."""
     if isinstance(e, CameraError):
         return e
-    text = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
-    return CameraError(f"{context}: {text[:200]}")
+    return CameraError(key, **values, why=why_of(e))
+
+
+def listing(items: list[str]) -> Msg:
+    """Names listed in a message: "a、b" in Chinese, "a, b" in English, "无"/"none" for none."""
+    if not items:
+        return Msg("camera.none")
+    return Msg.pair("、".join(items), ", ".join(items))
 
 
 class Camera(ABC):
@@ -233,6 +267,9 @@ class Camera(ABC):
     ) -> None:
         self._spec = spec
         self._name = name or spec
+        # the station's own name for the camera in both languages (set by a subclass when it
+        # names the camera itself); None: ``_name``, a name the device or the caller gave
+        self._label: Msg | None = None
         self._reconnect_policy = reconnect or ReconnectPolicy()
         self._capabilities = Capabilities(live_view=True, full_resolution_capture=False)
         self._slot = FrameSlot()
@@ -285,7 +322,7 @@ class Camera(ABC):
         return {}
 
     def _device_set_setting(self, name: str, value: str | int | float) -> None:
-        raise CameraError(f"{self.name}: no setting named {name!r}")
+        raise CameraError("camera.no_setting", camera=self.localized_name, setting=name)
 
     def _frame_period(self) -> float | None:
         """Seconds between frames for sources that must be paced (files, demo); None: the
@@ -306,6 +343,14 @@ class Camera(ABC):
     @property
     def name(self) -> str:
         return self._name
+
+    @property
+    def localized_name(self) -> Msg | str:
+        """The camera's name as its messages give it: the station's own name for it ("Webcam
+        0", "Demo camera (built-in scene)") in the language the message is read in; a name
+        the device or the caller gave (a DSLR's model) as it is. ``name`` stays English: it
+        goes into the photo's metadata and the logs."""
+        return self._label if self._label is not None else self._name
 
     @property
     def spec(self) -> str:
@@ -412,7 +457,8 @@ class Camera(ABC):
                     self._device_open()
             except Exception as e:
                 self._safe_device_close()
-                raise as_camera_error(e, f"{self._name}: cannot open") from None
+                raise as_camera_error(e, "camera.cannot_open",
+                                      camera=self.localized_name) from None
             self._stop.clear()
             self._slot.reopen()
             self._fps.reset()
@@ -500,7 +546,8 @@ class Camera(ABC):
         except CameraDisconnected as e:
             self._mark_lost(e)
         except Exception as e:  # noqa: BLE001 - live view still works without the hook
-            self._emit_error(as_camera_error(e, self._name))
+            self._emit_error(as_camera_error(e, "camera.live_view_failed",
+                                             camera=self.localized_name))
 
     # ------------------------------------------------------------------ frames
 
@@ -535,8 +582,11 @@ class Camera(ABC):
             left = deadline - time.monotonic()
             frame = self.wait_frame(seen, timeout=max(0.0, left)) if left > 0 else None
             if frame is None:
-                reason = f" ({self.last_error})" if self.last_error else ""
-                raise CameraError(f"{self.name}: no picture from the camera in {timeout:g} s{reason}")
+                if self.last_error is not None:
+                    raise CameraError("camera.no_picture_why", camera=self.localized_name,
+                                      seconds=f"{timeout:g}", why=self.last_error)
+                raise CameraError("camera.no_picture", camera=self.localized_name,
+                                  seconds=f"{timeout:g}")
             seen = frame.number
 
     def capture_still(self) -> Still:
@@ -554,19 +604,23 @@ class Camera(ABC):
             raise
         except Exception as e:
             _log.exception("%s: capture failed", self._name)
-            raise as_camera_error(e, f"{self._name}: capture failed") from None
+            raise as_camera_error(e, "camera.capture_failed",
+                                  camera=self.localized_name) from None
 
     def settings(self) -> dict[str, Setting]:
         """The adjustable settings this camera offers, by station name."""
         self._require_open()
-        return self._guarded(self._device_settings, "reading settings")
+        return self._guarded(self._device_settings, "camera.settings_failed")
 
     def set_setting(self, name: str, value: str | int | float) -> None:
         """Change a setting; raises CameraError for an unknown name or a refused value."""
         self._require_open()
-        self._guarded(lambda: self._device_set_setting(name, value), f"setting {name}")
+        self._guarded(lambda: self._device_set_setting(name, value), "camera.setting_failed",
+                      setting=name)
 
-    def _guarded(self, fn: Callable[[], Any], what: str) -> Any:
+    def _guarded(self, fn: Callable[[], Any], failed: str, **values: object) -> Any:
+        """``fn()`` on the device; the text ``failed`` (with the camera, ``values`` and ``why``)
+        for an exception that is not a CameraError."""
         try:
             with self._device():
                 self._require_connected()
@@ -577,15 +631,15 @@ class Camera(ABC):
         except CameraError:
             raise
         except Exception as e:
-            raise as_camera_error(e, f"{self._name}: {what} failed") from None
+            raise as_camera_error(e, failed, camera=self.localized_name, **values) from None
 
     def _require_open(self) -> None:
         if not self._open:
-            raise CameraError(f"{self._name}: camera is not open")
+            raise CameraError("camera.not_open", camera=self.localized_name)
 
     def _require_connected(self) -> None:
         if not self._device_ok:
-            raise CameraDisconnected(f"{self._name}: camera is disconnected (reconnecting)")
+            raise CameraDisconnected("camera.reconnecting", camera=self.localized_name)
 
     @contextmanager
     def _device(self) -> Iterator[None]:
@@ -649,7 +703,7 @@ class Camera(ABC):
             self._loop(t0)
         except Exception as e:  # noqa: BLE001 - a bug must not pass silently
             _log.exception("%s: camera worker failed", self._name)
-            self._emit_error(as_camera_error(e, f"{self._name}: camera stopped"))
+            self._emit_error(as_camera_error(e, "camera.stopped", camera=self.localized_name))
         finally:
             with self._cond:
                 self._device_ok = False
@@ -707,14 +761,16 @@ class Camera(ABC):
             self._stop.wait(0.05)
         except Exception as e:  # noqa: BLE001 - keep the worker alive, report the problem
             _log.exception("%s: reading a frame failed", self._name)
-            self._emit_error(as_camera_error(e, f"{self._name}: reading a frame failed"))
+            self._emit_error(as_camera_error(e, "camera.read_failed",
+                                             camera=self.localized_name))
             self._stop.wait(0.05)
         return None
 
     def _publish(self, rgb: np.ndarray) -> None:
         ts = time.monotonic()
         if rgb.dtype != np.uint8 or rgb.ndim != 3 or rgb.shape[2] != 3:
-            self._emit_error(CameraError(f"{self._name}: device gave a {rgb.shape} frame"))
+            self._emit_error(CameraError("camera.bad_frame", camera=self.localized_name,
+                                         shape=str(rgb.shape)))
             return
         frame = self._slot.put(rgb, ts)
         self._fps.tick(ts)
@@ -733,7 +789,8 @@ class Camera(ABC):
                     self._device_open()
             except Exception as e:  # noqa: BLE001 - every failure is reported, then retried
                 self._safe_device_close()
-                self._emit_error(as_camera_error(e, f"{self._name}: reconnect failed"))
+                self._emit_error(as_camera_error(e, "camera.reconnect_failed",
+                                                 camera=self.localized_name))
                 continue
             with self._cond:
                 self._device_ok = True
@@ -748,6 +805,6 @@ class Camera(ABC):
         with self._cond:
             self._gave_up = True
         self._emit_error(
-            CameraError(f"{self._name}: gave up reconnecting after {attempts} attempts")
+            CameraError("camera.gave_up", camera=self.localized_name, attempts=attempts)
         )
         self._set_state(ConnectionState.DISCONNECTED)

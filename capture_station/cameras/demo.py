@@ -34,12 +34,14 @@ from capture_station.cameras.base import (
     ReconnectPolicy,
     Setting,
     Still,
+    why_of,
 )
 from capture_station.cameras.imaging import (
     IMAGE_EXTENSIONS,
     VIDEO_EXTENSIONS,
     read_image_file,
 )
+from capture_station.messages import Msg
 
 DEFAULT_SIZE = (1280, 720)
 DEFAULT_FPS = 30.0
@@ -57,6 +59,8 @@ _EYE_Y_720 = 305.0
 
 _FPS_CHOICES = ("5", "10", "15", "24", "25", "30", "50", "60")
 
+DEMO = Msg("camera.kind.demo")  # who speaks in the demo camera's messages
+
 
 # ---------------------------------------------------------------------- the built-in scene
 
@@ -68,7 +72,7 @@ def default_scene(size: tuple[int, int] = DEFAULT_SIZE) -> np.ndarray:
     """The built-in scene (RGB uint8, read-only), built once per size and cached."""
     w, h = int(size[0]), int(size[1])
     if w < 64 or h < 64:
-        raise CameraError(f"demo: frame size {w}x{h} is too small")
+        raise CameraError("camera.demo.too_small", camera=DEMO, width=w, height=h)
     with _scene_lock:
         scene = _scene_cache.get((w, h))
         if scene is None:
@@ -82,9 +86,7 @@ def _sample_portrait() -> np.ndarray:
     try:
         from matplotlib import cbook
     except ImportError:
-        raise CameraError(
-            "demo: the built-in scene needs matplotlib's sample image; use demo:FOLDER instead"
-        ) from None
+        raise CameraError("camera.demo.needs_matplotlib", camera=DEMO) from None
     path = cbook.get_sample_data("grace_hopper.jpg", asfileobj=False)
     return read_image_file(os.fspath(path))
 
@@ -96,7 +98,7 @@ def _person_mask(rgb: np.ndarray) -> np.ndarray:
 
         return Segmenter().person_mask(np.ascontiguousarray(rgb))
     except (ImportError, OSError) as e:
-        raise CameraError(f"demo: cannot build the built-in scene (segmentation: {e})") from None
+        raise CameraError("camera.demo.no_scene", camera=DEMO, why=why_of(e)) from None
 
 
 def _largest_component(hard: np.ndarray) -> np.ndarray:
@@ -503,7 +505,8 @@ class _FolderSource(_Source):
             try:
                 img = read_image_file(self.paths[i])
             except (OSError, ValueError) as e:
-                raise CameraError(f"demo: cannot read {self.paths[i].name} ({e})") from None
+                raise CameraError("camera.demo.cannot_read", camera=DEMO,
+                                  file=self.paths[i].name, why=why_of(e)) from None
             if len(self._cache) >= self._CACHE:
                 self._cache.pop(next(iter(self._cache)))
             self._cache[i] = img
@@ -520,7 +523,7 @@ class _VideoSource(_Source):
         cap = cv2.VideoCapture(os.fspath(self.path))
         if not cap.isOpened():
             cap.release()
-            raise CameraError(f"demo: cannot open video {self.path.name}")
+            raise CameraError("camera.video.cannot_open", camera=DEMO, file=self.path.name)
         self._cap = cap
 
     def close(self) -> None:
@@ -530,13 +533,13 @@ class _VideoSource(_Source):
 
     def frame(self, k: int) -> np.ndarray:
         if self._cap is None:
-            raise CameraDisconnected("demo: video is not open")
+            raise CameraDisconnected("camera.video.not_open", camera=DEMO)
         ok, bgr = self._cap.read()
         if not ok:
             self._cap.set(cv2.CAP_PROP_POS_FRAMES, 0)
             ok, bgr = self._cap.read()
             if not ok:
-                raise CameraError(f"demo: video {self.path.name} has no readable frames")
+                raise CameraError("camera.video.no_frames", camera=DEMO, file=self.path.name)
         return cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)
 
 
@@ -550,7 +553,8 @@ def _source_for(path: str | None, size: tuple[int, int] | None) -> _Source:
             key=lambda f: f.name,
         )
         if not files:
-            raise CameraError(f"demo: no images ({', '.join(IMAGE_EXTENSIONS)}) in {p.name}")
+            raise CameraError("camera.demo.no_images", camera=DEMO, folder=p.name,
+                              extensions=", ".join(IMAGE_EXTENSIONS))
         return _FolderSource(files, p.name)
     if p.is_file():
         ext = p.suffix.lower()
@@ -558,8 +562,8 @@ def _source_for(path: str | None, size: tuple[int, int] | None) -> _Source:
             return _FolderSource([p], p.name)
         if ext in VIDEO_EXTENSIONS:
             return _VideoSource(p)
-        raise CameraError(f"demo: {p.name} is neither an image nor a video file")
-    raise CameraError(f"demo: no such file or folder: {path}")
+        raise CameraError("camera.demo.not_media", camera=DEMO, file=p.name)
+    raise CameraError("camera.demo.no_path", camera=DEMO, path=path)
 
 
 def _fit(rgb: np.ndarray, size: tuple[int, int]) -> np.ndarray:
@@ -604,9 +608,9 @@ class DemoCamera(Camera):
         reconnect: ReconnectPolicy | None = None,
     ) -> None:
         if fps <= 0 or not math.isfinite(fps):
-            raise CameraError(f"demo: fps must be positive, got {fps}")
+            raise CameraError("camera.demo.bad_fps", camera=DEMO, value=fps)
         if hold < 0 or not math.isfinite(hold):
-            raise CameraError(f"demo: hold must be 0 or more seconds, got {hold}")
+            raise CameraError("camera.demo.bad_hold", camera=DEMO, value=hold)
         path = path or None
         label = Path(path).name if path else "built-in scene"
         super().__init__(
@@ -614,6 +618,9 @@ class DemoCamera(Camera):
             name=name or f"Demo camera ({label})",
             reconnect=reconnect,
         )
+        if name is None:
+            self._label = Msg("camera.name.demo",
+                              label=Path(path).name if path else Msg("camera.name.scene"))
         self._path = path
         self._size = (int(size[0]), int(size[1])) if size else None
         self._fps_set = float(fps)
@@ -646,7 +653,7 @@ class DemoCamera(Camera):
         if self._reopen_failures_left > 0:
             self._reopen_failures_left -= 1
             self.injected["reconnect_failures"] += 1
-            raise CameraError("demo: injected reconnect failure")
+            raise CameraError("camera.demo.injected_reconnect", camera=DEMO)
         if self._source is None:
             self._source = _source_for(self._path, self._size)
         self._source.open()
@@ -669,7 +676,7 @@ class DemoCamera(Camera):
         if self._disconnect_after and self._since_connect >= self._disconnect_after:
             self._reopen_failures_left = self._reconnect_fail
             self.injected["disconnects"] += 1
-            raise CameraDisconnected("demo: injected disconnect")
+            raise CameraDisconnected("camera.demo.injected_disconnect", camera=DEMO)
         if self._slow and not self._sleep(self._slow):
             return None
         rgb = self._render()
@@ -682,7 +689,7 @@ class DemoCamera(Camera):
     def _device_capture_still(self) -> Still:
         if self._fail_still.is_set():
             self._fail_still.clear()
-            raise CameraError("demo: injected still failure")
+            raise CameraError("camera.demo.injected_still", camera=DEMO)
         frame = self._slot.peek()
         if self._live and frame is not None and frame.age < 1.0:
             rgb = frame.rgb.copy()
@@ -722,13 +729,13 @@ class DemoCamera(Camera):
 
     def _device_set_setting(self, name: str, value: str | int | float) -> None:
         if name != "fps":
-            raise CameraError(f"demo: setting {name!r} cannot be changed")
+            raise CameraError("camera.setting_fixed", camera=DEMO, setting=name)
         try:
             fps = float(value)
         except ValueError:
-            raise CameraError(f"demo: fps must be a number, got {value!r}") from None
+            raise CameraError("camera.demo.fps_not_number", camera=DEMO, value=value) from None
         if not (0 < fps <= 240):
-            raise CameraError(f"demo: fps must be between 0 and 240, got {value}")
+            raise CameraError("camera.demo.fps_range", camera=DEMO, value=value)
         self._fps_set = fps
         self._set_hold()
 

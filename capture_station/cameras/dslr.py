@@ -31,8 +31,10 @@ from capture_station.cameras.base import (
     ReconnectPolicy,
     Setting,
     Still,
+    why_of,
 )
 from capture_station.cameras.imaging import decode_image_bytes
+from capture_station.messages import Msg
 
 # libgphoto2 result codes (gphoto2-result.h / gphoto2-port-result.h).
 GP_ERROR = -1
@@ -51,16 +53,8 @@ DISCONNECT_CODES = frozenset(
     {GP_ERROR, GP_ERROR_IO, GP_ERROR_IO_READ, GP_ERROR_IO_WRITE, GP_ERROR_IO_USB_FIND}
 )
 
-CLAIM_MESSAGE = (
-    "Could not claim the USB device: another program holds the camera, usually the desktop's "
-    "automounter (gvfs-gphoto2-volume-monitor). Unmount the camera in the file manager, or "
-    "run 'pkill -f gvfs-gphoto2-volume-monitor', then try again"
-)
-NOT_FOUND_MESSAGE = (
-    "no gphoto2 camera found: connect it by USB, switch it on (PTP/PC mode) and try again"
-)
-
-#: station setting name -> (label, gphoto2 widget names to try, most common first)
+#: station setting name -> (label, gphoto2 widget names to try, most common first); the
+#: setting's name in messages is the text ``camera.setting.<name>``
 SETTING_WIDGETS: dict[str, tuple[str, tuple[str, ...]]] = {
     "iso": ("ISO", ("iso", "isospeed")),
     "aperture": ("Aperture", ("f-number", "aperture")),
@@ -78,9 +72,7 @@ def _gp() -> Any:
     try:
         import gphoto2 as gp
     except ImportError:
-        raise CameraError(
-            "gphoto2 is not available on this system (python-gphoto2 runs on Linux and macOS)"
-        ) from None
+        raise CameraError("camera.gphoto2.unavailable") from None
     return gp
 
 
@@ -98,20 +90,31 @@ def _describe(e: BaseException) -> str:
     return text
 
 
-def map_gphoto2_error(e: BaseException, action: str, camera: str = "gphoto2") -> CameraError:
-    """A gphoto2 error as the CameraError the station reports (see the module docstring)."""
+def setting_label(name: str) -> Msg | str:
+    """A setting as messages name it: the station's settings in the reader's language, any
+    other (a widget name of the camera's own) as it is."""
+    return Msg(f"camera.setting.{name}") if name in SETTING_WIDGETS else name
+
+
+def map_gphoto2_error(e: BaseException, action: Msg,
+                      camera: Msg | str = "gphoto2") -> CameraError:
+    """A gphoto2 error as the CameraError the station reports (see the module docstring).
+
+    ``action`` is what the camera was doing (a ``camera.action.*`` text); libgphoto2's own
+    words for the error are kept as they are, in both languages."""
     code = _code(e)
     if code == GP_ERROR_IO_USB_CLAIM:
-        return CameraError(f"{camera}: {CLAIM_MESSAGE}")
+        return CameraError("camera.gphoto2.usb_claim", camera=camera)
     if code in DISCONNECT_CODES:
-        return CameraDisconnected(f"{camera}: camera disconnected while {action} ({_describe(e)})")
+        return CameraDisconnected("camera.gphoto2.disconnected", camera=camera, action=action,
+                                  why=_describe(e))
     if code == GP_ERROR_CAMERA_BUSY:
-        return CameraError(f"{camera}: the camera stayed busy while {action}; try again")
+        return CameraError("camera.gphoto2.busy", camera=camera, action=action)
     if code == GP_ERROR_NOT_SUPPORTED:
-        return CameraError(f"{camera}: {action} is not supported by this camera")
+        return CameraError("camera.gphoto2.not_supported", camera=camera, action=action)
     if code == GP_ERROR_MODEL_NOT_FOUND:
-        return CameraError(f"{camera}: camera model not supported by libgphoto2")
-    return CameraError(f"{camera}: {action} failed ({_describe(e)})")
+        return CameraError("camera.gphoto2.model", camera=camera)
+    return CameraError("camera.gphoto2.failed", camera=camera, action=action, why=_describe(e))
 
 
 def _is_virtual() -> bool:
@@ -192,6 +195,9 @@ class GPhoto2Camera(Camera):
             name=name or (f"gphoto2 camera at {port}" if port else "gphoto2 camera"),
             reconnect=reconnect,
         )
+        if name is None:
+            self._label = (Msg("camera.name.gphoto2_at", port=port) if port
+                           else Msg("camera.name.gphoto2"))
         self._port_wanted = port
         self._port: str | None = port
         self._model: str | None = None
@@ -204,7 +210,12 @@ class GPhoto2Camera(Camera):
         self._probed_model: str | None = None
         self._fixed_name = name is not None
         self._capabilities = Capabilities(live_view=False, full_resolution_capture=True)
-        self.live_view_reason = ""
+        self._no_live_view: CameraError | str = ""
+
+    @property
+    def live_view_reason(self) -> str:
+        """Why the camera has no live view, in the current language ("" when it has one)."""
+        return str(self._no_live_view)
 
     @property
     def model(self) -> str | None:
@@ -223,7 +234,8 @@ class GPhoto2Camera(Camera):
             except Exception as e:
                 if _code(e) is None:
                     raise
-                raise map_gphoto2_error(e, "opening the camera", self.name) from None
+                raise map_gphoto2_error(e, Msg("camera.action.open"),
+                                        self.localized_name) from None
             model = str(getattr(cam, "model", None) or "gphoto2 camera")
             port = str(getattr(cam, "port", None) or self._port_wanted or "")
             can_preview = True
@@ -234,6 +246,7 @@ class GPhoto2Camera(Camera):
         self._port = port
         if not self._fixed_name:
             self._name = f"{model} ({port})" if port else model
+            self._label = None  # the model's own name, in every language
         if self._probed_model != model:
             self._probed_model = model
             self._capabilities = Capabilities(
@@ -245,7 +258,7 @@ class GPhoto2Camera(Camera):
         gp = _gp()
         found = _detect(gp)
         if not found:
-            raise CameraError(f"gphoto2: {NOT_FOUND_MESSAGE}")
+            raise CameraError("camera.gphoto2.not_found")
         choice = None
         if self._port is not None:
             choice = next((f for f in found if f[1] == self._port), None)
@@ -257,8 +270,9 @@ class GPhoto2Camera(Camera):
         if choice is None and self._port_wanted is None and self._model is None:
             choice = found[0]
         if choice is None:
-            listed = ", ".join(f"{m} at {p}" for m, p in found)
-            raise CameraError(f"gphoto2: no camera at {self._port} (found: {listed})")
+            listed = Msg.pair("、".join(f"{m}（{p}）" for m, p in found),
+                              ", ".join(f"{m} at {p}" for m, p in found))
+            raise CameraError("camera.gphoto2.not_at_port", port=self._port, found=listed)
         model, port = choice
         try:
             ports = gp.PortInfoList()
@@ -273,20 +287,21 @@ class GPhoto2Camera(Camera):
         except Exception as e:
             if _code(e) is None:
                 raise
-            raise map_gphoto2_error(e, "opening the camera", f"{model} ({port})") from None
+            raise map_gphoto2_error(e, Msg("camera.action.open"), f"{model} ({port})") from None
         can_preview = bool(ability.operations & gp.GP_OPERATION_CAPTURE_PREVIEW)
         return cam, model, port, can_preview
 
     def _probe_live_view(self) -> bool:
+        self._no_live_view = ""
         if not self._probe:
-            self.live_view_reason = "not probed"
+            self._no_live_view = "not probed"
             return True
         try:
             self._preview_jpeg()
         except CameraDisconnected:
             raise
         except CameraError as e:
-            self.live_view_reason = str(e)
+            self._no_live_view = e
             return False
         self._end_preview()
         return True
@@ -299,7 +314,7 @@ class GPhoto2Camera(Camera):
             except Exception:  # noqa: BLE001 - the device may already be gone
                 pass
 
-    def _call(self, action: str, fn: Callable[..., Any], *args: Any) -> Any:
+    def _call(self, action: Msg, fn: Callable[..., Any], *args: Any) -> Any:
         """Call a gphoto2 function, retrying while the camera reports itself busy."""
         attempt = 0
         while True:
@@ -313,16 +328,16 @@ class GPhoto2Camera(Camera):
                     attempt += 1
                     if self._sleep(self._busy_delay):
                         continue
-                raise map_gphoto2_error(e, action, self.name) from None
+                raise map_gphoto2_error(e, action, self.localized_name) from None
 
     def _camera(self) -> Any:
         if self._cam is None:
-            raise CameraDisconnected(f"{self.name}: not connected")
+            raise CameraDisconnected("camera.not_connected", camera=self.localized_name)
         return self._cam
 
     def _preview_jpeg(self) -> bytes:
         cam = self._camera()
-        cf = self._call("reading live view", cam.capture_preview)
+        cf = self._call(Msg("camera.action.live_view"), cam.capture_preview)
         # keep ``cf`` alive while copying: the memoryview points into its buffer
         return bytes(memoryview(cf.get_data_and_size()))
 
@@ -331,7 +346,8 @@ class GPhoto2Camera(Camera):
         try:
             return decode_image_bytes(data)
         except (OSError, ValueError) as e:
-            raise CameraError(f"{self.name}: unreadable live-view frame ({e})") from None
+            raise CameraError("camera.gphoto2.bad_preview", camera=self.localized_name,
+                              why=why_of(e)) from None
 
     def _live_stopped(self) -> None:
         self._end_preview()
@@ -352,25 +368,24 @@ class GPhoto2Camera(Camera):
         gp = _gp()
         cam = self._camera()
         t0 = time.perf_counter()
-        path = self._call("capturing", cam.capture, gp.GP_CAPTURE_IMAGE)
+        path = self._call(Msg("camera.action.capture"), cam.capture, gp.GP_CAPTURE_IMAGE)
         files = [(str(path.folder), str(path.name))]
         if not files[0][1].lower().endswith(_JPEG_SUFFIXES):
             files += self._files_added(cam, timeout=3.0)  # RAW+JPEG: the JPEG comes next
         jpeg = next((f for f in files if f[1].lower().endswith(_JPEG_SUFFIXES)), None)
         if jpeg is None:
-            raise CameraError(
-                f"{self.name}: the camera saved {files[0][1]}, not a JPEG; set the image "
-                "format (quality) to JPEG"
-            )
+            raise CameraError("camera.gphoto2.raw_only", camera=self.localized_name,
+                              file=files[0][1])
         folder, filename = jpeg
         t1 = time.perf_counter()
-        cf = self._call("downloading the picture", cam.file_get, folder, filename,
+        cf = self._call(Msg("camera.action.download"), cam.file_get, folder, filename,
                         gp.GP_FILE_TYPE_NORMAL)
         data = bytes(memoryview(cf.get_data_and_size()))
         del cf
         t2 = time.perf_counter()
         if not data.startswith(b"\xff\xd8"):
-            raise CameraError(f"{self.name}: {filename} from the camera is not a JPEG file")
+            raise CameraError("camera.gphoto2.not_jpeg", camera=self.localized_name,
+                              file=filename)
         if not self._keep:
             for f in files:
                 try:
@@ -401,7 +416,8 @@ class GPhoto2Camera(Camera):
             except Exception as e:
                 if _code(e) is None:
                     raise
-                raise map_gphoto2_error(e, "waiting for the picture", self.name) from None
+                raise map_gphoto2_error(e, Msg("camera.action.wait_picture"),
+                                        self.localized_name) from None
             if kind == gp.GP_EVENT_FILE_ADDED:
                 out.append((str(data.folder), str(data.name)))
                 if data.name.lower().endswith(_JPEG_SUFFIXES):
@@ -417,8 +433,9 @@ class GPhoto2Camera(Camera):
         cam = self._camera()
         try:
             if hasattr(cam, "get_single_config"):
-                return self._call(f"reading {key}", cam.get_single_config, key)
-            cfg = self._call("reading the settings", cam.get_config)
+                return self._call(Msg("camera.action.read_setting", setting=key),
+                                  cam.get_single_config, key)
+            cfg = self._call(Msg("camera.action.read_settings"), cam.get_config)
             return cfg.get_child_by_name(key)
         except CameraDisconnected:
             raise
@@ -436,10 +453,11 @@ class GPhoto2Camera(Camera):
                 w = self._widget(key)
                 if w is not None:
                     return name, key, w
-            raise CameraError(f"{self.name}: this camera has no {SETTING_WIDGETS[name][0]} setting")
+            raise CameraError("camera.gphoto2.no_such_setting", camera=self.localized_name,
+                              setting=setting_label(name))
         w = self._widget(name)
         if w is None:
-            raise CameraError(f"{self.name}: no setting named {name!r}")
+            raise CameraError("camera.no_setting", camera=self.localized_name, setting=name)
         return name, name, w
 
     def _setting_from(self, name: str, label: str, key: str, w: Any) -> Setting:
@@ -479,16 +497,17 @@ class GPhoto2Camera(Camera):
         gp = _gp()
         cam = self._camera()
         station_name, key, w = self._find(name)
+        label = setting_label(station_name)
         if w.get_readonly():
-            raise CameraError(f"{self.name}: {station_name} is read-only on this camera")
+            raise CameraError("camera.gphoto2.read_only", camera=self.localized_name,
+                              setting=label)
         wtype = w.get_type()
         if wtype in (gp.GP_WIDGET_RADIO, gp.GP_WIDGET_MENU):
             choices = [str(w.get_choice(i)) for i in range(w.count_choices())]
             if str(value) not in choices:
                 shown = ", ".join(choices[:20]) + (" ..." if len(choices) > 20 else "")
-                raise CameraError(
-                    f"{self.name}: {station_name} cannot be {value!r} (choices: {shown})"
-                )
+                raise CameraError("camera.gphoto2.bad_choice", camera=self.localized_name,
+                                  setting=label, value=value, choices=shown)
             new: Any = str(value)
         elif wtype == gp.GP_WIDGET_TOGGLE:
             new = 1 if str(value).lower() in ("1", "true", "on", "yes") else 0
@@ -496,22 +515,24 @@ class GPhoto2Camera(Camera):
             try:
                 new = float(value)
             except ValueError:
-                raise CameraError(f"{self.name}: {station_name} needs a number") from None
+                raise CameraError("camera.gphoto2.needs_number", camera=self.localized_name,
+                                  setting=label) from None
         else:
             new = str(value)
+        setting = Msg("camera.action.set_setting", setting=label)
         try:
             w.set_value(new)
         except Exception as e:
             if _code(e) is None:
                 raise
-            raise map_gphoto2_error(e, f"setting {station_name}", self.name) from None
+            raise map_gphoto2_error(e, setting, self.localized_name) from None
         if hasattr(cam, "set_single_config"):
-            self._call(f"setting {station_name}", cam.set_single_config, key, w)
+            self._call(setting, cam.set_single_config, key, w)
         else:
-            cfg = self._call("reading the settings", cam.get_config)
+            cfg = self._call(Msg("camera.action.read_settings"), cam.get_config)
             child = cfg.get_child_by_name(key)
             child.set_value(new)
-            self._call(f"setting {station_name}", cam.set_config, cfg)
+            self._call(setting, cam.set_config, cfg)
 
 
 def _jpeg_header(data: bytes) -> dict[str, Any]:

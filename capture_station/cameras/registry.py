@@ -22,16 +22,23 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from capture_station.cameras.base import Camera, CameraError, CameraInfo
+from capture_station.cameras.base import Camera, CameraError, CameraInfo, why_of
+from capture_station.messages import Msg, text
 
 KINDS = ("webcam", "gphoto2", "demo")
 _ALIASES = {"dslr": "gphoto2", "gphoto": "gphoto2", "usb": "webcam"}
 
 
+def _kinds() -> Msg:
+    """The kinds a spec may name: as typed, with what each is in Chinese."""
+    zh = "、".join(f"{k}（{text(f'camera.kind.{k}', 'zh_CN')}）" for k in KINDS)
+    return Msg.pair(zh, ", ".join(KINDS))
+
+
 def parse_spec(spec: str) -> tuple[str, str, dict[str, str]]:
     """``"demo:/x?fps=30"`` -> ``("demo", "/x", {"fps": "30"})``. Raises CameraError."""
     if not isinstance(spec, str) or not spec.strip():
-        raise CameraError("camera spec is empty (try 'demo', 'webcam:0' or 'gphoto2')")
+        raise CameraError("camera.spec.empty")
     text = spec.strip()
     options: dict[str, str] = {}
     if "?" in text:
@@ -40,15 +47,13 @@ def parse_spec(spec: str) -> tuple[str, str, dict[str, str]]:
             key, sep, value = part.partition("=")
             key = key.strip().lower()
             if not key or not sep:
-                raise CameraError(f"camera spec {spec!r}: option {part!r} is not NAME=VALUE")
+                raise CameraError("camera.spec.bad_option", spec=spec, option=part)
             options[key] = value.strip()
     kind, _, arg = text.partition(":")
     kind = kind.strip().lower()
     kind = _ALIASES.get(kind, kind)
     if kind not in KINDS:
-        raise CameraError(
-            f"camera spec {spec!r}: unknown kind {kind!r} (use one of: {', '.join(KINDS)})"
-        )
+        raise CameraError("camera.spec.unknown_kind", spec=spec, kind=kind, kinds=_kinds())
     return kind, arg.strip(), options
 
 
@@ -56,14 +61,15 @@ def _int(kind: str, key: str, value: str) -> int:
     try:
         return int(value)
     except ValueError:
-        raise CameraError(f"{kind}: option {key} must be a whole number, got {value!r}") from None
+        raise CameraError("camera.spec.whole_number", kind=kind, option=key,
+                          value=value) from None
 
 
 def _float(kind: str, key: str, value: str) -> float:
     try:
         return float(value)
     except ValueError:
-        raise CameraError(f"{kind}: option {key} must be a number, got {value!r}") from None
+        raise CameraError("camera.spec.number", kind=kind, option=key, value=value) from None
 
 
 def _bool(kind: str, key: str, value: str) -> bool:
@@ -72,13 +78,13 @@ def _bool(kind: str, key: str, value: str) -> bool:
         return True
     if v in ("0", "false", "no", "off"):
         return False
-    raise CameraError(f"{kind}: option {key} must be 0 or 1, got {value!r}")
+    raise CameraError("camera.spec.flag", kind=kind, option=key, value=value)
 
 
 def _size(kind: str, key: str, value: str) -> tuple[int, int]:
     m = re.fullmatch(r"\s*(\d+)\s*[xX]\s*(\d+)\s*", value)
     if not m:
-        raise CameraError(f"{kind}: option {key} must look like 1280x720, got {value!r}")
+        raise CameraError("camera.spec.size", kind=kind, option=key, value=value)
     return int(m.group(1)), int(m.group(2))
 
 
@@ -118,9 +124,8 @@ def _options_to_kwargs(kind: str, options: dict[str, str]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in options.items():
         if key not in known:
-            raise CameraError(
-                f"{kind}: unknown option {key!r} (known: {', '.join(sorted(known))})"
-            )
+            raise CameraError("camera.spec.unknown_option", kind=kind, option=key,
+                              known=", ".join(sorted(known)))
         kwarg, conv = known[key]
         out[kwarg] = conv(kind, key, value)
     return out
@@ -148,7 +153,7 @@ def create_camera(spec: str, **kwargs: Any) -> Camera:
 
         return GPhoto2Camera(arg or None, **kw)
     except TypeError as e:
-        raise CameraError(f"{kind}: bad camera option ({e})") from None
+        raise CameraError("camera.spec.bad_arguments", kind=kind, why=why_of(e)) from None
 
 
 def open_camera(spec: str, **kwargs: Any) -> Camera:
@@ -192,13 +197,15 @@ class Probe:
 
     ``outcome``: ``found``, ``absent`` (nothing there), ``skipped`` (a node that is not a
     capture device), ``unavailable`` (the kind cannot be searched here: ``detail`` says why)
-    or ``error`` (searching failed: ``detail``).
+    or ``error`` (searching failed: ``detail``). A ``detail`` of the station's own is a
+    :class:`~capture_station.messages.Msg`, rendered in the language of the moment it is shown
+    (the window shows it after its camera thread searched, maybe after a language switch).
     """
 
     kind: str  # "webcam", "gphoto2"
     target: str  # "/dev/video0", "usb:001,004", "usb" ... ("" when there was nothing to name)
     outcome: str
-    detail: str = ""
+    detail: str | Msg = ""
 
 
 @dataclass(frozen=True)
@@ -235,7 +242,7 @@ def _probe_gphoto2() -> tuple[list[CameraInfo], list[Probe]]:
     try:
         gp = dslr._gp()  # noqa: SLF001 - the same module the camera uses
     except CameraError as e:
-        return [], [Probe("gphoto2", "", "unavailable", str(e))]
+        return [], [Probe("gphoto2", "", "unavailable", why_of(e))]
     found = dslr.list_gphoto2_cameras()
     tried = [Probe("gphoto2", c.port, "found") for c in found]
     if not found:
@@ -263,7 +270,7 @@ def search_cameras(*, webcams: bool = True, gphoto2: bool = True) -> CameraSearc
         try:
             f, t = probe()
         except Exception as e:  # noqa: BLE001 - searching is best effort; say it failed
-            f, t = [], [Probe(kind, "", "error", " ".join(str(e).split()) or type(e).__name__)]
+            f, t = [], [Probe(kind, "", "error", why_of(e))]
         found += f
         tried += t
     return CameraSearch(found, tried)

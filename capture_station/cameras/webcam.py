@@ -36,7 +36,10 @@ from capture_station.cameras.base import (
     ReconnectPolicy,
     Setting,
     Still,
+    listing,
+    why_of,
 )
+from capture_station.messages import Msg
 
 # Resolutions asked for, best first (MJPG: uncompressed 1080p does not fit USB 2 at 30 fps).
 PREFERRED_RESOLUTIONS: tuple[tuple[int, int], ...] = ((1920, 1080), (1280, 720))
@@ -46,6 +49,8 @@ STILL_BURST = 5  # frames read for a still when live view is not running
 WINDOWS_INDICES = range(5)
 
 StillScorer = Callable[[np.ndarray], float]
+
+WEBCAM = Msg("camera.kind.webcam")  # who speaks in a problem of the spec itself
 
 _BACKENDS = {
     "any": cv2.CAP_ANY,
@@ -157,13 +162,15 @@ class WebcamCamera(Camera):
         self._file: Path | None = None if is_index else Path(str(source)).expanduser()
         label = f"Webcam {self._index}" if self._file is None else f"Video {self._file.name}"
         super().__init__(spec or f"webcam:{source}", name=name or label, reconnect=reconnect)
+        if name is None:
+            self._label = (Msg("camera.name.webcam", index=self._index) if self._file is None
+                           else Msg("camera.name.video", file=self._file.name))
         if backend is not None and backend.lower() not in _BACKENDS:
-            raise CameraError(
-                f"webcam: unknown backend {backend!r} (known: {', '.join(_BACKENDS)})"
-            )
+            raise CameraError("camera.webcam.unknown_backend", camera=WEBCAM, backend=backend,
+                              known=", ".join(_BACKENDS))
         self._backend = backend.lower() if backend else None
         if (width is None) != (height is None):
-            raise CameraError("webcam: give both width and height, or neither")
+            raise CameraError("camera.webcam.width_height", camera=WEBCAM)
         self._requested = (int(width), int(height)) if width and height else None
         self._fps_override = float(fps) if fps else None
         self.still_scorer: StillScorer | None = still_scorer
@@ -202,15 +209,15 @@ class WebcamCamera(Camera):
 
     def _open_file(self, path: Path) -> None:
         if not path.is_file():
-            raise CameraError(f"webcam: no such video file: {path}")
+            raise CameraError("camera.video.no_file", camera=WEBCAM, path=path)
         cap = cv2.VideoCapture(os.fspath(path), cv2.CAP_ANY)
         if not cap.isOpened():
             cap.release()
-            raise CameraError(f"webcam: cannot open video file {path.name}")
+            raise CameraError("camera.video.cannot_open", camera=WEBCAM, file=path.name)
         ok, bgr = cap.read()
         if not ok or bgr is None:
             cap.release()
-            raise CameraError(f"webcam: video file {path.name} has no readable frames")
+            raise CameraError("camera.video.no_frames", camera=WEBCAM, file=path.name)
         cap.set(cv2.CAP_PROP_POS_FRAMES, 0)
         self._cap = cap
         self._resolution = (int(bgr.shape[1]), int(bgr.shape[0]))
@@ -219,18 +226,15 @@ class WebcamCamera(Camera):
         self._backend_name = _backend_name(cap)
 
     def _open_device(self, index: int) -> None:
+        who = Msg("camera.kind.webcam_n", index=index)
         if sys.platform.startswith("linux") and self._backend in (None, "v4l2"):
             present = _linux_devices()
+            device = f"/dev/video{index}"
             if index not in present:
-                found = ", ".join(f"/dev/video{n}" for n in present) or "none"
-                raise CameraError(
-                    f"webcam {index}: no such video device /dev/video{index} (found: {found})"
-                )
-            if not os.access(f"/dev/video{index}", os.R_OK | os.W_OK):
-                raise CameraError(
-                    f"webcam {index}: no permission for /dev/video{index} "
-                    "(add the user to the 'video' group)"
-                )
+                raise CameraError("camera.webcam.no_device", camera=who, device=device,
+                                  found=listing([f"/dev/video{n}" for n in present]))
+            if not os.access(device, os.R_OK | os.W_OK):
+                raise CameraError("camera.webcam.no_permission", camera=who, device=device)
         apis = [_BACKENDS[self._backend]] if self._backend else _default_backends()
         cap = None
         for api in apis:
@@ -240,10 +244,7 @@ class WebcamCamera(Camera):
                 break
             c.release()
         if cap is None:
-            raise CameraError(
-                f"webcam {index}: cannot open the camera (not connected, or in use by "
-                "another program)"
-            )
+            raise CameraError("camera.webcam.cannot_open", camera=who)
         try:
             self._negotiate(cap, index)
         except BaseException:
@@ -269,7 +270,8 @@ class WebcamCamera(Camera):
             if got == (w, h):
                 break
         if got is None:
-            raise CameraError(f"webcam {index}: the camera opened but delivers no frames")
+            raise CameraError("camera.webcam.no_frames",
+                              camera=Msg("camera.kind.webcam_n", index=index))
         self._resolution = got
         fps = float(cap.get(cv2.CAP_PROP_FPS) or 0.0)
         self._reported_fps = fps if 0 < fps < 1000 else 0.0
@@ -288,15 +290,15 @@ class WebcamCamera(Camera):
     def _read_bgr(self) -> np.ndarray:
         cap = self._cap
         if cap is None:
-            raise CameraDisconnected(f"{self.name}: not connected")
+            raise CameraDisconnected("camera.not_connected", camera=self.localized_name)
         ok, bgr = cap.read()
         if (not ok or bgr is None) and self._file is not None:  # a file plays in a loop
             cap.set(cv2.CAP_PROP_POS_FRAMES, 0)
             ok, bgr = cap.read()
         if not ok or bgr is None:
             if self._file is not None:
-                raise CameraDisconnected(f"{self.name}: the video file cannot be read")
-            raise CameraDisconnected(f"{self.name}: the camera stopped delivering frames")
+                raise CameraDisconnected("camera.video.unreadable", camera=self.localized_name)
+            raise CameraDisconnected("camera.webcam.stopped", camera=self.localized_name)
         return bgr
 
     def _device_read_frame(self) -> np.ndarray | None:
@@ -336,7 +338,8 @@ class WebcamCamera(Camera):
             try:
                 return float(self.still_scorer(rgb))
             except Exception as e:  # noqa: BLE001 - a broken scorer must not lose the still
-                self._emit_error(CameraError(f"{self.name}: still scorer failed ({e})"))
+                self._emit_error(CameraError("camera.webcam.scorer_failed",
+                                             camera=self.localized_name, why=why_of(e)))
         return sharpness(rgb)
 
     def _device_settings(self) -> dict[str, Setting]:
@@ -364,10 +367,11 @@ class WebcamCamera(Camera):
 
     def _device_set_setting(self, name: str, value: str | int | float) -> None:
         if name != "resolution" or self._file is not None or self._cap is None:
-            raise CameraError(f"{self.name}: setting {name!r} cannot be changed")
+            raise CameraError("camera.setting_fixed", camera=self.localized_name, setting=name)
         m = re.fullmatch(r"\s*(\d+)\s*[xX]\s*(\d+)\s*", str(value))
         if not m:
-            raise CameraError(f"{self.name}: resolution must look like 1280x720, got {value!r}")
+            raise CameraError("camera.webcam.bad_resolution", camera=self.localized_name,
+                              value=value)
         self._requested = (int(m.group(1)), int(m.group(2)))
         assert self._index is not None
         self._ring.clear()

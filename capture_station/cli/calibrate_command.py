@@ -121,7 +121,8 @@ class _Camera:
         if rgb.ndim != 3 or rgb.shape[2] != 3:
             from capture_station.cameras import CameraError
 
-            raise CameraError(f"{self.cam.name}: the camera gave a {rgb.shape} picture")
+            raise CameraError("camera.bad_picture", camera=self.cam.localized_name,
+                              shape=str(rgb.shape))
         return np.ascontiguousarray(rgb)
 
     def white_balance(self) -> str | None:
