@@ -282,7 +282,8 @@ class CalibrationPage(QWidget):
         self._subject: np.ndarray | None = None
         self._result: CalibrationResult | None = None
         self._heatmap = QPixmap()
-        self._error = ""
+        # what went wrong last (a camera's error renders itself in the language of the moment)
+        self._error: BaseException | None = None
         self._confirm: QMessageBox | None = None
         self._worker = _Worker(self)
 
@@ -505,7 +506,7 @@ class CalibrationPage(QWidget):
     def _show(self, value: tuple[CalibrationResult, bytes]) -> None:
         res, png = value
         self._result = res
-        self._error = ""
+        self._error = None
         pm = QPixmap()
         pm.loadFromData(png, "PNG")
         self._heatmap = pm
@@ -522,10 +523,16 @@ class CalibrationPage(QWidget):
         self._update_buttons()
         self.profileSaved.emit(profile)
 
+    @staticmethod
+    def _reason(e: BaseException) -> str:
+        """The first line of ``e``, in the current language when it is the core's own."""
+        text = str(e).strip()
+        return text.splitlines()[0] if text else type(e).__name__
+
     def _failed(self, e: BaseException) -> None:
-        text = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+        text = self._reason(e)
         _log.info("calibration: %s", text)
-        self._error = text
+        self._error = e
         self.verdict.setStyleSheet(f"color: {STATUS_COLOURS[Status.FAIL].name()};")
         self.verdict.setText(self.tr("出错：{reason}").format(reason=text))
         self._update_buttons()
@@ -616,8 +623,8 @@ class CalibrationPage(QWidget):
         self.save_button.setText(self.tr("保存为本机校准"))
         self.table.setHorizontalHeaderLabels(
             [self.tr("项目"), self.tr("数值"), self.tr("结果"), self.tr("提示")])
-        if self._error:
-            self.verdict.setText(self.tr("出错：{reason}").format(reason=self._error))
+        if self._error is not None:
+            self.verdict.setText(self.tr("出错：{reason}").format(reason=self._reason(self._error)))
         else:
             self._show_verdict()
         self._fill_table()

@@ -16,7 +16,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
-from capture_station.cameras.base import Camera, CameraError
+from capture_station.cameras.base import Camera, CameraError, why_of
 from capture_station.cameras.registry import CameraSearch, Probe, parse_spec
 from capture_station.gui.qt_bridge import CameraBridge, JobRunner
 
@@ -35,7 +35,7 @@ class NoCameraFound(CameraError):
     """The automatic choice found no real camera; ``search`` says where it looked."""
 
     def __init__(self, search: CameraSearch) -> None:
-        super().__init__("no camera found")
+        super().__init__("camera.none_found")
         self.search = search
 
 
@@ -58,7 +58,7 @@ def find_cameras() -> CameraSearch:
         return search_cameras()
     except Exception as e:  # noqa: BLE001 - no camera backend at all is "no camera found"
         _log.warning("searching for cameras failed", exc_info=True)
-        return CameraSearch([], [Probe("webcam", "", "error", str(e) or type(e).__name__)])
+        return CameraSearch([], [Probe("webcam", "", "error", why_of(e))])
 
 
 def is_demo_spec(spec: str | None) -> bool:
@@ -91,6 +91,8 @@ class CameraNames(QObject):
         return name
 
     def probe_lines(self, tried: list[Probe]) -> list[str]:
+        """The lines in the current language: a probe's ``detail`` of the core's own (a
+        camera's error) renders itself in it, as the window's language switch set it."""
         lines = []
         outcomes = {
             "found": self.tr("已找到"),
@@ -111,7 +113,7 @@ class CameraNames(QObject):
             line = self.tr("{what}：{outcome}").format(what=what,
                                                       outcome=outcomes.get(p.outcome, p.outcome))
             if p.detail:
-                line += self.tr("（{detail}）").format(detail=p.detail)
+                line += self.tr("（{detail}）").format(detail=str(p.detail))
             lines.append(line)
         return lines
 
@@ -130,10 +132,11 @@ class CameraController(QObject):
     """Owns the current camera; every device call runs on the controller's thread."""
 
     opened = Signal(object)  # Camera (live view started)
-    open_failed = Signal(str, str, object)  # spec ("" = automatic), reason, list[Probe]
+    # spec ("" = automatic), the reason (a Msg or text, rendered when shown), list[Probe]
+    open_failed = Signal(str, object, object)
     closed = Signal()
     state_changed = Signal(str)  # ConnectionState value of the current camera
-    error = Signal(str)
+    error = Signal(object)  # a CameraError (or another exception): str() it when shown
 
     def __init__(self, opener: CameraOpener | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -201,7 +204,7 @@ class CameraController(QObject):
         def failed(e: BaseException) -> None:
             if gen != self._generation:
                 return
-            reason = str(e) or type(e).__name__
+            reason = why_of(e)  # rendered when shown: the window's language may change first
             if isinstance(e, NoCameraFound):
                 tried = list(e.search.tried)
             else:
@@ -224,7 +227,7 @@ class CameraController(QObject):
             if self._spec:
                 self.switch(self._spec)
             return
-        self._runner.submit(cam.reconnect, None, lambda e: self.error.emit(str(e)))
+        self._runner.submit(cam.reconnect, None, self.error.emit)
 
     def _close_device(self) -> None:
         cam, self._device = self._device, None

@@ -45,6 +45,7 @@ from PySide6.QtWidgets import (
 )
 
 from capture_station.cameras.base import Camera, CameraDisconnected, CameraError
+from capture_station.cameras.registry import Probe
 from capture_station.gui import i18n
 from capture_station.gui.about_dialog import AboutDialog
 from capture_station.gui.banner import ERROR, WARNING, Banner, NoCameraPanel
@@ -128,6 +129,9 @@ class MainWindow(QMainWindow):
         self._auto_armed = True
         self._camera_state = "closed"
         self._camera_name = ""
+        # the camera that could not be opened: (spec, reason, places tried), shown again in the
+        # new language on a language switch (the reasons are the core's, rendered when shown)
+        self._no_camera_shown: tuple[str, object, list[Probe] | None] | None = None
         self._error_box: QMessageBox | None = None
         self._dialogs: list[Any] = []
         self._who: Who | None = None  # who the photo being taken or reviewed belongs to
@@ -372,6 +376,7 @@ class MainWindow(QMainWindow):
 
     def _open_camera(self, spec: str) -> None:
         self._camera_name = ""
+        self._no_camera_shown = None
         self.no_camera.hide()
         self.camera_banner.hide()
         self.capture_note.clear()  # an error of the previous camera no longer holds
@@ -387,6 +392,7 @@ class MainWindow(QMainWindow):
         self._camera_name = camera_display_name(cam.kind, cam.name, cam.spec)
         self._last_frame = -1
         self.camera_banner.hide()
+        self._no_camera_shown = None
         self.no_camera.hide()
         self.capture_note.clear()
         demo = cam.kind == "demo"
@@ -399,24 +405,32 @@ class MainWindow(QMainWindow):
         self.status.set_camera(self._camera_name, cam.fps, self._camera_state, demo=demo)
         self._update_controls()
 
-    def _camera_open_failed(self, spec: str, reason: str, tried: object = None) -> None:
+    def _camera_open_failed(self, spec: str, reason: object, tried: object = None) -> None:
         """No camera: say so where the operator looks, list what was tried, and offer to
-        retry or to start the demo camera on purpose (it is never started silently)."""
+        retry or to start the demo camera on purpose (it is never started silently).
+
+        ``reason`` and the probes' details are the core's texts (a camera's error), rendered
+        here in the window's language and again after a language switch."""
         self._camera_state = "closed"
         self._camera_name = ""
         self.camera_banner.hide()
         self.live.set_demo(False)
         self.status.set_camera("", 0.0, "closed")
-        lines = probe_lines(list(tried)) if isinstance(tried, list) else [reason]
-        if spec:
-            title = self.tr("无法打开相机 {spec}").format(spec=spec)
-            self.live.set_notice(self.tr("相机未打开"))
-        else:
-            title = self.tr("未找到相机")
-            self.live.set_notice(self.tr("未找到相机：请连接相机后点“重试”"))
+        self.live.set_notice(self.tr("相机未打开") if spec
+                             else self.tr("未找到相机：请连接相机后点“重试”"))
+        self._no_camera_shown = (spec, reason, list(tried) if isinstance(tried, list) else None)
+        self._show_no_camera()
+        self._update_controls()
+
+    def _show_no_camera(self) -> None:
+        """The no-camera panel in the current language (again after a language switch)."""
+        if self._no_camera_shown is None:
+            return
+        spec, reason, tried = self._no_camera_shown
+        lines = probe_lines(tried) if tried is not None else [str(reason)]
+        title = self.tr("无法打开相机 {spec}").format(spec=spec) if spec else self.tr("未找到相机")
         self.no_camera.show_tried(title, self.tr("已尝试："), lines, self.tr("重试"),
                                   self.tr("使用演示相机"))
-        self._update_controls()
 
     def _camera_state_changed(self, state: str) -> None:
         self._camera_state = state
@@ -810,12 +824,11 @@ class MainWindow(QMainWindow):
         """The lighting calibration page in a dialog; its pictures are stills of the current
         camera (taken on the page's own worker thread)."""
         controller = self.cameras
-        not_connected = self.tr("相机未连接")
 
         def frame() -> np.ndarray:
             cam = controller.camera
             if cam is None:
-                raise CameraError(not_connected)
+                raise CameraError("camera.none_connected")
             return cam.capture_still().rgb
 
         office = office_by_code(self.settings.office)
@@ -922,6 +935,7 @@ class MainWindow(QMainWindow):
         self.menu_language.setTitle(self.tr("语言(&L)"))
         self.menu_help.setTitle(self.tr("帮助(&H)"))
         self.act_about.setText(self.tr("关于与联系电话…"))
+        self._show_no_camera()
         self._update_controls()
 
     # ------------------------------------------------------------------ shutdown

@@ -178,7 +178,7 @@ class CameraBridge(QObject):
     """Forward a camera's connection states and errors as signals (camera thread -> GUI)."""
 
     state_changed = Signal(str)  # ConnectionState value
-    error = Signal(str)
+    error = Signal(object)  # the CameraError: its str() is in the language of the moment shown
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -201,4 +201,4 @@ class CameraBridge(QObject):
         self.state_changed.emit(str(state.value))
 
     def _error(self, err: CameraError) -> None:
-        self.error.emit(str(err))
+        self.error.emit(err)
