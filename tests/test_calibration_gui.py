@@ -99,6 +99,31 @@ def test_page_accepts_images_directly_and_shows_errors(qtbot):
     page.shutdown()
 
 
+def test_a_camera_error_on_the_page_follows_a_language_switch(qtbot):
+    """The page keeps the camera's error, not its text of the moment: a language switch shows
+    it again in the new language."""
+    from capture_station.cameras import CameraError
+    from capture_station.gui import i18n
+
+    def no_camera() -> np.ndarray:
+        raise CameraError("camera.none_connected")  # as the window's frame source raises it
+
+    i18n.set_language("zh_CN")
+    page = CalibrationPage(no_camera)
+    qtbot.addWidget(page)
+    try:
+        with qtbot.waitSignal(page.failed, timeout=10_000):
+            page.take_backdrop()
+        assert page.verdict.text() == "出错：相机未连接"
+        i18n.set_language("en")
+        qtbot.waitUntil(lambda: page.verdict.text() == "Error: no camera is connected",
+                        timeout=5000)
+        i18n.set_language("zh_CN")
+        qtbot.waitUntil(lambda: page.verdict.text() == "出错：相机未连接", timeout=5000)
+    finally:
+        page.shutdown()
+
+
 def test_page_without_frame_source_and_language_change(qtbot):
     from PySide6.QtCore import QCoreApplication, QEvent
 

@@ -7,6 +7,9 @@ device that does not exist, ``demo`` the built-in scene.
 
 from __future__ import annotations
 
+import re
+import sys
+
 import numpy as np
 import pytest
 
@@ -97,6 +100,29 @@ def test_missing_camera_shows_the_panel_and_the_demo_only_on_request(make_window
     assert diff.mean() > 0.01  # the big 演示 DEMO text covers a visible part of the picture
     redder = (marked[..., 0].astype(int) - marked[..., 2]) > (plain[..., 0].astype(int) - plain[..., 2]) + 20
     assert (diff & redder).sum() > 500
+
+
+def test_the_no_camera_panel_follows_a_language_switch(make_window, qtbot):
+    """Why the camera did not open is the core's text (the camera's error, raised on the
+    camera thread): the panel shows it in the window's language, and again in the other one
+    after the operator switches from the language menu."""
+    win = make_window(camera="webcam:97")
+    qtbot.waitUntil(win.no_camera.isVisible, timeout=20_000)
+    linux = sys.platform.startswith("linux")
+    zh = win.no_camera.tried.text()
+    assert ("摄像头 97：没有视频设备 /dev/video97" if linux else "摄像头 97：无法打开摄像头") in zh
+    assert not re.search(r"[A-Za-z]{2,} [A-Za-z]{2,} [A-Za-z]{2,}", zh), zh  # no English sentence
+    win.act_languages["en"].trigger()
+    qtbot.waitUntil(lambda: win.no_camera.title.text() == "Cannot open the camera webcam:97",
+                    timeout=5000)
+    en = win.no_camera.tried.text()
+    assert ("webcam 97: no such video device /dev/video97" if linux
+            else "webcam 97: cannot open the camera") in en
+    assert not re.search(r"[\u4e00-\u9fff]", en), en
+    assert win.no_camera.retry_button.text() != "重试"
+    win.act_languages["zh_CN"].trigger()
+    qtbot.waitUntil(lambda: win.no_camera.tried.text() == zh, timeout=5000)
+    assert win.no_camera.title.text() == "无法打开相机 webcam:97"
 
 
 def test_automatic_choice_without_a_camera_says_so(make_window, qtbot):
