@@ -268,13 +268,14 @@ PROBLEMS: dict[str, Callable[[Path], None]] = {
     "gphoto2: busy": _gphoto2(-110),
     "gphoto2: not supported": _gphoto2(-6),
     "gphoto2: model unknown": _gphoto2(-105),
-    "gphoto2: other": _gphoto2(-1),
+    "gphoto2: unplugged (unspecified)": _gphoto2(-1),
+    "gphoto2: other": _gphoto2(-2),
 }
 
 
 def _values(tmp: Path) -> list[str]:
     """What a message may show as it is: the test's folder, libgphoto2's words."""
-    return [str(tmp), "Unspecified error", "I/O problem"]
+    return [str(tmp), "Unspecified error", "I/O problem", "Bad parameters"]
 
 
 @pytest.mark.parametrize("case", list(PROBLEMS))
