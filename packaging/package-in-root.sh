@@ -69,7 +69,9 @@ fi
 [ "$STAGE" = venv ] && exit 0
 
 echo "$ME: frozen build and .deb in $DIST"
+# the package's compression passes into the root (gzip is much quicker under emulation)
 in_root sh -euc "cd /src && VENV=/opt/venv DIST=$DIST nice packaging/build.sh \
-    && VENV=/opt/venv DIST=$DIST nice packaging/make_deb.sh"
+    && VENV=/opt/venv DIST=$DIST DEB_COMPRESSION=${DEB_COMPRESSION:-xz} DEB_LEVEL=${DEB_LEVEL:-6} \
+       nice packaging/make_deb.sh"
 python3 packaging/check_glibc.py --max 2.31 "$DIST/capture-station" "$DIST"/capture-station_*.deb
 echo "$ME: done ($((SECONDS - t0)) s)"
