@@ -5,7 +5,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test system-run system-test lint bench agreement eval eval-real screenshot translations fuzz soak example package package-test package-debian11 package-debian11-test arm64-root test-arm64 clean venv
+.PHONY: run test system-run system-test lint bench agreement eval eval-real screenshot translations fuzz soak example package package-test package-debian11 package-debian11-test arm64-root test-arm64 package-arm64 package-arm64-test clean venv
 
 $(STAMP): pyproject.toml setup.py
 	@test -n "$(PYTHON)" || packaging/find-python.sh >/dev/null
@@ -95,6 +95,12 @@ arm64-root:
 
 test-arm64: $(SHOTS)
 	packaging/test-in-root.sh arm64
+
+package-arm64:
+	packaging/package-in-root.sh arm64 package
+
+package-arm64-test: $(SHOTS)
+	packaging/smoke-in-root.sh arm64
 
 clean:
 	@! grep -qF " $(CURDIR)/build/roots/" /proc/mounts 2>/dev/null \

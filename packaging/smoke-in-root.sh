@@ -3,7 +3,8 @@
 # inside a fresh Debian 11 root (made again for every run) that has nothing but a minimal base
 # system and what `apt-get install ./capture-station_*.deb` pulls in: what an office machine gets.
 #
-#     packaging/smoke-in-root.sh [ARCH]        (amd64; needs dist/bullseye-ARCH/*.deb)
+#     packaging/smoke-in-root.sh [ARCH]        (amd64 default, or arm64 under qemu-user;
+#                                              needs dist/bullseye-ARCH/*.deb)
 #
 # The two test shots are made beforehand with the development environment (SHOTS, default
 # build/smoke-shots, made by `make package-debian11-test`); Debian 11's python3 (3.9) runs the
@@ -16,9 +17,12 @@ DIST="dist/bullseye-$ARCH"
 SHOTS=${SHOTS:-build/smoke-shots}
 R="build/roots/bullseye-$ARCH-test"
 ME="smoke-in-root"
+# a root of another architecture runs under qemu-user: the window gets longer to show a frame
+case "$ARCH:$(uname -m)" in amd64:x86_64|arm64:aarch64) GUI_S=60 ;; *) GUI_S=600 ;; esac
 
 deb=$(ls -t "$DIST"/capture-station_*_"$ARCH".deb 2>/dev/null | head -1 || true)
-[ -n "$deb" ] || { echo "$ME: no $DIST/capture-station_*_$ARCH.deb: run make package-debian11 first" >&2; exit 2; }
+[ -n "$deb" ] || { echo "$ME: no $DIST/capture-station_*_$ARCH.deb: run make $([ "$ARCH" = arm64 ] \
+    && echo package-arm64 || echo package-debian11) first" >&2; exit 2; }
 [ -f "$SHOTS/station-shot.jpg" ] || { echo "$ME: no test shots in $SHOTS (packaging/smoke_test.py --make-shots $SHOTS)" >&2; exit 2; }
 
 # a new root each time (about a minute), so that apt starts from a bare system; FRESH=0 reuses it
@@ -34,5 +38,6 @@ packaging/chroot.sh "$R" sh -euc "
     echo \"$ME: \$(ldd --version | head -1)\"
     capture-station --version
     apt-get install -y -qq --no-install-recommends python3 >/dev/null 2>&1
-    cd /src && python3 packaging/smoke_test.py --bin /usr/bin/capture-station --shots /src/$SHOTS --deb /src/$deb
+    cd /src && python3 packaging/smoke_test.py --bin /usr/bin/capture-station --shots /src/$SHOTS --deb /src/$deb \
+        --gui-seconds $GUI_S
 "
