@@ -125,6 +125,28 @@ def test_the_no_camera_panel_follows_a_language_switch(make_window, qtbot):
     assert win.no_camera.title.text() == "无法打开相机 webcam:97"
 
 
+def test_the_live_message_and_the_capture_note_follow_a_language_switch(make_window, qtbot):
+    """The message over the live picture and the note under the capture button are shown
+    again in the new language when the operator switches; none stays behind in the old one."""
+    win = make_window(camera="webcam:97")
+    qtbot.waitUntil(win.no_camera.isVisible, timeout=20_000)
+    assert win.live._notice == "相机未打开"
+    win.capture()  # no candidate ID yet: the note says what to do
+    assert win.capture_note.text() == "请先输入有效的考生号"
+    win.act_languages["en"].trigger()
+    qtbot.waitUntil(lambda: win.live._notice == "The camera is not open", timeout=5000)
+    assert win.capture_note.text() == "Enter a valid candidate ID first"
+    win.act_languages["zh_CN"].trigger()
+    qtbot.waitUntil(lambda: win.live._notice == "相机未打开", timeout=5000)
+    assert win.capture_note.text() == "请先输入有效的考生号"
+    # a note that was cleared stays cleared after a switch
+    win.candidate.edit.setText("650101202400001")
+    qtbot.waitUntil(lambda: win.capture_note.text() == "", timeout=5000)
+    win.act_languages["en"].trigger()
+    qtbot.wait(50)
+    assert win.capture_note.text() == ""
+
+
 def test_automatic_choice_without_a_camera_says_so(make_window, qtbot):
     from capture_station.cameras.registry import search_cameras
 

@@ -21,6 +21,7 @@ import enum
 import logging
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -132,6 +133,11 @@ class MainWindow(QMainWindow):
         # the camera that could not be opened: (spec, reason, places tried), shown again in the
         # new language on a language switch (the reasons are the core's, rendered when shown)
         self._no_camera_shown: tuple[str, object, list[Probe] | None] | None = None
+        # the live picture's message, the capture note and the drift warning, kept so that a
+        # language switch shows them again in the new language
+        self._notice_render: Callable[[], str] | None = None
+        self._note_render: Callable[[], str] | None = None
+        self._drift: object = None
         self._error_box: QMessageBox | None = None
         self._dialogs: list[Any] = []
         self._who: Who | None = None  # who the photo being taken or reviewed belongs to
@@ -179,7 +185,7 @@ class MainWindow(QMainWindow):
         self.retranslate()
         self._open_store()
         self.cameras.switch(self.camera_spec)
-        self.live.set_notice(self.tr("正在打开相机…"))
+        self._notice(lambda: self.tr("正在打开相机…"))
         self.frame_timer.start()
         self.stats_timer.start()
         self.disk_timer.start()
@@ -379,11 +385,11 @@ class MainWindow(QMainWindow):
         self._no_camera_shown = None
         self.no_camera.hide()
         self.camera_banner.hide()
-        self.capture_note.clear()  # an error of the previous camera no longer holds
+        self._note(None)  # an error of the previous camera no longer holds
         self.live.set_demo(False)
         self.live.clear_frame()
         self.checks.set_results(None)
-        self.live.set_notice(self.tr("正在打开相机…"))
+        self._notice(lambda: self.tr("正在打开相机…"))
         self.status.set_camera("", 0.0, "closed")
         self.cameras.switch(spec)
         self._update_controls()
@@ -394,14 +400,14 @@ class MainWindow(QMainWindow):
         self.camera_banner.hide()
         self._no_camera_shown = None
         self.no_camera.hide()
-        self.capture_note.clear()
+        self._note(None)
         demo = cam.kind == "demo"
         self.live.set_demo(demo)
         self.review.view.set_demo(demo)
-        self.live.set_notice("")
+        self._notice(None)
         self._camera_state = cam.state.value
         if not cam.capabilities.live_view:
-            self.live.set_notice(self.tr("此相机不提供实时画面：输入考生号后可直接拍照"))
+            self._notice(lambda: self.tr("此相机不提供实时画面：输入考生号后可直接拍照"))
         self.status.set_camera(self._camera_name, cam.fps, self._camera_state, demo=demo)
         self._update_controls()
 
@@ -416,8 +422,8 @@ class MainWindow(QMainWindow):
         self.camera_banner.hide()
         self.live.set_demo(False)
         self.status.set_camera("", 0.0, "closed")
-        self.live.set_notice(self.tr("相机未打开") if spec
-                             else self.tr("未找到相机：请连接相机后点“重试”"))
+        self._notice((lambda: self.tr("相机未打开")) if spec
+                     else (lambda: self.tr("未找到相机：请连接相机后点“重试”")))
         self._no_camera_shown = (spec, reason, list(tried) if isinstance(tried, list) else None)
         self._show_no_camera()
         self._update_controls()
@@ -435,20 +441,39 @@ class MainWindow(QMainWindow):
     def _camera_state_changed(self, state: str) -> None:
         self._camera_state = state
         if state in ("disconnected", "reconnecting"):
-            self.camera_banner.show_message(
-                self.tr("相机连接中断，正在自动重新连接…（待确认的照片不受影响）"),
-                WARNING, self.tr("立即重试"))
-            self.live.set_notice(self.tr("相机已断开"))
+            self._show_reconnecting()
+            self._notice(lambda: self.tr("相机已断开"))
             self.live.set_result(None)
             self.checks.set_results(None)
             self._green_run = 0
         elif state == "connected":
             self.camera_banner.hide()
-            self.live.set_notice("")
+            self._notice(None)
         cam = self.cameras.camera
         self.status.set_camera(self._camera_name, cam.fps if cam else 0.0, state,
                                demo=cam is not None and cam.kind == "demo")
         self._update_controls()
+
+    def _show_reconnecting(self) -> None:
+        self.camera_banner.show_message(
+            self.tr("相机连接中断，正在自动重新连接…（待确认的照片不受影响）"),
+            WARNING, self.tr("立即重试"))
+
+    # ------------------------------------------------------------------ texts that follow the language
+    def _notice(self, render: Callable[[], str] | None) -> None:
+        """The message over the live picture. ``render`` gives it in the window's language and
+        runs again after a language switch, so no message stays in the language it was first
+        shown in; None clears it."""
+        self._notice_render = render
+        self.live.set_notice(render() if render is not None else "")
+
+    def _note(self, render: Callable[[], str] | None) -> str:
+        """The note under the capture button (why the last capture was refused or failed), in
+        the window's language like :meth:`_notice`; returns the text shown."""
+        self._note_render = render
+        msg = render() if render is not None else ""
+        self.capture_note.setText(msg)
+        return msg
 
     def _pull_frame(self) -> None:
         """Timer tick: show the newest frame (older ones are dropped) and queue it for analysis."""
@@ -499,7 +524,7 @@ class MainWindow(QMainWindow):
         is back no photo can be taken (it might belong under the row's key)."""
         self._auto_armed = True
         self._green_run = 0
-        self.capture_note.clear()  # a refusal about the previous ID no longer holds
+        self._note(None)  # a refusal about the previous ID no longer holds
         self._update_controls()
         if scanned and self.stores.store is not None:
             def lookup(s: Store) -> tuple[Candidate | None, bool, PhotoRecord | None]:
@@ -530,7 +555,7 @@ class MainWindow(QMainWindow):
     def capture(self) -> None:
         if not self.can_capture():
             if self._phase == Phase.LIVE and self.candidate.candidate_id is None:
-                self.capture_note.setText(self.tr("请先输入有效的考生号"))
+                self._note(lambda: self.tr("请先输入有效的考生号"))
             return
         cam = self.cameras.camera
         cid = self.candidate.candidate_id
@@ -540,7 +565,7 @@ class MainWindow(QMainWindow):
         self._stop_auto_resume()
         self._phase = Phase.CAPTURING
         self._auto_armed = False
-        self.capture_note.clear()
+        self._note(None)
         self._update_controls()
         pipeline = self.pipeline
         data_dir = self.data_path
@@ -551,10 +576,15 @@ class MainWindow(QMainWindow):
         if self._closed:
             return
         if isinstance(result, CaptureFailure):
-            hints = result.hints_en if i18n.is_english() else result.hints_zh
-            msg = self.tr("无法生成照片：{why}").format(why="；".join(hints) or str(result.reason))
+            failure = result
+
+            def why_not() -> str:
+                hints = failure.hints_en if i18n.is_english() else failure.hints_zh
+                return self.tr("无法生成照片：{why}").format(
+                    why="；".join(hints) or str(failure.reason))
+
             self._phase = Phase.LIVE
-            self.capture_note.setText(msg)
+            msg = self._note(why_not)
             self._update_controls()
             self.capture_failed.emit(msg)
             self._take_queued_scan()
@@ -572,6 +602,7 @@ class MainWindow(QMainWindow):
 
     def _show_drift(self, drift: object) -> None:
         """Warn when the backdrop of this shot has moved away from the calibrated one."""
+        self._drift = drift  # shown again in the new language after a switch
         if drift is None or not getattr(drift, "drifted", False):
             self.drift_banner.hide()
             return
@@ -587,13 +618,13 @@ class MainWindow(QMainWindow):
         self._phase = Phase.LIVE
         self._take_queued_scan()
         if isinstance(e, CameraDisconnected):
-            msg = self.tr("拍照失败：相机连接中断，正在重新连接")
+            msg = self._note(lambda: self.tr("拍照失败：相机连接中断，正在重新连接"))
         elif isinstance(e, CameraError):
-            msg = self.tr("拍照失败：{err}").format(err=e)
+            msg = self._note(lambda: self.tr("拍照失败：{err}").format(err=e))
         else:
             _log.error("capture failed", exc_info=e)
-            msg = self.tr("拍照失败：{err}").format(err=f"{type(e).__name__}: {e}")
-        self.capture_note.setText(msg)
+            msg = self._note(lambda: self.tr("拍照失败：{err}").format(
+                err=f"{type(e).__name__}: {e}"))
         self._update_controls()
         self.capture_failed.emit(msg)
 
@@ -630,7 +661,7 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentWidget(self.live_page)
 
     def _show_auto_resume(self) -> None:
-        self.live.set_notice(self.tr("自动拍照 {n} 秒后继续").format(n=self._auto_resume_left))
+        self._notice(lambda: self.tr("自动拍照 {n} 秒后继续").format(n=self._auto_resume_left))
 
     def _auto_resume_tick(self) -> None:
         self._auto_resume_left -= 1
@@ -645,7 +676,7 @@ class MainWindow(QMainWindow):
         if self.auto_resume_timer.isActive() or self._auto_resume_left:
             self.auto_resume_timer.stop()
             self._auto_resume_left = 0
-            self.live.set_notice("")
+            self._notice(None)
 
     # ------------------------------------------------------------------ a scan while busy
     def _scan_while_busy(self, scanned: str) -> None:
@@ -936,6 +967,13 @@ class MainWindow(QMainWindow):
         self.menu_help.setTitle(self.tr("帮助(&H)"))
         self.act_about.setText(self.tr("关于与联系电话…"))
         self._show_no_camera()
+        if self._notice_render is not None:
+            self.live.set_notice(self._notice_render())
+        if self._note_render is not None:
+            self.capture_note.setText(self._note_render())
+        self._show_drift(self._drift)
+        if self._camera_state in ("disconnected", "reconnecting"):
+            self._show_reconnecting()
         self._update_controls()
 
     # ------------------------------------------------------------------ shutdown
