@@ -17,7 +17,8 @@ from collections.abc import Iterator
 import pytest
 
 from capture_station.cli.main import build_parser
-from capture_station.cli.usage_errors import StationParser, display_width
+from capture_station.cli.usage_errors import StationParser
+from capture_station.messages import columns
 
 COLUMNS = 80
 CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
@@ -116,10 +117,10 @@ def test_chinese_help_fits_the_terminal_and_lines_up():
         lines = out.splitlines()
         for line in lines:
             if CJK.search(line):
-                assert display_width(line) <= COLUMNS - 2, line
+                assert columns(line) <= COLUMNS - 2, line
                 assert line.strip()[:1] not in "，。、；：）", line
         first = lines[0]
-        prog_end = display_width(first[:first.index("[")])  # "用法：capture-station sub "
+        prog_end = columns(first[:first.index("[")])  # "用法：capture-station sub "
         assert re.match(rf" {{{prog_end}}}\[", lines[1]), (lines[0], lines[1])
 
 

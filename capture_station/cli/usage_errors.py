@@ -24,7 +24,7 @@ import unicodedata
 from collections.abc import Sequence
 from typing import Any, NoReturn
 
-from capture_station.messages import resolve_language
+from capture_station.messages import columns, resolve_language
 
 # (argparse's English, as a pattern) -> Chinese; the groups are kept as written (names, values)
 _ARGUMENT_REASONS: tuple[tuple[str, str], ...] = (
@@ -95,11 +95,6 @@ def _wide(c: str) -> bool:
     return unicodedata.east_asian_width(c) in ("W", "F")
 
 
-def display_width(text: str) -> int:
-    """Columns ``text`` takes on a terminal: two for a Chinese character or full-width mark."""
-    return sum(2 if _wide(c) else 1 for c in text)
-
-
 # Chinese may break between any two characters, but not before a closing mark nor after an
 # opening one; a run of ASCII (an option, a file name, a number) is never broken. A line
 # rather ends after a mark, else at a space, when that leaves the next line no more than
@@ -139,7 +134,7 @@ def _cut(line: list[_Unit], width: int) -> int:
     """Where a full ``line`` ends: after a mark, else at a space, else where it is full."""
     for good in (lambda i: line[i - 1][0][-1] in _ENDS_WELL, lambda i: line[i][1]):
         for i in range(len(line) - 1, 0, -1):
-            if display_width(_joined(line[i:])) > width * _SHORT_TAIL:
+            if columns(_joined(line[i:])) > width * _SHORT_TAIL:
                 break
             if good(i):
                 return i
@@ -151,7 +146,7 @@ def wrap_wide(text: str, width: int) -> list[str]:
     lines: list[str] = []
     line: list[_Unit] = []
     for unit in _units(text):
-        if line and display_width(_joined([*line, unit])) > width:
+        if line and columns(_joined([*line, unit])) > width:
             cut = _cut(line, width)
             lines.append(_joined(line[:cut]))
             line = line[cut:]
@@ -189,7 +184,7 @@ class StationHelpFormatter(argparse.HelpFormatter):
             return super()._format_usage(usage, actions, groups, prefix)
         # argparse indents the usage's further lines by the prefix's length in characters:
         # laid out behind spaces as wide as the Chinese prefix, then the prefix put in their place
-        stand_in = " " * display_width(self.USAGE_ZH)
+        stand_in = " " * columns(self.USAGE_ZH)
         text = super()._format_usage(usage, actions, groups, stand_in)
         return self.USAGE_ZH + text[len(stand_in):]
 
