@@ -357,7 +357,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "cameras.columns": ("类型|名称|规格|端口|实时取景", "KIND|NAME|SPEC|PORT|LIVE VIEW"),
     "cameras.yes": ("有", "yes"),
     "cameras.no": ("无", "no"),
-    "cameras.built_in": ("内置", "built-in"),
+    "camera.port.built_in": ("内置", "built-in"),
     # a camera's problems (capture_station.cameras): every CameraError, one line each. A device's
     # path, a port, a file name, an option as typed and libgphoto2's own error text are values,
     # shown as they are; "{camera}" is the camera's name (its kind for a problem of its spec).

@@ -202,6 +202,19 @@ class CameraInfo:
     port: str  # device node, USB port or path
     live_view: bool
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
+    # the station's own words for a camera it names itself (the demo camera, a webcam the
+    # system gives no name), rendered in the reader's language; None: ``name`` / ``port`` as
+    # the device or the system gave them. ``as_dict`` keeps the English for scripts.
+    label: Msg | None = field(default=None, compare=False)
+    port_label: Msg | None = field(default=None, compare=False)
+
+    @property
+    def localized_name(self) -> Msg | str:
+        return self.label if self.label is not None else self.name
+
+    @property
+    def localized_port(self) -> Msg | str:
+        return self.port_label if self.port_label is not None else self.port
 
     def as_dict(self) -> dict[str, Any]:
         return {

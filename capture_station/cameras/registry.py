@@ -164,7 +164,9 @@ def open_camera(spec: str, **kwargs: Any) -> Camera:
 
 
 def demo_info() -> CameraInfo:
-    return CameraInfo("demo", "Demo camera (built-in scene)", "demo", "built-in", True)
+    return CameraInfo("demo", "Demo camera (built-in scene)", "demo", "built-in", True,
+                      label=Msg("camera.name.demo", label=Msg("camera.name.scene")),
+                      port_label=Msg("camera.port.built_in"))
 
 
 def list_cameras(*, webcams: bool = True, gphoto2: bool = True) -> list[CameraInfo]:

@@ -120,8 +120,10 @@ def list_webcams() -> list[CameraInfo]:
         for n in _linux_devices():
             if not _linux_is_capture_node(n):
                 continue
-            name = _linux_device_name(n) or f"Video device {n}"
-            out.append(CameraInfo("webcam", name, f"webcam:{n}", f"/dev/video{n}", True))
+            name = _linux_device_name(n)
+            out.append(CameraInfo("webcam", name or f"Video device {n}", f"webcam:{n}",
+                                  f"/dev/video{n}", True,
+                                  label=None if name else Msg("camera.name.webcam", index=n)))
         return out
     for i in WINDOWS_INDICES:
         for api in _default_backends():

@@ -17,7 +17,7 @@ from capture_station.cameras import CameraError, Still, list_cameras, open_camer
 from capture_station.cli.common import EXIT_INPUT, add_show_ids, err, shared_help
 from capture_station.cli.photo_commands import run_process_command
 from capture_station.cli.usage_errors import tr
-from capture_station.messages import Msg, columns, pad, text
+from capture_station.messages import columns, pad, text
 
 
 def register(subparsers: Any) -> None:
@@ -63,12 +63,8 @@ def cmd_cameras(args: argparse.Namespace) -> int:
         print(json.dumps([i.as_dict() for i in infos], ensure_ascii=False, indent=2))
         return 0
     rows = [tuple(text("cameras.columns").split("|"))]
-    for i in infos:
-        # the demo camera's name and port are the station's own words (a device names itself)
-        demo = i.kind == "demo" and i.port == "built-in"
-        rows.append((i.kind, text("camera.name.demo", label=Msg("camera.name.scene")) if demo else i.name, i.spec,
-                     text("cameras.built_in") if demo else i.port,
-                     text("cameras.yes" if i.live_view else "cameras.no")))
+    rows += [(i.kind, str(i.localized_name), i.spec, str(i.localized_port),
+              text("cameras.yes" if i.live_view else "cameras.no")) for i in infos]
     widths = [max(columns(r[c]) for r in rows) for c in range(len(rows[0]))]
     for r in rows:
         print("  ".join(pad(v, w) for v, w in zip(r, widths, strict=True)).rstrip())

@@ -194,10 +194,10 @@ def register(sub: Any) -> None:
     pe.add_argument("--out", required=True,
                     help=tr("新建的文件夹（用 --zip 时为 ZIP 文件）；不会覆盖已有的文件",
                             "new folder (or ZIP file with --zip); never overwritten"))
-    pe.add_argument("--since", default=None,
+    pe.add_argument("--since", default=None, metavar="DATE",
                     help=tr("只导出这一天及以后拍摄的照片（YYYY-MM-DD）",
                             "captured on or after DATE (YYYY-MM-DD)"))
-    pe.add_argument("--until", default=None,
+    pe.add_argument("--until", default=None, metavar="DATE",
                     help=tr("只导出这一天及以前拍摄的照片（YYYY-MM-DD）",
                             "captured on or before DATE (YYYY-MM-DD)"))
     pe.add_argument("--ids", default=None,
